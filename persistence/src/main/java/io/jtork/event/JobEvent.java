@@ -1,0 +1,38 @@
+package io.jtork.event;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.jtork.model.Job;
+import io.jtork.serialization.JtorkSerializable;
+import java.time.Instant;
+
+/**
+ * An event in one job's journal. {@link #at()} is when it happened; {@link #applyTo(Job)} is
+ * the pure state transition.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = JobSubmitted.class, name = "JobSubmitted"),
+    @JsonSubTypes.Type(value = JobStarted.class, name = "JobStarted"),
+    @JsonSubTypes.Type(value = JobRunning.class, name = "JobRunning"),
+    @JsonSubTypes.Type(value = JobAdvanced.class, name = "JobAdvanced"),
+    @JsonSubTypes.Type(value = JobCompleted.class, name = "JobCompleted"),
+    @JsonSubTypes.Type(value = JobFailed.class, name = "JobFailed"),
+    @JsonSubTypes.Type(value = JobCancelled.class, name = "JobCancelled"),
+    @JsonSubTypes.Type(value = JobRestarted.class, name = "JobRestarted"),
+    @JsonSubTypes.Type(value = TaskCreated.class, name = "TaskCreated"),
+    @JsonSubTypes.Type(value = TaskStarted.class, name = "TaskStarted"),
+    @JsonSubTypes.Type(value = TaskProgressed.class, name = "TaskProgressed"),
+    @JsonSubTypes.Type(value = TaskCompleted.class, name = "TaskCompleted"),
+    @JsonSubTypes.Type(value = TaskFailed.class, name = "TaskFailed"),
+    @JsonSubTypes.Type(value = TaskCancelled.class, name = "TaskCancelled"),
+    @JsonSubTypes.Type(value = TaskRunLost.class, name = "TaskRunLost"),
+})
+public sealed interface JobEvent extends JtorkSerializable
+    permits JobSubmitted, JobStarted, JobRunning, JobAdvanced, JobCompleted, JobFailed, JobCancelled, JobRestarted,
+    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskRunLost {
+
+  Instant at();
+
+  Job applyTo(Job job);
+}

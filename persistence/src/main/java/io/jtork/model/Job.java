@@ -1,0 +1,144 @@
+package io.jtork.model;
+
+import io.jtork.serialization.JtorkSerializable;
+import io.jtork.spec.JobSpec;
+import io.jtork.spec.TaskSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A job as its entity holds it: the submitted spec, where the job is ({@code state},
+ * {@code position}, {@code progress}), what it produced ({@code context.tasks}, {@code result},
+ * {@code error}) and every task execution. Events change it through the {@code with...}
+ * methods; nothing here does I/O.
+ *
+ * <p>{@code state == null} means no job has been submitted under this id yet.
+ */
+public record Job(
+    String id,
+    String parentId,
+    JobSpec spec,
+    JobState state,
+    UserRef createdBy,
+    Instant createdAt,
+    Instant startedAt,
+    Instant completedAt,
+    Instant failedAt,
+    Instant deleteAt,
+    int position,
+    int taskCount,
+    double progress,
+    String result,
+    String error,
+    JobContext context,
+    List<Task> execution,
+    ScheduleRef schedule) implements JtorkSerializable {
+
+  public Job {
+    execution = execution == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(execution));
+  }
+
+  public static Job empty(String id) {
+    return new Job(id, null, null, null, null, null, null, null, null, null, 0, 0, 0, null, null,
+        new JobContext(null, null, null, null), List.of(), null);
+  }
+
+  public boolean exists() {
+    return state != null;
+  }
+
+  public String name() {
+    return spec == null ? null : spec.name();
+  }
+
+  public Optional<Task> task(String taskId) {
+    for (Task t : execution) {
+      if (t.id().equals(taskId)) return Optional.of(t);
+    }
+    return Optional.empty();
+  }
+
+  public List<Task> activeTasks() {
+    return execution.stream().filter(t -> t.state().isActive()).toList();
+  }
+
+  /** The spec of the top-level task at {@code position} (1-based), if there is one. */
+  public Optional<TaskSpec> taskAt(int pos) {
+    return pos >= 1 && pos <= spec.tasks().size() ? Optional.of(spec.tasks().get(pos - 1)) : Optional.empty();
+  }
+
+  /** Tork's job progress while a task at the current position reports {@code p} percent. */
+  public double progressWithin(double p) {
+    if (taskCount == 0) return 0;
+    return round2(((position - 1) + p / 100.0) / taskCount * 100.0);
+  }
+
+  public static double round2(double v) {
+    return Math.round(v * 100.0) / 100.0;
+  }
+
+  // ---- transitions used by the events ------------------------------------------------------
+
+  public Job withState(JobState s) {
+    return new Job(id, parentId, spec, s, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt, position,
+        taskCount, progress, result, error, context, execution, schedule);
+  }
+
+  public Job started(Instant at) {
+    return new Job(id, parentId, spec, JobState.SCHEDULED, createdBy, createdAt, at, completedAt, failedAt, deleteAt,
+        1, taskCount, progress, result, error, context, execution, schedule);
+  }
+
+  public Job advanced(int newPosition, double newProgress) {
+    return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
+        newPosition, taskCount, newProgress, result, error, context, execution, schedule);
+  }
+
+  public Job withProgress(double p) {
+    return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
+        position, taskCount, p, result, error, context, execution, schedule);
+  }
+
+  public Job withContext(JobContext c) {
+    return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
+        position, taskCount, progress, result, error, c, execution, schedule);
+  }
+
+  public Job completed(String res, Instant at, Instant deleteAtOrNull) {
+    return new Job(id, parentId, spec, JobState.COMPLETED, createdBy, createdAt, startedAt, at, failedAt,
+        deleteAtOrNull, position, taskCount, 100, res, null, context, execution, schedule);
+  }
+
+  public Job failed(String err, Instant at) {
+    return new Job(id, parentId, spec, JobState.FAILED, createdBy, createdAt, startedAt, completedAt, at, deleteAt,
+        position, taskCount, progress, result, err, context, execution, schedule);
+  }
+
+  public Job restarted() {
+    return new Job(id, parentId, spec, JobState.RUNNING, createdBy, createdAt, startedAt, null, null, null,
+        position, taskCount, progress, null, null, context, execution, schedule);
+  }
+
+  public Job withTask(Task t) {
+    List<Task> list = new ArrayList<>(execution);
+    list.add(t);
+    return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
+        position, taskCount, progress, result, error, context, list, schedule);
+  }
+
+  public Job updateTask(String taskId, UnaryOperator<Task> change) {
+    List<Task> list = new ArrayList<>(execution.size());
+    for (Task t : execution) list.add(t.id().equals(taskId) ? change.apply(t) : t);
+    return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
+        position, taskCount, progress, result, error, context, list, schedule);
+  }
+
+  @Override
+  public String toString() {
+    return "Job[id=" + id + ", state=" + state + ", position=" + position + "/" + taskCount + "]";
+  }
+}

@@ -1,0 +1,4 @@
+package io.jtork.spec;
+
+/** Deletes a completed job after the Go duration {@code after}. */
+public record AutoDeleteSpec(String after) {}

@@ -1,0 +1,37 @@
+package io.jtork.store;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where the data lives. H2 (a file under the data directory) is the default, for a node with no
+ * other service to install; PostgreSQL is for clusters.
+ */
+public record DatabaseSettings(Kind kind, String url, String user, String password, int maxPoolSize) {
+
+  public enum Kind {
+    H2, POSTGRES;
+
+    public static Kind parse(String s) {
+      return switch (s.toLowerCase(Locale.ROOT)) {
+        case "h2" -> H2;
+        case "postgres", "postgresql" -> POSTGRES;
+        default -> throw new IllegalArgumentException("jtork.datastore.type must be h2 or postgres, not \"" + s + "\"");
+      };
+    }
+  }
+
+  /** The H2 file database jtork uses under {@code dataDir}. */
+  public static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jtork") + ";DATABASE_TO_UPPER=false";
+  }
+
+  public String migrationLocation() {
+    return kind == Kind.H2 ? "classpath:db/migration/h2" : "classpath:db/migration/postgres";
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseSettings[" + kind + " " + url + " as " + user + "]";
+  }
+}

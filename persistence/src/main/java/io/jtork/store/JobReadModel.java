@@ -1,0 +1,292 @@
+package io.jtork.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.jtork.json.Json;
+import io.jtork.model.JobState;
+import io.jtork.model.JobSummary;
+import io.jtork.model.Page;
+import io.jtork.model.ScheduleRef;
+import io.jtork.model.UserRef;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code jobs}, {@code job_tags} and {@code tasks} tables: written by the jobs projection
+ * inside its transaction (the {@code Connection} methods), read by {@code GET /jobs} and
+ * {@code GET /tasks/{id}}. Values arrive here already redacted.
+ */
+public final class JobReadModel {
+  private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {};
+  private final Database db;
+
+  public JobReadModel(Database db) {
+    this.db = db;
+  }
+
+  // ---- writes, inside the projection's transaction ----------------------------------------
+
+  public static void insertJob(Connection c, JobSummary s, List<String> tags) throws SQLException {
+    try (PreparedStatement del = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+      del.setString(1, s.id());
+      del.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, parent_id, name, description, state,"
+        + " created_at, position, task_count, progress, inputs, created_by, schedule_id, schedule_cron)"
+        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, s.id());
+      ps.setString(2, s.parentId());
+      ps.setString(3, s.name());
+      ps.setString(4, s.description());
+      ps.setString(5, s.state().name());
+      ps.setObject(6, odt(s.createdAt()));
+      ps.setInt(7, s.position());
+      ps.setInt(8, s.taskCount() == null ? 0 : s.taskCount());
+      ps.setDouble(9, s.progress() == null ? 0 : s.progress());
+      ps.setString(10, s.inputs() == null || s.inputs().isEmpty() ? null : Json.write(s.inputs()));
+      ps.setString(11, s.createdBy() == null ? null : Json.write(s.createdBy()));
+      ps.setString(12, s.schedule() == null ? null : s.schedule().id());
+      ps.setString(13, s.schedule() == null ? null : s.schedule().cron());
+      ps.executeUpdate();
+    }
+    try (PreparedStatement del = c.prepareStatement("DELETE FROM job_tags WHERE job_id = ?")) {
+      del.setString(1, s.id());
+      del.executeUpdate();
+    }
+    if (!tags.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_tags (job_id, tag) VALUES (?, ?)")) {
+        for (String tag : new java.util.LinkedHashSet<>(tags)) {
+          ps.setString(1, s.id());
+          ps.setString(2, tag);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  public static void started(Connection c, String id, Instant at) throws SQLException {
+    update(c, "UPDATE jobs SET state = 'SCHEDULED', position = 1, started_at = ? WHERE id = ?", odt(at), id);
+  }
+
+  public static void state(Connection c, String id, JobState state) throws SQLException {
+    update(c, "UPDATE jobs SET state = ? WHERE id = ?", state.name(), id);
+  }
+
+  public static void advanced(Connection c, String id, int position, double progress) throws SQLException {
+    update(c, "UPDATE jobs SET position = ?, progress = ? WHERE id = ?", position, progress, id);
+  }
+
+  public static void progress(Connection c, String id, double progress) throws SQLException {
+    update(c, "UPDATE jobs SET progress = ? WHERE id = ?", progress, id);
+  }
+
+  public static void completed(Connection c, String id, String result, Instant at) throws SQLException {
+    update(c, "UPDATE jobs SET state = 'COMPLETED', progress = 100, result = ?, error = NULL, completed_at = ?"
+        + " WHERE id = ?", result, odt(at), id);
+  }
+
+  public static void failed(Connection c, String id, String error, Instant at) throws SQLException {
+    update(c, "UPDATE jobs SET state = 'FAILED', error = ?, failed_at = ? WHERE id = ?", error, odt(at), id);
+  }
+
+  public static void restarted(Connection c, String id) throws SQLException {
+    update(c, "UPDATE jobs SET state = 'RUNNING', error = NULL, result = NULL, failed_at = NULL,"
+        + " completed_at = NULL WHERE id = ?", id);
+  }
+
+  public static void taskCreated(Connection c, String taskId, String jobId, int position, Instant at)
+      throws SQLException {
+    update(c, "DELETE FROM tasks WHERE id = ?", taskId);
+    update(c, "INSERT INTO tasks (id, job_id, position, created_at) VALUES (?,?,?,?)", taskId, jobId, position,
+        odt(at));
+  }
+
+  private static void update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        if (args[i] == null) ps.setNull(i + 1, Types.VARCHAR);
+        else ps.setObject(i + 1, args[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  /**
+   * A page of jobs, newest first. {@code q} follows Tork: words match name, description or state
+   * (all words must match); {@code tag:x} and {@code tags:a,b} filter by tag.
+   */
+  public Page<JobSummary> list(int page, int size, String q) throws SQLException {
+    Query query = Query.parse(q);
+    StringBuilder where = new StringBuilder(" WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    for (String word : query.words) {
+      where.append(" AND (LOWER(j.name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(j.description, '')) LIKE ? ESCAPE '\\'"
+          + " OR LOWER(j.state) = ?)");
+      String like = "%" + escapeLike(word) + "%";
+      args.add(like);
+      args.add(like);
+      args.add(word);
+    }
+    for (List<String> anyOf : query.tagGroups) {
+      where.append(" AND EXISTS (SELECT 1 FROM job_tags t WHERE t.job_id = j.id AND t.tag IN (")
+          .append(String.join(",", java.util.Collections.nCopies(anyOf.size(), "?"))).append("))");
+      args.addAll(anyOf);
+    }
+    try (Connection c = db.connection()) {
+      long total;
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs j" + where)) {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
+      }
+      List<JobSummary> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT j.* FROM jobs j" + where
+          + " ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?")) {
+        List<Object> all = new ArrayList<>(args);
+        all.add(size);
+        all.add((long) (page - 1) * size);
+        bind(ps, all);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) items.add(row(rs));
+        }
+      }
+      if (!items.isEmpty()) attachTags(c, items);
+      return Page.of(items, page, size, total);
+    }
+  }
+
+  public Optional<String> jobIdOfTask(String taskId) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT job_id FROM tasks WHERE id = ?")) {
+      ps.setString(1, taskId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  public long count() throws SQLException {
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private void attachTags(Connection c, List<JobSummary> items) throws SQLException {
+    Map<String, List<String>> tags = new LinkedHashMap<>();
+    String in = String.join(",", java.util.Collections.nCopies(items.size(), "?"));
+    try (PreparedStatement ps = c.prepareStatement("SELECT job_id, tag FROM job_tags WHERE job_id IN (" + in + ")")) {
+      for (int i = 0; i < items.size(); i++) ps.setString(i + 1, items.get(i).id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+      }
+    }
+    items.replaceAll(s -> tags.containsKey(s.id()) ? withTags(s, tags.get(s.id())) : s);
+  }
+
+  private static JobSummary withTags(JobSummary s, List<String> tags) {
+    return new JobSummary(s.id(), s.createdBy(), s.parentId(), s.inputs(), s.name(), s.description(), tags, s.state(),
+        s.createdAt(), s.startedAt(), s.completedAt(), s.failedAt(), s.position(), s.taskCount(), s.result(),
+        s.error(), s.progress(), s.schedule());
+  }
+
+  private static JobSummary row(ResultSet rs) throws SQLException {
+    String scheduleId = rs.getString("schedule_id");
+    return new JobSummary(
+        rs.getString("id"),
+        readJson(rs.getString("created_by"), UserRef.class),
+        rs.getString("parent_id"),
+        readMap(rs.getString("inputs")),
+        rs.getString("name"),
+        rs.getString("description"),
+        List.of(),
+        JobState.valueOf(rs.getString("state")),
+        instant(rs, "created_at"),
+        instant(rs, "started_at"),
+        instant(rs, "completed_at"),
+        instant(rs, "failed_at"),
+        rs.getInt("position"),
+        JobSummary.nonZero(rs.getInt("task_count")),
+        rs.getString("result"),
+        rs.getString("error"),
+        JobSummary.nonZero(rs.getDouble("progress")),
+        scheduleId == null ? null : new ScheduleRef(scheduleId, rs.getString("schedule_cron")));
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  static OffsetDateTime odt(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+  static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+  }
+
+  static String escapeLike(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static Map<String, String> readMap(String json) {
+    if (json == null) return null;
+    try {
+      return Json.json().readValue(json, STRING_MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable inputs in the read model: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static <T> T readJson(String json, Class<T> type) {
+    return json == null ? null : Json.read(json, type);
+  }
+
+  /** Tork's {@code q}: free words, {@code tag:x} and {@code tags:a,b}. */
+  record Query(List<String> words, List<List<String>> tagGroups) {
+    static Query parse(String q) {
+      List<String> words = new ArrayList<>();
+      List<List<String>> tags = new ArrayList<>();
+      if (q != null) {
+        for (String token : q.trim().split("\\s+")) {
+          if (token.isEmpty()) continue;
+          String lower = token.toLowerCase(Locale.ROOT);
+          if (lower.startsWith("tag:") || lower.startsWith("tags:")) {
+            List<String> anyOf = new ArrayList<>();
+            for (String t : token.substring(token.indexOf(':') + 1).split(",")) {
+              if (!t.isBlank()) anyOf.add(t.trim());
+            }
+            if (!anyOf.isEmpty()) tags.add(anyOf);
+          } else {
+            words.add(lower);
+          }
+        }
+      }
+      return new Query(words, tags);
+    }
+  }
+
+  static Timestamp ts(Instant i) {
+    return i == null ? null : Timestamp.from(i);
+  }
+}
