@@ -26,11 +26,12 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = TaskCompleted.class, name = "TaskCompleted"),
     @JsonSubTypes.Type(value = TaskFailed.class, name = "TaskFailed"),
     @JsonSubTypes.Type(value = TaskCancelled.class, name = "TaskCancelled"),
+    @JsonSubTypes.Type(value = TaskSkipped.class, name = "TaskSkipped"),
     @JsonSubTypes.Type(value = TaskRunLost.class, name = "TaskRunLost"),
 })
 public sealed interface JobEvent extends JtorkSerializable
     permits JobSubmitted, JobStarted, JobRunning, JobAdvanced, JobCompleted, JobFailed, JobCancelled, JobRestarted,
-    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskRunLost {
+    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskSkipped, TaskRunLost {
 
   Instant at();
 

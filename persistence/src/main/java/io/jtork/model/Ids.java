@@ -13,6 +13,16 @@ public final class Ids {
     return UUID.randomUUID().toString().replace("-", "");
   }
 
+  private static final char[] BASE57 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /** A node id in Tork's style: 22 characters of base57, such as {@code V2CjY4HYEaUCtTZziuJh6M}. */
+  public static String newNodeId() {
+    StringBuilder sb = new StringBuilder(22);
+    for (int i = 0; i < 22; i++) sb.append(BASE57[RANDOM.nextInt(BASE57.length)]);
+    return sb.toString();
+  }
+
   public static boolean isValid(String id) {
     return id != null && ID.matcher(id).matches();
   }

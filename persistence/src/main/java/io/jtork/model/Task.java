@@ -75,6 +75,11 @@ public record Task(
         null, nodeId, workerAddress, error, result, progress, attempts, run, redelivered);
   }
 
+  public Task skipped(Instant at) {
+    return new Task(id, jobId, parentId, position, spec, TaskState.SKIPPED, createdAt, scheduledAt, startedAt, at,
+        null, nodeId, workerAddress, null, null, progress, attempts, run, redelivered);
+  }
+
   /** Back in the queue under a new run number, after its worker was lost. */
   public Task requeued(int newRun, Instant at) {
     return new Task(id, jobId, parentId, position, spec, TaskState.SCHEDULED, createdAt, at, null, null, null, null,

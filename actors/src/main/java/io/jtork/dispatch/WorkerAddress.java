@@ -1,0 +1,30 @@
+package io.jtork.dispatch;
+
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.UniqueAddress;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * A worker's identity in the cluster as it is journaled with a running task: the member's
+ * address and its incarnation uid, so a node restarted on the same port counts as a new one.
+ */
+public final class WorkerAddress {
+  private WorkerAddress() {}
+
+  public static String of(UniqueAddress a) {
+    return a.address() + "#" + a.longUid();
+  }
+
+  /** Whether the member that ran a task is still up in the cluster. */
+  public static boolean isAlive(Cluster cluster, String workerAddress) {
+    if (workerAddress == null) return false;
+    for (Member m : cluster.state().getMembers()) {
+      if (of(m.uniqueAddress()).equals(workerAddress)) {
+        MemberStatus s = m.status();
+        return s == MemberStatus.up() || s == MemberStatus.weaklyUp() || s == MemberStatus.joining();
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,51 @@
+package io.jtork.job;
+
+import io.jtork.model.Ids;
+import io.jtork.model.UserRef;
+import io.jtork.spec.JobSpec;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/** How the API reaches job entities, wherever in the cluster they live. */
+public final class JobClient {
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+
+  public JobClient(ActorSystem<?> system, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.askTimeout = askTimeout;
+  }
+
+  /** Submits under a new id; the reply carries the job as it was accepted. */
+  public CompletionStage<JobEntity.Reply> submit(JobSpec spec, UserRef createdBy) {
+    return submit(Ids.newId(), spec, createdBy);
+  }
+
+  public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy) {
+    return entity(jobId).ask(r -> new JobEntity.Submit(spec, createdBy, null, null, r), askTimeout);
+  }
+
+  public CompletionStage<JobEntity.Reply> get(String jobId) {
+    return entity(jobId).ask(JobEntity.Get::new, askTimeout);
+  }
+
+  public CompletionStage<JobEntity.Reply> cancel(String jobId, String by) {
+    return entity(jobId).ask(r -> new JobEntity.Cancel(by, r), askTimeout);
+  }
+
+  public CompletionStage<JobEntity.Reply> restart(String jobId, String by) {
+    return entity(jobId).ask(r -> new JobEntity.Restart(by, r), askTimeout);
+  }
+
+  /** Completes when the job ends, or fails with a {@link java.util.concurrent.TimeoutException} after {@code timeout}. */
+  public CompletionStage<JobEntity.Reply> awaitEnd(String jobId, Duration timeout) {
+    return entity(jobId).ask(JobEntity.AwaitEnd::new, timeout);
+  }
+
+  private EntityRef<JobEntity.Command> entity(String jobId) {
+    return sharding.entityRefFor(JobEntity.TYPE_KEY, jobId);
+  }
+}

@@ -1,0 +1,488 @@
+package io.jtork.job;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.jtork.dispatch.TaskCommand;
+import io.jtork.dispatch.TaskWork;
+import io.jtork.event.JobAdvanced;
+import io.jtork.event.JobCancelled;
+import io.jtork.event.JobCompleted;
+import io.jtork.event.JobEvent;
+import io.jtork.event.JobFailed;
+import io.jtork.event.JobRestarted;
+import io.jtork.event.JobRunning;
+import io.jtork.event.JobStarted;
+import io.jtork.event.JobSubmitted;
+import io.jtork.event.TaskCancelled;
+import io.jtork.event.TaskCompleted;
+import io.jtork.event.TaskCreated;
+import io.jtork.event.TaskFailed;
+import io.jtork.event.TaskProgressed;
+import io.jtork.event.TaskRunLost;
+import io.jtork.event.TaskSkipped;
+import io.jtork.event.TaskStarted;
+import io.jtork.expr.ExpressionException;
+import io.jtork.expr.Expressions;
+import io.jtork.expr.Scope;
+import io.jtork.model.Ids;
+import io.jtork.model.Job;
+import io.jtork.model.JobState;
+import io.jtork.model.ScheduleRef;
+import io.jtork.model.Task;
+import io.jtork.model.TaskState;
+import io.jtork.model.UserRef;
+import io.jtork.redact.Redactor;
+import io.jtork.serialization.JtorkSerializable;
+import io.jtork.spec.GoDuration;
+import io.jtork.spec.JobSpec;
+import io.jtork.spec.RetrySpec;
+import io.jtork.spec.TaskSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One job, as a sharded event-sourced entity (id = job id, remember-entities on). It decides
+ * every transition, journals it as events before anything else happens, and only then spawns
+ * or stops {@link TaskActor}s. After a restart or a fail-over it recovers from its journal and
+ * re-attaches to its runs; once finished it passivates, so finished jobs cost no memory.
+ */
+public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, JobEvent, Job> {
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Job");
+  /** Every job event carries this tag; the jobs projection reads it. */
+  public static final String TAG = "job";
+
+  /**
+   * What a job entity needs besides its id.
+   *
+   * @param passivateAfter how long a finished job stays in memory after its last command
+   * @param maxRedeliveries how often a run may be lost with its worker before the task fails
+   */
+  public record Settings(TaskFactory tasks, Expressions expressions, Duration passivateAfter, int maxRedeliveries,
+      int snapshotEvery, TaskActor.Settings taskActors) {}
+
+  /** Settings for the task actors a job spawns (their type is package-private). */
+  public static TaskActor.Settings taskActorSettings(Duration deadlineGrace, Duration probeTimeout,
+      Duration workerDiscoveryTimeout) {
+    return new TaskActor.Settings(deadlineGrace, probeTimeout, workerDiscoveryTimeout);
+  }
+
+  // ---- protocol ------------------------------------------------------------------------------
+
+  public interface Command extends JtorkSerializable {}
+
+  public record Submit(JobSpec spec, UserRef createdBy, String parentId, ScheduleRef schedule,
+      ActorRef<Reply> replyTo) implements Command {}
+
+  public record Get(ActorRef<Reply> replyTo) implements Command {}
+
+  public record Cancel(String by, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Restart(String by, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Replies once the job is COMPLETED, FAILED or CANCELLED (for {@code wait}). */
+  public record AwaitEnd(ActorRef<Reply> replyTo) implements Command {}
+
+  record RunStarted(String taskId, int run, String nodeId, String workerAddress, Instant at) implements Command {}
+
+  record RunProgressed(String taskId, int run, double progress) implements Command {}
+
+  record RunSucceeded(String taskId, int run, String result, Instant at) implements Command {
+    @Override
+    public String toString() {
+      return "RunSucceeded[" + taskId + "-" + run + "]";
+    }
+  }
+
+  record RunFailed(String taskId, int run, String error, Instant at) implements Command {}
+
+  record RunLost(String taskId, int run, String reason) implements Command {}
+
+  private record TaskActorStopped(String attemptId) implements Command {}
+
+  private record PassivateIfIdle() implements Command {}
+
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = Ok.class, name = "ok"),
+      @JsonSubTypes.Type(value = NotFound.class, name = "notFound"),
+      @JsonSubTypes.Type(value = Rejected.class, name = "rejected")})
+  public sealed interface Reply extends JtorkSerializable permits Ok, NotFound, Rejected {}
+
+  public record Ok(Job job) implements Reply {}
+
+  public record NotFound(String message) implements Reply {}
+
+  /** The command does not apply to the job as it is; {@code message} is Tork's. */
+  public record Rejected(String message) implements Reply {}
+
+  // ---- wiring --------------------------------------------------------------------------------
+
+  public static void init(ActorSystem<?> system, Settings settings) {
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx ->
+            create(ctx.getEntityId(), settings, ctx.getShard()))
+        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  static Behavior<Command> create(String jobId, Settings settings,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobEntity(jobId, settings, ctx, timers, shard)));
+  }
+
+  private final String jobId;
+  private final Settings settings;
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final Map<String, ActorRef<TaskCommand>> taskActors = new HashMap<>();
+  private final List<ActorRef<Reply>> waiters = new ArrayList<>();
+
+  private JobEntity(String jobId, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    super(PersistenceId.of(TYPE_KEY.name(), jobId));
+    this.jobId = jobId;
+    this.settings = settings;
+    this.ctx = ctx;
+    this.timers = timers;
+    this.shard = shard;
+  }
+
+  @Override
+  public Job emptyState() {
+    return Job.empty(jobId);
+  }
+
+  @Override
+  public EventHandler<Job, JobEvent> eventHandler() {
+    return (state, event) -> event.applyTo(state);
+  }
+
+  @Override
+  public Set<String> tagsFor(JobEvent event) {
+    return Set.of(TAG);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public SignalHandler<Job> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (state.exists() && state.state().isActive()) {
+            ctx.getLog().info("job {} recovered {}: re-attaching {} active task(s)", jobId, state.state(),
+                state.activeTasks().size());
+            reconcile(state, true);
+          } else {
+            schedulePassivation();
+          }
+        })
+        .onSignal(RecoveryFailed.class, (state, f) ->
+            ctx.getLog().error("job {} could not recover from its journal", jobId, f.getFailure()))
+        .build();
+  }
+
+  @Override
+  public CommandHandler<Command, JobEvent, Job> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(Submit.class, this::onSubmit)
+        .onCommand(Get.class, (state, c) -> {
+          if (!state.exists() || state.state().isTerminal()) schedulePassivation();
+          return Effect().reply(c.replyTo(), state.exists() ? new Ok(state) : notFound());
+        })
+        .onCommand(AwaitEnd.class, this::onAwaitEnd)
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(Restart.class, this::onRestart)
+        .onCommand(RunStarted.class, this::onRunStarted)
+        .onCommand(RunProgressed.class, this::onRunProgressed)
+        .onCommand(RunSucceeded.class, this::onRunSucceeded)
+        .onCommand(RunFailed.class, (state, c) -> onRunFailed(state, c.taskId(), c.run(), c.error(), c.at()))
+        .onCommand(RunLost.class, this::onRunLost)
+        .onCommand(TaskActorStopped.class, (state, c) -> {
+          taskActors.remove(c.attemptId());
+          return Effect().none();
+        })
+        .onCommand(PassivateIfIdle.class, (state, c) -> {
+          if (!state.exists() || state.state().isTerminal()) shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+          return Effect().none();
+        })
+        .build();
+  }
+
+  // ---- commands from the API -----------------------------------------------------------------
+
+  private Effect<JobEvent, Job> onSubmit(Job state, Submit c) {
+    if (state.exists()) return Effect().reply(c.replyTo(), new Ok(state));
+    Instant now = Instant.now();
+    Plan plan = new Plan(state);
+    plan.add(new JobSubmitted(jobId, c.spec(), c.createdBy(), c.parentId(), c.schedule(), now));
+    plan.add(new JobStarted(now));
+    startTaskAt(plan, 1, now);
+    return persist(plan).thenReply(c.replyTo(), Ok::new);
+  }
+
+  private Effect<JobEvent, Job> onAwaitEnd(Job state, AwaitEnd c) {
+    if (!state.exists()) return Effect().reply(c.replyTo(), notFound());
+    if (state.state().isTerminal()) return Effect().reply(c.replyTo(), new Ok(state));
+    waiters.add(c.replyTo());
+    return Effect().none();
+  }
+
+  private Effect<JobEvent, Job> onCancel(Job state, Cancel c) {
+    if (!state.exists()) return Effect().reply(c.replyTo(), notFound());
+    if (!state.state().isActive()) return Effect().reply(c.replyTo(), new Rejected("job is not running"));
+    Instant now = Instant.now();
+    Plan plan = new Plan(state);
+    plan.add(new JobCancelled(c.by(), now));
+    cancelActiveTasks(plan, now);
+    return persist(plan).thenReply(c.replyTo(), Ok::new);
+  }
+
+  private Effect<JobEvent, Job> onRestart(Job state, Restart c) {
+    if (!state.exists()) return Effect().reply(c.replyTo(), notFound());
+    if (state.state() != JobState.FAILED && state.state() != JobState.CANCELLED) {
+      return Effect().reply(c.replyTo(), new Rejected("job is " + state.state() + " and can not be restarted"));
+    }
+    if (state.position() > state.taskCount()) {
+      return Effect().reply(c.replyTo(), new Rejected("job has no more tasks to run"));
+    }
+    Instant now = Instant.now();
+    Plan plan = new Plan(state);
+    plan.add(new JobRestarted(c.by(), now));
+    startTaskAt(plan, state.position(), now);
+    return persist(plan).thenReply(c.replyTo(), Ok::new);
+  }
+
+  // ---- reports from task actors --------------------------------------------------------------
+
+  private Effect<JobEvent, Job> onRunStarted(Job state, RunStarted c) {
+    Task t = current(state, c.taskId(), c.run());
+    if (t == null || !state.state().isActive()) return Effect().none();
+    if (t.state() == TaskState.RUNNING && c.nodeId().equals(t.nodeId())) return Effect().none();
+    Plan plan = new Plan(state);
+    plan.add(new TaskStarted(c.taskId(), c.run(), c.nodeId(), c.workerAddress(), c.at()));
+    if (state.state() == JobState.SCHEDULED) plan.add(new JobRunning(c.at()));
+    return persist(plan);
+  }
+
+  private Effect<JobEvent, Job> onRunProgressed(Job state, RunProgressed c) {
+    Task t = current(state, c.taskId(), c.run());
+    double p = Job.round2(Math.max(0, Math.min(100, c.progress())));
+    if (t == null || !state.state().isActive() || t.progress() == p) return Effect().none();
+    double jobProgress = t.isTopLevel() ? state.progressWithin(p) : state.progress();
+    return persist(new Plan(state).add(new TaskProgressed(c.taskId(), p, jobProgress, Instant.now())));
+  }
+
+  private Effect<JobEvent, Job> onRunSucceeded(Job state, RunSucceeded c) {
+    Task t = current(state, c.taskId(), c.run());
+    if (t == null) return Effect().none();
+    Instant now = Instant.now();
+    Plan plan = new Plan(state);
+    plan.add(new TaskCompleted(c.taskId(), c.result(), c.at()));
+    if (state.state().isActive() && t.isTopLevel()) advance(plan, t, c.result(), now);
+    return persist(plan);
+  }
+
+  private Effect<JobEvent, Job> onRunFailed(Job state, String taskId, int run, String error, Instant at) {
+    Task t = current(state, taskId, run);
+    if (t == null) return Effect().none();
+    Instant now = Instant.now();
+    Plan plan = new Plan(state);
+    plan.add(new TaskFailed(taskId, error, at));
+    if (state.state().isActive()) {
+      RetrySpec retry = t.spec().retry();
+      if (retry != null && retry.limit() != null && t.attempts() < retry.limit()) {
+        Task again = Task.created(Ids.newId(), jobId, t.parentId(), t.position(), t.spec(), t.attempts() + 1, now);
+        plan.add(new TaskCreated(again));
+      } else {
+        failJob(plan, error, now);
+      }
+    }
+    return persist(plan);
+  }
+
+  private Effect<JobEvent, Job> onRunLost(Job state, RunLost c) {
+    Task t = current(state, c.taskId(), c.run());
+    if (t == null || !state.state().isActive()) return Effect().none();
+    if (t.redelivered() + 1 > settings.maxRedeliveries()) {
+      return onRunFailed(state, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(), Instant.now());
+    }
+    ctx.getLog().info("job {}: run {} of task {} lost ({}); running it again", jobId, c.run(), c.taskId(), c.reason());
+    return persist(new Plan(state).add(new TaskRunLost(c.taskId(), c.run(), c.reason(), Instant.now())));
+  }
+
+  /** The task if {@code run} is its current run and it has not ended; otherwise the report is stale. */
+  private Task current(Job state, String taskId, int run) {
+    Task t = state.task(taskId).orElse(null);
+    if (t == null || t.run() != run || !t.state().isActive()) {
+      ctx.getLog().debug("job {}: ignoring a stale report for run {} of task {}", jobId, run, taskId);
+      return null;
+    }
+    return t;
+  }
+
+  // ---- deciding what comes next --------------------------------------------------------------
+
+  /** Events computed against the state they lead to, so each decision sees the one before. */
+  private static final class Plan {
+    Job state;
+    final List<JobEvent> events = new ArrayList<>();
+
+    Plan(Job state) {
+      this.state = state;
+    }
+
+    Plan add(JobEvent e) {
+      events.add(e);
+      state = e.applyTo(state);
+      return this;
+    }
+  }
+
+  /** A top-level task completed (or was skipped): move on, and start the next task or finish. */
+  private void advance(Plan plan, Task t, String output, Instant now) {
+    Job j = plan.state;
+    double progress = Job.round2((double) j.position() / j.taskCount() * 100.0);
+    plan.add(new JobAdvanced(j.position() + 1, progress, t.spec().var(), output, now));
+    startTaskAt(plan, plan.state.position(), now);
+  }
+
+  private void startTaskAt(Plan plan, int position, Instant now) {
+    if (position > plan.state.taskCount()) {
+      completeJob(plan, now);
+      return;
+    }
+    TaskSpec spec = plan.state.taskAt(position).orElseThrow();
+    if (spec.isComposite()) {
+      String kind = spec.parallel() != null ? "parallel" : spec.each() != null ? "each" : "subjob";
+      Task t = Task.created(Ids.newId(), jobId, null, position, spec, 0, now);
+      plan.add(new TaskCreated(t));
+      String error = kind + " tasks are not supported by this version of jtork yet";
+      plan.add(new TaskFailed(t.id(), error, now));
+      failJob(plan, error, now);
+      return;
+    }
+    TaskFactory.Made made = settings.tasks().make(plan.state, spec, position, null, 0, now);
+    plan.add(new TaskCreated(made.task()));
+    if (made instanceof TaskFactory.Invalid invalid) {
+      plan.add(new TaskFailed(made.task().id(), redact(invalid.error(), plan.state), now));
+      failJob(plan, invalid.error(), now);
+    } else if (made instanceof TaskFactory.Skipped) {
+      plan.add(new TaskSkipped(made.task().id(), now));
+      advance(plan, made.task(), null, now);
+    }
+  }
+
+  private void completeJob(Plan plan, Instant now) {
+    Job j = plan.state;
+    String output = j.spec().output();
+    String result = null;
+    if (output != null && !output.isBlank()) {
+      try {
+        result = settings.expressions().template(output, Scope.of(j.context().job(), j.context().inputs(),
+            j.context().secrets(), j.context().tasks()));
+      } catch (ExpressionException e) {
+        failJob(plan, e.getMessage(), now);
+        return;
+      }
+    }
+    Instant deleteAt = j.spec().autoDelete() == null ? null
+        : GoDuration.parse(j.spec().autoDelete().after()).map(now::plus).orElse(null);
+    plan.add(new JobCompleted(redact(result, j), deleteAt, now));
+  }
+
+  private void failJob(Plan plan, String error, Instant now) {
+    plan.add(new JobFailed(redact(error, plan.state), now));
+    cancelActiveTasks(plan, now);
+  }
+
+  private void cancelActiveTasks(Plan plan, Instant now) {
+    for (Task t : plan.state.activeTasks()) plan.add(new TaskCancelled(t.id(), now));
+  }
+
+  private static String redact(String text, Job job) {
+    return Redactor.redactValues(text, job.context().secrets().values());
+  }
+
+  // ---- side effects, after the events are journaled ------------------------------------------
+
+  private EffectBuilder<JobEvent, Job> persist(Plan plan) {
+    if (plan.events.isEmpty()) return Effect().none();
+    return Effect().persist(plan.events).thenRun(this::afterChange);
+  }
+
+  private void afterChange(Job state) {
+    reconcile(state, false);
+    if (state.state() != null && state.state().isTerminal()) {
+      waiters.forEach(w -> w.tell(new Ok(state)));
+      waiters.clear();
+      schedulePassivation();
+    }
+  }
+
+  /**
+   * Makes the running task actors match the journal: one per queued or running task run, and
+   * none for a task that was cancelled.
+   */
+  private void reconcile(Job state, boolean recovering) {
+    Map<String, Task> active = new HashMap<>();
+    for (Task t : state.execution()) {
+      if (t.state() == TaskState.SCHEDULED || t.state() == TaskState.RUNNING) active.put(t.attemptId(), t);
+    }
+    for (Map.Entry<String, ActorRef<TaskCommand>> e : taskActors.entrySet()) {
+      if (!active.containsKey(e.getKey())) e.getValue().tell(new TaskActor.Cancel());
+    }
+    for (Task t : active.values()) {
+      if (taskActors.containsKey(t.attemptId())) continue;
+      TaskActor.Recovery recovery = recovering
+          ? new TaskActor.Recovery(t.state() == TaskState.RUNNING, t.workerAddress()) : null;
+      ActorRef<TaskCommand> actor = ctx.spawn(TaskActor.create(work(state, t), ctx.getSelf(),
+          settings.taskActors(), recovery), "task-" + t.attemptId());
+      ctx.watchWith(actor, new TaskActorStopped(t.attemptId()));
+      taskActors.put(t.attemptId(), actor);
+    }
+  }
+
+  private TaskWork work(Job job, Task t) {
+    TaskSpec spec = t.spec();
+    Duration timeout = spec.timeout() == null ? null : GoDuration.parse(spec.timeout()).orElse(null);
+    int priority = spec.priority() == null ? 0 : spec.priority();
+    String queue = spec.queue() == null ? TaskFactory.DEFAULT_QUEUE : spec.queue();
+    return new TaskWork(jobId, t.id(), t.run(), t.position(), t.createdAt(), queue, priority, spec, timeout,
+        List.copyOf(job.context().secrets().values()));
+  }
+
+  private void schedulePassivation() {
+    timers.startSingleTimer("passivate", new PassivateIfIdle(), settings.passivateAfter());
+  }
+
+  private static NotFound notFound() {
+    return new NotFound("job not found");
+  }
+}

@@ -1,0 +1,264 @@
+package io.jtork.job;
+
+import io.jtork.dispatch.QueueCommand;
+import io.jtork.dispatch.TaskCommand;
+import io.jtork.dispatch.TaskWork;
+import io.jtork.dispatch.WorkerAddress;
+import io.jtork.dispatch.WorkerCommand;
+import io.jtork.queue.TaskQueue;
+import io.jtork.spec.GoDuration;
+import io.jtork.worker.WorkerNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * Drives one run of one task, as a child of its {@link JobEntity}: waits in the task's queue,
+ * hands the work to the worker the queue picked, watches that worker, and reports what happens
+ * to the job. It is the only one that sends this attempt to a worker, once at a time.
+ *
+ * <p>When a job recovers (its node restarted, or its shard moved), a task actor first asks the
+ * workers whether the attempt still runs and re-attaches to it, so that the task does not run
+ * twice; only when no worker has it is the run declared lost.
+ */
+final class TaskActor {
+
+  /** Timings; see {@code jtork.task} in {@code conf/jtork.conf}. */
+  record Settings(Duration deadlineGrace, Duration probeTimeout, Duration workerDiscoveryTimeout) {}
+
+  /** Stop this run: the job was cancelled or failed. */
+  record Cancel() implements TaskCommand {}
+
+  private record WorkerGone() implements TaskCommand {}
+
+  private record QueueGone() implements TaskCommand {}
+
+  private record DeadlineReached() implements TaskCommand {}
+
+  private record WorkersListed(Set<ActorRef<WorkerCommand>> workers) implements TaskCommand {}
+
+  private record FindWorkers() implements TaskCommand {}
+
+  private record ProbeTimedOut() implements TaskCommand {}
+
+  private final ActorContext<TaskCommand> ctx;
+  private final TimerScheduler<TaskCommand> timers;
+  private final TaskWork work;
+  private final String attemptId;
+  private final ActorRef<JobEntity.Command> job;
+  private final Settings settings;
+  private final ClusterSharding sharding;
+
+  static Behavior<TaskCommand> create(TaskWork work, ActorRef<JobEntity.Command> job, Settings settings,
+      Recovery recovery) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      TaskActor a = new TaskActor(ctx, timers, work, job, settings);
+      return recovery == null ? a.enqueue() : a.recover(recovery);
+    }));
+  }
+
+  /** How the run stood in the journal when its job recovered. */
+  record Recovery(boolean wasRunning, String workerAddress) {}
+
+  private TaskActor(ActorContext<TaskCommand> ctx, TimerScheduler<TaskCommand> timers, TaskWork work,
+      ActorRef<JobEntity.Command> job, Settings settings) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.work = work;
+    this.attemptId = work.attemptId();
+    this.job = job;
+    this.settings = settings;
+    this.sharding = ClusterSharding.get(ctx.getSystem());
+  }
+
+  // ---- waiting in the queue ------------------------------------------------------------------
+
+  private Behavior<TaskCommand> enqueue() {
+    TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Enqueue(attemptId, work.priority(), seq(),
+        ctx.getSelf()));
+    return waiting(null);
+  }
+
+  private long seq() {
+    Instant t = work.taskCreatedAt();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private Behavior<TaskCommand> waiting(ActorRef<QueueCommand> queue) {
+    return Behaviors.receive(TaskCommand.class)
+        .onMessage(TaskCommand.Enqueued.class, e -> {
+          if (!e.attemptId().equals(attemptId)) return Behaviors.same();
+          if (queue != null) ctx.unwatch(queue);
+          ctx.watchWith(e.queue(), new QueueGone());
+          return waiting(e.queue());
+        })
+        .onMessage(QueueGone.class, g -> enqueue())
+        .onMessage(TaskCommand.Assigned.class, a -> {
+          if (!a.attemptId().equals(attemptId)) return Behaviors.same();
+          if (queue != null) ctx.unwatch(queue);
+          a.worker().tell(new WorkerCommand.RunTask(work, ctx.getSelf()));
+          ctx.watchWith(a.worker(), new WorkerGone());
+          return dispatched(a.worker(), a.nodeId());
+        })
+        .onMessage(Cancel.class, c -> {
+          TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Withdraw(attemptId));
+          return Behaviors.stopped();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  // ---- handed to a worker ------------------------------------------------------------------
+
+  private Behavior<TaskCommand> dispatched(ActorRef<WorkerCommand> worker, String nodeId) {
+    return Behaviors.receive(TaskCommand.class)
+        .onMessage(TaskCommand.Rejected.class, r -> {
+          if (!r.attemptId().equals(attemptId)) return Behaviors.same();
+          ctx.unwatch(worker);
+          ctx.getLog().debug("attempt {} rejected by worker {}: {}", attemptId, nodeId, r.reason());
+          return enqueue();
+        })
+        .onMessage(TaskCommand.Started.class, s -> {
+          if (!s.attemptId().equals(attemptId)) return Behaviors.same();
+          job.tell(new JobEntity.RunStarted(work.taskId(), work.run(), s.nodeId(), s.workerAddress(), s.at()));
+          startDeadline();
+          return Behaviors.same();
+        })
+        .onMessage(TaskCommand.Progressed.class, p -> {
+          if (p.attemptId().equals(attemptId)) {
+            job.tell(new JobEntity.RunProgressed(work.taskId(), work.run(), p.progress()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(TaskCommand.Succeeded.class, s -> s.attemptId().equals(attemptId) ? finish(s) : Behaviors.same())
+        .onMessage(TaskCommand.Failed.class, f -> f.attemptId().equals(attemptId) ? finish(f) : Behaviors.same())
+        .onMessage(TaskCommand.Assigned.class, a -> {
+          // A second assignment (the ticket was re-sent while the first was on its way): give the slot back.
+          a.queue().tell(new QueueCommand.Decline(a.attemptId(), a.worker()));
+          return Behaviors.same();
+        })
+        .onMessage(WorkerGone.class, g -> {
+          job.tell(new JobEntity.RunLost(work.taskId(), work.run(),
+              "worker lost: node " + nodeId + " left the cluster while the task ran"));
+          return Behaviors.stopped();
+        })
+        .onMessage(DeadlineReached.class, d -> {
+          worker.tell(new WorkerCommand.CancelRun(attemptId));
+          Duration limit = work.timeout().plus(settings.deadlineGrace());
+          job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), "timeout: worker " + nodeId
+              + " gave no result within " + GoDuration.format(limit) + " (context deadline exceeded)", Instant.now()));
+          return Behaviors.stopped();
+        })
+        .onMessage(Cancel.class, c -> {
+          worker.tell(new WorkerCommand.CancelRun(attemptId));
+          return Behaviors.stopped();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  /** A backstop: the worker enforces the timeout; this catches a worker that went silent. */
+  private void startDeadline() {
+    if (work.timeout() != null && !work.timeout().isZero() && !timers.isTimerActive("deadline")) {
+      timers.startSingleTimer("deadline", new DeadlineReached(), work.timeout().plus(settings.deadlineGrace()));
+    }
+  }
+
+  private Behavior<TaskCommand> finish(TaskCommand.Outcome outcome) {
+    if (outcome instanceof TaskCommand.Succeeded s) {
+      job.tell(new JobEntity.RunSucceeded(work.taskId(), work.run(), s.result(), s.at()));
+    } else if (outcome instanceof TaskCommand.Failed f) {
+      job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), f.error(), f.at()));
+    }
+    return Behaviors.stopped();
+  }
+
+  // ---- re-attaching after the job recovered --------------------------------------------------
+
+  private Behavior<TaskCommand> recover(Recovery recovery) {
+    ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
+        l -> new WorkersListed(l.getServiceInstances(WorkerNode.KEY)));
+    boolean mayStillRun = recovery.wasRunning()
+        && WorkerAddress.isAlive(Cluster.get(ctx.getSystem()), recovery.workerAddress());
+    Instant giveUp = Instant.now().plus(settings.workerDiscoveryTimeout());
+    ctx.getSystem().receptionist().tell(Receptionist.find(WorkerNode.KEY, adapter));
+    return Behaviors.receive(TaskCommand.class)
+        .onMessage(WorkersListed.class, l -> {
+          boolean workerListed = l.workers().stream().anyMatch(w -> recovery.workerAddress() != null
+              && recovery.workerAddress().startsWith(addressOf(w) + "#"));
+          // The worker that ran it is still a member but not listed yet: the listing is still spreading.
+          if (mayStillRun && !workerListed && Instant.now().isBefore(giveUp)) {
+            timers.startSingleTimer(new FindWorkers(), Duration.ofMillis(250));
+            return Behaviors.same();
+          }
+          if (l.workers().isEmpty()) return afterProbes(recovery);
+          l.workers().forEach(w -> w.tell(new WorkerCommand.ProbeRun(attemptId, ctx.getSelf())));
+          timers.startSingleTimer(new ProbeTimedOut(), settings.probeTimeout());
+          return probing(recovery, new HashSet<>(l.workers()));
+        })
+        .onMessage(FindWorkers.class, f -> {
+          ctx.getSystem().receptionist().tell(Receptionist.find(WorkerNode.KEY, adapter));
+          return Behaviors.same();
+        })
+        .onMessage(Cancel.class, c -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<TaskCommand> probing(Recovery recovery, Set<ActorRef<WorkerCommand>> waitingFor) {
+    return Behaviors.receive(TaskCommand.class)
+        .onMessage(TaskCommand.ProbeAnswer.class, a -> {
+          if (!a.attemptId().equals(attemptId)) return Behaviors.same();
+          switch (a.status()) {
+            case RUNNING -> {
+              timers.cancel(ProbeTimedOut.class);
+              ctx.getLog().info("attempt {} re-attached to worker {}", attemptId, a.nodeId());
+              ctx.watchWith(a.worker(), new WorkerGone());
+              if (!recovery.wasRunning()) {
+                job.tell(new JobEntity.RunStarted(work.taskId(), work.run(), a.nodeId(), a.workerAddress(),
+                    Instant.now()));
+              }
+              startDeadline();
+              return dispatched(a.worker(), a.nodeId());
+            }
+            case FINISHED -> {
+              timers.cancel(ProbeTimedOut.class);
+              return finish(a.outcome());
+            }
+            default -> {
+              waitingFor.remove(a.worker());
+              return waitingFor.isEmpty() ? afterProbes(recovery) : Behaviors.same();
+            }
+          }
+        })
+        .onMessage(ProbeTimedOut.class, t -> afterProbes(recovery))
+        .onMessage(Cancel.class, c -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private String addressOf(ActorRef<?> ref) {
+    return ref.path().address().hasGlobalScope() ? ref.path().address().toString()
+        : Cluster.get(ctx.getSystem()).selfMember().address().toString();
+  }
+
+  /** No worker has the attempt: a run that was started is lost; one that was only queued is queued again. */
+  private Behavior<TaskCommand> afterProbes(Recovery recovery) {
+    timers.cancel(ProbeTimedOut.class);
+    if (recovery.wasRunning()) {
+      job.tell(new JobEntity.RunLost(work.taskId(), work.run(), "worker lost: no worker is running attempt "
+          + attemptId + " any more (its node restarted or left the cluster)"));
+      return Behaviors.stopped();
+    }
+    return enqueue();
+  }
+}

@@ -1,0 +1,124 @@
+package io.jtork.job;
+
+import io.jtork.expr.ExpressionException;
+import io.jtork.expr.Expressions;
+import io.jtork.expr.Scope;
+import io.jtork.model.Ids;
+import io.jtork.model.Job;
+import io.jtork.model.JobContext;
+import io.jtork.model.Task;
+import io.jtork.spec.AuxTaskSpec;
+import io.jtork.spec.DefaultsSpec;
+import io.jtork.spec.LimitsSpec;
+import io.jtork.spec.TaskSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes a task execution from its spec the way Tork's scheduler does: evaluates the templated
+ * fields ({@code name}, {@code var}, {@code image}, {@code queue}, {@code env} values,
+ * {@code if}, {@code cmd} items, and the same in {@code pre}/{@code post}) against the job's
+ * context, decides whether {@code if} skips it, and fills in the job's {@code defaults} where
+ * the task leaves a value empty. {@code run}, {@code files} and the rest are left as written.
+ */
+public final class TaskFactory {
+  public static final String DEFAULT_QUEUE = "default";
+  private final Expressions expressions;
+
+  public TaskFactory(Expressions expressions) {
+    this.expressions = expressions;
+  }
+
+  /** The outcome of making a task: ready to queue, skipped by its {@code if}, or failed to evaluate. */
+  public sealed interface Made permits Ready, Skipped, Invalid {
+    Task task();
+  }
+
+  public record Ready(Task task) implements Made {}
+
+  public record Skipped(Task task) implements Made {}
+
+  public record Invalid(Task task, String error) implements Made {}
+
+  public Made make(Job job, TaskSpec spec, int position, String parentId, int attempts, Instant now) {
+    Map<String, Object> scope = scope(job.context());
+    String id = Ids.newId();
+    try {
+      String condition = expressions.template(spec.condition(), scope);
+      TaskSpec evaluated = evaluate(spec, scope);
+      TaskSpec withDefaults = spec.isComposite() ? evaluated : applyDefaults(evaluated, job.spec().defaults());
+      Task task = Task.created(id, job.id(), parentId, position, withDefaults, attempts, now);
+      if (condition != null && condition.trim().equals("false")) return new Skipped(task);
+      return new Ready(task);
+    } catch (ExpressionException e) {
+      return new Invalid(Task.created(id, job.id(), parentId, position, spec, attempts, now), e.getMessage());
+    }
+  }
+
+  private Map<String, Object> scope(JobContext c) {
+    return Scope.of(c.job(), c.inputs(), c.secrets(), c.tasks());
+  }
+
+  private TaskSpec evaluate(TaskSpec t, Map<String, Object> scope) throws ExpressionException {
+    return t.toBuilder()
+        .name(expressions.template(t.name(), scope))
+        .var(expressions.template(t.var(), scope))
+        .image(expressions.template(t.image(), scope))
+        .queue(expressions.template(t.queue(), scope))
+        .env(values(t.env(), scope))
+        .cmd(items(t.cmd(), scope))
+        .pre(aux(t.pre(), scope))
+        .post(aux(t.post(), scope))
+        .build();
+  }
+
+  private List<AuxTaskSpec> aux(List<AuxTaskSpec> steps, Map<String, Object> scope) throws ExpressionException {
+    List<AuxTaskSpec> out = new ArrayList<>();
+    for (AuxTaskSpec a : steps) {
+      out.add(new AuxTaskSpec(expressions.template(a.name(), scope), a.description(), items(a.cmd(), scope),
+          a.entrypoint(), a.run(), expressions.template(a.image(), scope), a.registry(), values(a.env(), scope),
+          a.files(), a.timeout()));
+    }
+    return out;
+  }
+
+  private Map<String, String> values(Map<String, String> m, Map<String, Object> scope) throws ExpressionException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : m.entrySet()) out.put(e.getKey(), expressions.template(e.getValue(), scope));
+    return out;
+  }
+
+  private List<String> items(List<String> l, Map<String, Object> scope) throws ExpressionException {
+    List<String> out = new ArrayList<>();
+    for (String s : l) out.add(expressions.template(s, scope));
+    return out;
+  }
+
+  /** Tork's {@code scheduleRegularTask}: a default applies only where the task's own value is empty. */
+  static TaskSpec applyDefaults(TaskSpec t, DefaultsSpec d) {
+    TaskSpec.Builder b = t.toBuilder();
+    if (d != null) {
+      if (t.retry() == null && d.retry() != null) b.retry(d.retry());
+      if (d.limits() != null) {
+        LimitsSpec own = t.limits();
+        String cpus = own != null && notBlank(own.cpus()) ? own.cpus() : d.limits().cpus();
+        String memory = own != null && notBlank(own.memory()) ? own.memory() : d.limits().memory();
+        LimitsSpec merged = new LimitsSpec(cpus, memory);
+        if (!merged.isEmpty()) b.limits(merged);
+      }
+      if (!notBlank(t.timeout()) && notBlank(d.timeout())) b.timeout(d.timeout());
+      if (!notBlank(t.queue()) && notBlank(d.queue())) b.queue(d.queue());
+      if ((t.priority() == null || t.priority() == 0) && d.priority() != null) b.priority(d.priority());
+    }
+    TaskSpec withDefaults = b.build();
+    if (!notBlank(withDefaults.queue())) withDefaults = withDefaults.toBuilder().queue(DEFAULT_QUEUE).build();
+    return withDefaults;
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+}

@@ -1,0 +1,176 @@
+package io.jtork.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.jtork.dispatch.WorkerAddress;
+import io.jtork.expr.Expressions;
+import io.jtork.job.JobClient;
+import io.jtork.job.JobEntity;
+import io.jtork.job.TaskFactory;
+import io.jtork.logs.TaskLogWriter;
+import io.jtork.model.Ids;
+import io.jtork.projection.JobsProjection;
+import io.jtork.queue.TaskQueue;
+import io.jtork.redact.Redactor;
+import io.jtork.runtime.Runtimes;
+import io.jtork.runtime.TaskRuntime;
+import io.jtork.store.Database;
+import io.jtork.store.DatabaseSettings;
+import io.jtork.store.JobReadModel;
+import io.jtork.store.Migrations;
+import io.jtork.store.TaskLogStore;
+import io.jtork.worker.WorkerNode;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running jtork node. {@link #start(Config)} migrates the schema (failing loudly), starts the
+ * actor system on the configured database, forms a single-node cluster (standalone) and starts
+ * the job and queue shards, the jobs projection, the task log writer and a worker.
+ */
+public final class JtorkNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JtorkNode.class);
+
+  private final NodeSettings settings;
+  private final ActorSystem<Void> system;
+  private final Database database;
+  private final TaskRuntime runtime;
+  private final WorkerNode.Identity worker;
+  private final Expressions expressions;
+  private final Redactor redactor;
+
+  private JtorkNode(NodeSettings settings, ActorSystem<Void> system, Database database, TaskRuntime runtime,
+      WorkerNode.Identity worker, Expressions expressions, Redactor redactor) {
+    this.settings = settings;
+    this.system = system;
+    this.database = database;
+    this.runtime = runtime;
+    this.worker = worker;
+    this.expressions = expressions;
+    this.redactor = redactor;
+  }
+
+  public static JtorkNode start(Config config) throws Exception {
+    NodeSettings settings = NodeSettings.from(config);
+    if (settings.database().kind() == DatabaseSettings.Kind.H2) Files.createDirectories(settings.dataDir());
+    var migrated = Migrations.migrate(settings.database());
+    log.info("schema on {} is at version {} ({} migration(s) applied now)", settings.database().url(),
+        migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
+
+    Config full = persistenceConfig(settings).withFallback(config).resolve();
+    TaskRuntime runtime = Runtimes.choose(settings.runtimeType(), settings.shellCommand(), settings.shellWorkRoot(),
+        settings.shellInheritEnv());
+    Database database = Database.open(settings.database(), "jtork-read-model");
+    Expressions expressions = new Expressions();
+    Redactor redactor = new Redactor(settings.redactPatterns());
+    String nodeId = Ids.newNodeId();
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), "jtork", full);
+    } catch (RuntimeException e) {
+      database.close();
+      runtime.close();
+      throw e;
+    }
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    WorkerNode.Identity identity = new WorkerNode.Identity(nodeId, WorkerAddress.of(cluster.selfMember().uniqueAddress()),
+        runtime.name());
+
+    JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
+        settings.maxRedeliveries(), settings.snapshotEvery(), JobEntity.taskActorSettings(settings.deadlineGrace(),
+            settings.probeTimeout(), settings.workerDiscoveryTimeout())));
+    TaskQueue.init(system);
+    JobsProjection.init(system, database, redactor);
+    system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),
+        "task-log-writer", org.apache.pekko.actor.typed.Props.empty());
+    system.systemActorOf(workerBehavior(settings, identity, runtime), "worker",
+        org.apache.pekko.actor.typed.Props.empty());
+    log.info("jtork node {} started: {} database, {} runtime", nodeId, settings.database().kind(), runtime.name());
+    return new JtorkNode(settings, system, database, runtime, identity, expressions, redactor);
+  }
+
+  private static Behavior<io.jtork.dispatch.WorkerCommand> workerBehavior(NodeSettings s, WorkerNode.Identity id,
+      TaskRuntime runtime) {
+    return WorkerNode.create(new WorkerNode.Settings(s.workerQueues(), s.workerDefaultTimeout(),
+        s.progressInterval()), id, runtime);
+  }
+
+  /** The journal, snapshot store and projection on the configured database. */
+  static Config persistenceConfig(NodeSettings s) {
+    DatabaseSettings db = s.database();
+    String file = db.kind() == DatabaseSettings.Kind.H2 ? "persistence-h2.conf" : "persistence-postgres.conf";
+    Map<String, Object> conn = new HashMap<>();
+    conn.put("pekko-persistence-jdbc.shared-databases.slick.db.url", db.url());
+    conn.put("pekko-persistence-jdbc.shared-databases.slick.db.user", db.user());
+    conn.put("pekko-persistence-jdbc.shared-databases.slick.db.password", db.password());
+    return ConfigFactory.parseMap(conn).withFallback(ConfigFactory.parseResources(file));
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public TaskRuntime runtime() {
+    return runtime;
+  }
+
+  public WorkerNode.Identity worker() {
+    return worker;
+  }
+
+  public Expressions expressions() {
+    return expressions;
+  }
+
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  public JobClient jobs() {
+    return new JobClient(system, settings.askTimeout());
+  }
+
+  public JobReadModel readModel() {
+    return new JobReadModel(database);
+  }
+
+  public TaskLogStore logs() {
+    return new TaskLogStore(database);
+  }
+
+  /** Stops the node: actors first (they may still write), then the pool and the runtime. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("the actor system did not stop within 30s: {}", e.toString());
+    }
+    database.close();
+    runtime.close();
+  }
+
+  public Duration askTimeout() {
+    return settings.askTimeout();
+  }
+}

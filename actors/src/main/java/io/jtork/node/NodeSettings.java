@@ -1,0 +1,121 @@
+package io.jtork.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
+import io.jtork.store.DatabaseSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code jtork.*} configuration, read once and checked at start-up so that a bad value
+ * stops the node with a message naming the key. Defaults and their environment variables are
+ * in {@code conf/jtork.conf}.
+ */
+public record NodeSettings(
+    Path dataDir,
+    String httpInterface,
+    int httpPort,
+    long bodyLimitBytes,
+    Duration askTimeout,
+    DatabaseSettings database,
+    String runtimeType,
+    List<String> shellCommand,
+    List<String> shellInheritEnv,
+    Path shellWorkRoot,
+    Map<String, Integer> workerQueues,
+    Duration workerDefaultTimeout,
+    Duration progressInterval,
+    Duration passivateAfter,
+    int maxRedeliveries,
+    int snapshotEvery,
+    Duration deadlineGrace,
+    Duration probeTimeout,
+    Duration workerDiscoveryTimeout,
+    List<String> redactPatterns,
+    int logsMaxBuffered) {
+
+  public static NodeSettings from(Config root) {
+    Config c = root.getConfig("jtork");
+    try {
+      Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
+      DatabaseSettings.Kind kind = DatabaseSettings.Kind.parse(c.getString("datastore.type"));
+      int pool = c.getInt("datastore.pool-size");
+      DatabaseSettings db = kind == DatabaseSettings.Kind.H2
+          ? new DatabaseSettings(kind, DatabaseSettings.h2Url(dataDir), "sa", "", pool)
+          : new DatabaseSettings(kind, c.getString("datastore.postgres.url"), c.getString("datastore.postgres.user"),
+              c.getString("datastore.postgres.password"), pool);
+      String runtime = c.getString("runtime.type");
+      if (!List.of("auto", "shell", "docker", "podman").contains(runtime)) {
+        throw new ConfigException.BadValue("jtork.runtime.type", "must be auto, shell, docker or podman, not \""
+            + runtime + "\"");
+      }
+      String workRoot = c.getString("runtime.shell.workdir-root");
+      return new NodeSettings(
+          dataDir,
+          c.getString("http.interface"),
+          c.getInt("http.port"),
+          c.getBytes("http.body-limit"),
+          c.getDuration("http.ask-timeout"),
+          db,
+          runtime,
+          stringList(c, "runtime.shell.cmd"),
+          stringList(c, "runtime.shell.inherit-env"),
+          workRoot.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "jtork") : Path.of(workRoot),
+          queues(c, "worker.queues"),
+          optionalDuration(c, "worker.limits.timeout"),
+          c.getDuration("worker.progress-interval"),
+          c.getDuration("job.passivate-after"),
+          c.getInt("job.max-redeliveries"),
+          c.getInt("job.snapshot-every"),
+          c.getDuration("task.deadline-grace"),
+          c.getDuration("task.probe-timeout"),
+          c.getDuration("task.worker-discovery-timeout"),
+          stringList(c, "redact.patterns"),
+          c.getInt("logs.max-buffered"));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** A list, or (from an environment variable) a string of space- or comma-separated words. */
+  private static List<String> stringList(Config c, String path) {
+    if (c.getValue(path).valueType() == ConfigValueType.STRING) {
+      return Arrays.stream(c.getString(path).split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
+    }
+    return c.getStringList(path);
+  }
+
+  /** {@code { default = 4, video = 1 }}, or from the environment {@code "default:4,video:1"}. */
+  static Map<String, Integer> queues(Config c, String path) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    if (c.getValue(path).valueType() == ConfigValueType.STRING) {
+      for (String entry : c.getString(path).split(",")) {
+        if (entry.isBlank()) continue;
+        String[] kv = entry.trim().split("[:=]");
+        try {
+          out.put(kv[0].trim(), Integer.parseInt(kv[1].trim()));
+        } catch (RuntimeException e) {
+          throw new ConfigException.BadValue("jtork." + path, "expected name:slots pairs such as \"default:4\", got \""
+              + entry.trim() + "\"");
+        }
+      }
+    } else {
+      Config q = c.getConfig(path);
+      for (String key : q.root().keySet()) out.put(key, q.getInt("\"" + key + "\""));
+    }
+    out.forEach((k, v) -> {
+      if (v < 0) throw new ConfigException.BadValue("jtork." + path + "." + k, "slots must not be negative");
+    });
+    return out;
+  }
+
+  private static Duration optionalDuration(Config c, String path) {
+    String s = c.getString(path);
+    return s.isBlank() ? null : c.getDuration(path);
+  }
+}

@@ -1,0 +1,137 @@
+package io.jtork.projection;
+
+import io.jtork.event.JobAdvanced;
+import io.jtork.event.JobCancelled;
+import io.jtork.event.JobCompleted;
+import io.jtork.event.JobEvent;
+import io.jtork.event.JobFailed;
+import io.jtork.event.JobRestarted;
+import io.jtork.event.JobRunning;
+import io.jtork.event.JobStarted;
+import io.jtork.event.JobSubmitted;
+import io.jtork.event.TaskCreated;
+import io.jtork.event.TaskProgressed;
+import io.jtork.job.JobEntity;
+import io.jtork.model.JobState;
+import io.jtork.model.JobSummary;
+import io.jtork.redact.Redactor;
+import io.jtork.store.Database;
+import io.jtork.store.JobReadModel;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.JdbcSession;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/** Keeps the jobs read model from the journal. */
+public final class JobsProjection {
+  public static final ProjectionId ID = ProjectionId.of("jobs", JobEntity.TAG);
+
+  private JobsProjection() {}
+
+  public static void init(ActorSystem<?> system, Database db, Redactor redactor) {
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "jobs-projection", 1,
+        i -> ProjectionBehavior.create(projection(system, db, redactor)),
+        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  static ExactlyOnceProjection<Offset, EventEnvelope<JobEvent>> projection(ActorSystem<?> system, Database db,
+      Redactor redactor) {
+    SourceProvider<Offset, EventEnvelope<JobEvent>> source =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), JobEntity.TAG);
+    return JdbcProjection.exactlyOnce(ID, source, () -> new PooledSession(db), () -> new Handler(redactor), system);
+  }
+
+  /** One event, applied to the read model in the projection's transaction. */
+  static final class Handler extends JdbcHandler<EventEnvelope<JobEvent>, PooledSession> {
+    private final Redactor redactor;
+
+    Handler(Redactor redactor) {
+      this.redactor = redactor;
+    }
+
+    @Override
+    public void process(PooledSession session, EventEnvelope<JobEvent> envelope) throws Exception {
+      String jobId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+      session.withConnection(c -> {
+        apply(c, jobId, envelope.event());
+        return null;
+      });
+    }
+
+    void apply(Connection c, String jobId, JobEvent event) throws SQLException {
+      if (event instanceof JobSubmitted e) {
+        var spec = e.spec();
+        JobSummary s = new JobSummary(jobId, e.createdBy(), e.parentId(),
+            redactor.redactMap(spec.inputs(), spec.secrets().values()), spec.name(), spec.description(), spec.tags(),
+            JobState.PENDING, e.at(), null, null, null, 0, JobSummary.nonZero(spec.tasks().size()), null, null, null,
+            e.schedule());
+        JobReadModel.insertJob(c, s, spec.tags());
+      } else if (event instanceof JobStarted e) {
+        JobReadModel.started(c, jobId, e.at());
+      } else if (event instanceof JobRunning) {
+        JobReadModel.state(c, jobId, JobState.RUNNING);
+      } else if (event instanceof JobAdvanced e) {
+        JobReadModel.advanced(c, jobId, e.position(), e.progress());
+      } else if (event instanceof TaskProgressed e) {
+        JobReadModel.progress(c, jobId, e.jobProgress());
+      } else if (event instanceof JobCompleted e) {
+        JobReadModel.completed(c, jobId, e.result(), e.at());
+      } else if (event instanceof JobFailed e) {
+        JobReadModel.failed(c, jobId, e.error(), e.at());
+      } else if (event instanceof JobCancelled) {
+        JobReadModel.state(c, jobId, JobState.CANCELLED);
+      } else if (event instanceof JobRestarted) {
+        JobReadModel.restarted(c, jobId);
+      } else if (event instanceof TaskCreated e) {
+        JobReadModel.taskCreated(c, e.task().id(), jobId, e.task().position(), e.task().createdAt());
+      }
+    }
+  }
+
+  /** A pooled connection with auto-commit off, so the event and its offset commit together. */
+  static final class PooledSession implements JdbcSession {
+    private final Connection connection;
+
+    PooledSession(Database db) {
+      try {
+        connection = db.connection();
+        connection.setAutoCommit(false);
+      } catch (SQLException e) {
+        throw new IllegalStateException("jobs projection: no database connection: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public <R> R withConnection(org.apache.pekko.japi.function.Function<Connection, R> func) throws Exception {
+      return func.apply(connection);
+    }
+
+    @Override
+    public void commit() throws SQLException {
+      connection.commit();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+      connection.rollback();
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.jtork.runtime;
+
+/** A way to run task steps: the host shell, Docker, Podman. */
+public interface TaskRuntime extends AutoCloseable {
+
+  /** {@code shell}, {@code docker}, {@code podman}: shown by {@code /health} and in task logs. */
+  String name();
+
+  /**
+   * Starts one step. Returns once it runs (or throws, and nothing is left behind). Output lines
+   * go to {@code output} as they come, from a runtime thread.
+   */
+  RunningStep start(StepSpec step, OutputSink output) throws StepFailure;
+
+  /** Whether the runtime can run steps now (for {@code /health}). */
+  boolean isHealthy();
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,130 @@
+package io.jtork.runtime.shell;
+
+import io.jtork.runtime.OutputSink;
+import io.jtork.runtime.RunningStep;
+import io.jtork.runtime.StepFailure;
+import io.jtork.runtime.StepSpec;
+import io.jtork.runtime.TaskRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs steps as host processes. Each step gets {@code <root>/<id>/} holding {@code tork/}
+ * (the script as {@code entrypoint}, {@code stdout} for {@code $TORK_OUTPUT}, {@code progress}
+ * for {@code $TORK_PROGRESS}) and {@code workdir/} (its files, and its working directory).
+ * The process runs under {@code setsid}, so it leads its own process group and a kill reaches
+ * its children too. Its environment is the task's {@code env}, the Tork variables and a few
+ * inherited ones (PATH, HOME...), never the engine's own environment, which may hold
+ * credentials.
+ */
+public final class ShellRuntime implements TaskRuntime {
+  private final List<String> shellCommand;
+  private final Path root;
+  private final List<String> inheritedEnv;
+  private final ExecutorService ioThreads;
+
+  public ShellRuntime(List<String> shellCommand, Path root, List<String> inheritedEnv) {
+    this.shellCommand = List.copyOf(shellCommand);
+    this.root = root;
+    this.inheritedEnv = List.copyOf(inheritedEnv);
+    AtomicInteger n = new AtomicInteger();
+    this.ioThreads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "jtork-shell-io-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public String name() {
+    return "shell";
+  }
+
+  /** The fields a host process cannot honour, as "field" names; the first one fails the task. */
+  static List<String> unsupported(StepSpec s) {
+    List<String> out = new ArrayList<>();
+    if (!s.mounts().isEmpty()) out.add("mounts");
+    if (s.limits() != null && !s.limits().isEmpty()) out.add("limits");
+    if (!s.networks().isEmpty()) out.add("networks");
+    if (!s.sidecars().isEmpty()) out.add("sidecars");
+    if (s.registry() != null) out.add("registry");
+    if (s.gpus() != null && !s.gpus().isBlank()) out.add("gpus");
+    if (s.workdir() != null && !s.workdir().isBlank()) out.add("workdir");
+    return out;
+  }
+
+  @Override
+  public RunningStep start(StepSpec step, OutputSink output) throws StepFailure {
+    List<String> refused = unsupported(step);
+    if (!refused.isEmpty()) {
+      throw new StepFailure(String.join(", ", refused) + (refused.size() == 1 ? " is" : " are")
+          + " not supported by the shell runtime");
+    }
+    boolean hasRun = step.run() != null && !step.run().isBlank();
+    if (!hasRun && step.cmd().isEmpty()) throw new StepFailure("nothing to run: the task has neither run nor cmd");
+    Path dir;
+    try {
+      Files.createDirectories(root);
+      dir = Files.createTempDirectory(root, safe(step.executionId()) + "-");
+      Path tork = Files.createDirectories(dir.resolve("tork"));
+      Path workdir = Files.createDirectories(dir.resolve("workdir"));
+      Path script = tork.resolve("entrypoint");
+      Files.writeString(script, hasRun ? step.run() : "", StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+      Files.writeString(tork.resolve("stdout"), "");
+      Files.writeString(tork.resolve("progress"), "");
+      for (Map.Entry<String, String> f : step.files().entrySet()) {
+        Path target = workdir.resolve(f.getKey()).normalize();
+        if (!target.startsWith(workdir)) throw new StepFailure("invalid file name \"" + f.getKey() + "\"");
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, f.getValue(), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--r--r--"));
+      }
+      List<String> argv = new ArrayList<>();
+      argv.add("setsid");
+      if (!step.entrypoint().isEmpty()) argv.addAll(step.entrypoint());
+      else if (hasRun) argv.addAll(shellCommand);
+      if (!step.cmd().isEmpty()) argv.addAll(step.cmd());
+      else argv.add(script.toString());
+
+      ProcessBuilder pb = new ProcessBuilder(argv).directory(workdir.toFile()).redirectErrorStream(true);
+      Map<String, String> env = pb.environment();
+      Map<String, String> host = new LinkedHashMap<>(env);
+      env.clear();
+      for (String name : inheritedEnv) {
+        if (host.containsKey(name)) env.put(name, host.get(name));
+      }
+      env.putAll(step.env());
+      env.put("TORK_OUTPUT", tork.resolve("stdout").toString());
+      env.put("TORK_PROGRESS", tork.resolve("progress").toString());
+      Process process = pb.start();
+      return new ShellStep(process, dir, output, ioThreads);
+    } catch (IOException e) {
+      throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);
+    }
+  }
+
+  private static String safe(String id) {
+    return id == null ? "step" : id.replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  @Override
+  public boolean isHealthy() {
+    return Files.isExecutable(Path.of("/bin/sh")) || Files.isExecutable(Path.of("/usr/bin/sh"));
+  }
+
+  @Override
+  public void close() {
+    ioThreads.shutdownNow();
+  }
+}

@@ -1,0 +1,138 @@
+package io.jtork.runtime.shell;
+
+import io.jtork.runtime.OutputSink;
+import io.jtork.runtime.RunningStep;
+import io.jtork.runtime.StepResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One host process and its process group. When the process exits, whatever it left running in
+ * its group is killed too, so a task never leaves a process behind.
+ */
+final class ShellStep implements RunningStep {
+  private static final Logger log = LoggerFactory.getLogger(ShellStep.class);
+  private static final int MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+
+  private final Process process;
+  private final Path dir;
+  private final CompletableFuture<StepResult> completion = new CompletableFuture<>();
+  private final Future<?> reader;
+
+  ShellStep(Process process, Path dir, OutputSink sink, ExecutorService io) {
+    this.process = process;
+    this.dir = dir;
+    this.reader = io.submit(() -> pump(sink));
+    process.onExit().thenRunAsync(this::finish, io);
+  }
+
+  private void pump(OutputSink sink) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) sink.line(line);
+    } catch (IOException e) {
+      // The stream closes when the group is killed; nothing more to read.
+    }
+  }
+
+  private void finish() {
+    killGroup();
+    try {
+      reader.get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      reader.cancel(true);
+    }
+    try {
+      Path stdout = dir.resolve("tork").resolve("stdout");
+      String output = null;
+      if (Files.exists(stdout)) {
+        long size = Files.size(stdout);
+        output = size > MAX_OUTPUT_BYTES
+            ? new String(Files.readAllBytes(stdout), 0, MAX_OUTPUT_BYTES, StandardCharsets.UTF_8)
+            : Files.readString(stdout, StandardCharsets.UTF_8);
+      }
+      completion.complete(StepResult.exited(process.exitValue(), output));
+    } catch (IOException | RuntimeException e) {
+      completion.complete(StepResult.failed("could not read the task's output: " + e.getMessage()));
+    } finally {
+      deleteQuietly(dir);
+    }
+  }
+
+  @Override
+  public CompletionStage<StepResult> completion() {
+    return completion;
+  }
+
+  @Override
+  public OptionalDouble progress() {
+    try {
+      Path p = dir.resolve("tork").resolve("progress");
+      if (!Files.exists(p)) return OptionalDouble.empty();
+      String s = Files.readString(p).trim();
+      return s.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(s));
+    } catch (IOException | NumberFormatException e) {
+      return OptionalDouble.empty();
+    }
+  }
+
+  @Override
+  public void kill() {
+    killGroup();
+    process.destroyForcibly();
+  }
+
+  /**
+   * Kills the process group the step leads and every descendant seen now (a child that moved
+   * to a new session would escape the group, not the descendant list).
+   */
+  private void killGroup() {
+    long pid = process.pid();
+    List<ProcessHandle> descendants = new ArrayList<>();
+    try {
+      process.descendants().forEach(descendants::add);
+    } catch (RuntimeException ignored) {
+      // the process is already gone
+    }
+    try {
+      new ProcessBuilder("kill", "-KILL", "--", "-" + pid).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      log.warn("could not kill process group {}: {}", pid, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          p.toFile().setWritable(true);
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // best effort: a temp directory left behind is harmless
+        }
+      });
+    } catch (IOException e) {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package io.jtork.worker;
+
+import io.jtork.dispatch.QueueCommand;
+import io.jtork.dispatch.TaskCommand;
+import io.jtork.dispatch.TaskWork;
+import io.jtork.dispatch.WorkerCommand;
+import io.jtork.logs.TaskLogWriter;
+import io.jtork.queue.TaskQueue;
+import io.jtork.runtime.TaskRuntime;
+import io.jtork.store.TaskLogStore;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * A worker: it serves named queues, each with a number of slots, and runs the attempts task
+ * actors send it. It remembers recent outcomes so that a task actor that re-attaches after a
+ * fail-over still learns how its run ended.
+ */
+public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
+  public static final ServiceKey<WorkerCommand> KEY = ServiceKey.create(WorkerCommand.class, "jtork-worker");
+  private static final int KEEP_FINISHED = 2_000;
+  private static final int MAX_PENDING_LOG_PARTS = 10_000;
+
+  /**
+   * @param queues queue name to slots
+   * @param defaultTimeout applied to tasks without their own timeout; null for none
+   * @param progressInterval how often {@code $TORK_PROGRESS} is read
+   */
+  public record Settings(Map<String, Integer> queues, Duration defaultTimeout, Duration progressInterval) {}
+
+  /** What the worker reports about itself (for {@code /nodes} and {@code /health}). */
+  public record Identity(String nodeId, String address, String runtime) {}
+
+  record RunnerReport(String attemptId, TaskCommand.FromWorker report) implements WorkerCommand {}
+
+  /** A runner ended: with an outcome, or cancelled, or (neither) it crashed. */
+  record RunnerDone(String attemptId, TaskCommand.Outcome outcome, boolean cancelled) implements WorkerCommand {}
+
+  record ShipLogs(List<TaskLogStore.NewPart> parts) implements WorkerCommand {
+    @Override
+    public String toString() {
+      return "ShipLogs[" + parts.size() + "]";
+    }
+  }
+
+  private record WritersChanged(Set<ActorRef<TaskLogWriter.Command>> writers) implements WorkerCommand {}
+
+  private record QueueLost(String queue) implements WorkerCommand {}
+
+  private record Resubscribe(String queue) implements WorkerCommand {}
+
+  private static final class Running {
+    final TaskWork work;
+    ActorRef<TaskCommand> replyTo;
+    final ActorRef<TaskRunner.Command> runner;
+
+    Running(TaskWork work, ActorRef<TaskCommand> replyTo, ActorRef<TaskRunner.Command> runner) {
+      this.work = work;
+      this.replyTo = replyTo;
+      this.runner = runner;
+    }
+  }
+
+  private final Settings settings;
+  private final Identity identity;
+  private final TaskRuntime runtime;
+  private final ClusterSharding sharding;
+  private final TimerScheduler<WorkerCommand> timers;
+  private final Map<String, Running> running = new HashMap<>();
+  private final Map<String, Integer> busy = new HashMap<>();
+  private final LinkedHashMap<String, TaskCommand.Outcome> finished = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, TaskCommand.Outcome> eldest) {
+      return size() > KEEP_FINISHED;
+    }
+  };
+  private final List<ActorRef<TaskLogWriter.Command>> writers = new ArrayList<>();
+  private final Deque<TaskLogStore.NewPart> pendingLogs = new ArrayDeque<>();
+  private int nextWriter;
+
+  public static Behavior<WorkerCommand> create(Settings settings, Identity identity, TaskRuntime runtime) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerNode(ctx, timers, settings, identity,
+        runtime)));
+  }
+
+  private WorkerNode(ActorContext<WorkerCommand> ctx, TimerScheduler<WorkerCommand> timers, Settings settings,
+      Identity identity, TaskRuntime runtime) {
+    super(ctx);
+    this.settings = settings;
+    this.identity = identity;
+    this.runtime = runtime;
+    this.timers = timers;
+    this.sharding = ClusterSharding.get(ctx.getSystem());
+    ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+    ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
+        l -> new WritersChanged(l.getServiceInstances(TaskLogWriter.KEY)));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(TaskLogWriter.KEY, listings));
+    settings.queues().forEach((q, slots) -> offer(q, true));
+    ctx.getLog().info("worker {} serves queues {} on the {} runtime", identity.nodeId(), settings.queues(),
+        runtime.name());
+  }
+
+  @Override
+  public Receive<WorkerCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(WorkerCommand.RunTask.class, this::onRunTask)
+        .onMessage(WorkerCommand.CancelRun.class, c -> {
+          Running r = running.get(c.attemptId());
+          if (r != null) r.runner.tell(new TaskRunner.Cancel());
+          return this;
+        })
+        .onMessage(WorkerCommand.ProbeRun.class, this::onProbe)
+        .onMessage(WorkerCommand.QueueSubscribed.class, q -> {
+          getContext().watchWith(q.queueRef(), new QueueLost(q.queue()));
+          return this;
+        })
+        .onMessage(QueueLost.class, q -> {
+          timers.startSingleTimer("resubscribe-" + q.queue(), new Resubscribe(q.queue()), Duration.ofMillis(500));
+          return this;
+        })
+        .onMessage(Resubscribe.class, r -> {
+          offer(r.queue(), true);
+          return this;
+        })
+        .onMessage(RunnerReport.class, r -> {
+          Running run = running.get(r.attemptId());
+          if (run != null) run.replyTo.tell(r.report());
+          return this;
+        })
+        .onMessage(RunnerDone.class, this::onRunnerDone)
+        .onMessage(ShipLogs.class, s -> {
+          pendingLogs.addAll(s.parts());
+          while (pendingLogs.size() > MAX_PENDING_LOG_PARTS) pendingLogs.pollFirst();
+          shipLogs();
+          return this;
+        })
+        .onMessage(WritersChanged.class, w -> {
+          writers.clear();
+          writers.addAll(w.writers());
+          shipLogs();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<WorkerCommand> onRunTask(WorkerCommand.RunTask r) {
+    TaskWork work = r.work();
+    String id = work.attemptId();
+    Running existing = running.get(id);
+    if (existing != null) {
+      existing.replyTo = r.replyTo();
+      return this;
+    }
+    TaskCommand.Outcome outcome = finished.get(id);
+    if (outcome != null) {
+      r.replyTo().tell(outcome);
+      return this;
+    }
+    int slots = settings.queues().getOrDefault(work.queue(), 0);
+    int used = busy.getOrDefault(work.queue(), 0);
+    if (used >= slots) {
+      r.replyTo().tell(new TaskCommand.Rejected(id, slots == 0
+          ? "worker " + identity.nodeId() + " does not serve queue " + work.queue()
+          : "worker " + identity.nodeId() + " has no free slot on queue " + work.queue()));
+      return this;
+    }
+    TaskWork effective = work.timeout() == null && settings.defaultTimeout() != null
+        ? new TaskWork(work.jobId(), work.taskId(), work.run(), work.position(), work.taskCreatedAt(), work.queue(),
+            work.priority(), work.spec(), settings.defaultTimeout(), work.secretValues())
+        : work;
+    ActorRef<TaskRunner.Command> runner = getContext().spawn(
+        TaskRunner.create(effective, runtime, getContext().getSelf(), identity, settings.progressInterval()),
+        "run-" + id);
+    getContext().watchWith(runner, new RunnerDone(id, null, false));
+    running.put(id, new Running(effective, r.replyTo(), runner));
+    busy.merge(work.queue(), 1, Integer::sum);
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onProbe(WorkerCommand.ProbeRun p) {
+    Running r = running.get(p.attemptId());
+    if (r != null) {
+      r.replyTo = p.replyTo();
+      p.replyTo().tell(new TaskCommand.ProbeAnswer(p.attemptId(), TaskCommand.ProbeStatus.RUNNING,
+          getContext().getSelf(), identity.nodeId(), identity.address(), null));
+    } else if (finished.containsKey(p.attemptId())) {
+      p.replyTo().tell(new TaskCommand.ProbeAnswer(p.attemptId(), TaskCommand.ProbeStatus.FINISHED,
+          getContext().getSelf(), identity.nodeId(), identity.address(), finished.get(p.attemptId())));
+    } else {
+      p.replyTo().tell(new TaskCommand.ProbeAnswer(p.attemptId(), TaskCommand.ProbeStatus.UNKNOWN,
+          getContext().getSelf(), identity.nodeId(), identity.address(), null));
+    }
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onRunnerDone(RunnerDone d) {
+    Running r = running.remove(d.attemptId());
+    if (r == null) return this;
+    getContext().unwatch(r.runner);
+    TaskCommand.Outcome outcome = d.outcome();
+    if (outcome == null && !d.cancelled()) {
+      // The runner stopped without an outcome and was not cancelled: it crashed.
+      outcome = new TaskCommand.Failed(d.attemptId(), "worker " + identity.nodeId() + " lost the run unexpectedly",
+          java.time.Instant.now());
+    }
+    if (outcome != null) {
+      finished.put(d.attemptId(), outcome);
+      r.replyTo.tell(outcome);
+    }
+    busy.merge(r.work.queue(), -1, Integer::sum);
+    offer(r.work.queue(), false);
+    return this;
+  }
+
+  /** Offers this queue's free slots: all of them ({@code reset}) or the one just freed. */
+  private void offer(String queue, boolean reset) {
+    int slots = settings.queues().getOrDefault(queue, 0);
+    int free = reset ? slots - busy.getOrDefault(queue, 0) : 1;
+    TaskQueue.ref(sharding, queue).tell(new QueueCommand.Demand(getContext().getSelf(), identity.nodeId(),
+        identity.address(), Math.max(0, free), reset));
+  }
+
+  private void shipLogs() {
+    if (writers.isEmpty() || pendingLogs.isEmpty()) return;
+    ActorRef<TaskLogWriter.Command> w = writers.get(Math.floorMod(nextWriter++, writers.size()));
+    w.tell(new TaskLogWriter.Append(new ArrayList<>(pendingLogs)));
+    pendingLogs.clear();
+  }
+}
