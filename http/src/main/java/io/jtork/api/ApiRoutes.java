@@ -1,0 +1,284 @@
+package io.jtork.api;
+
+import io.jtork.job.JobClient;
+import io.jtork.job.JobEntity;
+import io.jtork.model.Ids;
+import io.jtork.model.Job;
+import io.jtork.model.Task;
+import io.jtork.model.UserRef;
+import io.jtork.node.JtorkNode;
+import io.jtork.redact.Redactor;
+import io.jtork.spec.GoDuration;
+import io.jtork.spec.InvalidSpecException;
+import io.jtork.spec.JobSpec;
+import io.jtork.spec.JobSpecReader;
+import io.jtork.spec.JobSpecValidator;
+import io.jtork.store.JobReadModel;
+import io.jtork.store.TaskLogStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+import org.apache.pekko.pattern.AskTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Tork's REST API: jobs, tasks, logs and health. */
+public final class ApiRoutes extends AllDirectives {
+  static final String VERSION = "0.1.0";
+  private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+
+  private final JtorkNode node;
+  private final JobClient jobs;
+  private final JobReadModel readModel;
+  private final TaskLogStore logs;
+  private final Redactor redactor;
+  private final EventHistory history;
+  private final Executor blocking;
+  private final long bodyLimit;
+
+  public ApiRoutes(JtorkNode node) {
+    this.node = node;
+    this.jobs = node.jobs();
+    this.readModel = node.readModel();
+    this.logs = node.logs();
+    this.redactor = node.redactor();
+    this.history = new EventHistory(node.system(), node.redactor());
+    this.blocking = node.system().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
+    this.bodyLimit = node.settings().bodyLimitBytes();
+  }
+
+  public Route routes() {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+        path("health", () -> get(this::health)),
+        pathPrefix("jobs", () -> concat(
+            pathEnd(() -> concat(post(this::submit), get(this::listJobs))),
+            pathPrefix(PathMatchers.segment(), id -> concat(
+                pathEnd(() -> get(() -> getJob(id))),
+                path("cancel", () -> put(() -> cancel(id))),
+                path("restart", () -> put(() -> restart(id))),
+                path("log", () -> get(() -> jobLog(id))),
+                path("events", () -> get(() -> events(id)))))
+        )),
+        pathPrefix("tasks", () -> pathPrefix(PathMatchers.segment(), id -> concat(
+            pathEnd(() -> get(() -> getTask(id))),
+            path("log", () -> get(() -> taskLog(id))))))
+    )));
+  }
+
+  // ---- health --------------------------------------------------------------------------------
+
+  private Route health() {
+    return completeWithFuture(CompletableFuture.supplyAsync(() -> {
+      boolean db = node.database().isHealthy();
+      boolean runtime = node.runtime().isHealthy();
+      var body = new java.util.LinkedHashMap<String, Object>();
+      body.put("status", db && runtime ? "UP" : "DOWN");
+      body.put("version", VERSION);
+      body.put("runtime", node.runtime().name());
+      body.put("datastore", node.settings().database().kind().name().toLowerCase(java.util.Locale.ROOT));
+      if (!db) body.put("message", "the database does not answer");
+      if (!runtime) body.put("message", "the " + node.runtime().name() + " runtime is not available");
+      return Responses.json(db && runtime ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+    }, blocking));
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------
+
+  private Route submit() {
+    return extractRequestEntity(entity -> {
+      var mediaType = entity.getContentType().mediaType().toString();
+      Optional<JobSpecReader.Format> format = JobSpecReader.Format.ofContentType(mediaType);
+      if (format.isEmpty()) {
+        return complete(Responses.error(StatusCodes.BAD_REQUEST, "unknown content type: " + mediaType
+            + " (send the job as application/json, text/yaml or application/x-yaml)"));
+      }
+      return withSizeLimit(bodyLimit, () -> extractStrictEntity(Duration.ofSeconds(10), bodyLimit, strict -> {
+        String body = strict.getData().decodeString(StandardCharsets.UTF_8);
+        JobSpec spec;
+        try {
+          spec = JobSpecValidator.parse(body, format.get(), node.expressions());
+        } catch (InvalidSpecException e) {
+          return complete(Responses.invalid("job", e.errors()));
+        }
+        if (spec.waitFor() == null) {
+          return completeWithFuture(jobs.submit(spec, UserRef.GUEST).thenApply(reply -> respond(reply,
+              job -> Responses.ok(JobView.summary(job, redactor)))).exceptionally(this::failure));
+        }
+        Duration wait = GoDuration.parse(spec.waitFor().timeout()).orElseThrow();
+        return withRequestTimeout(wait.plusSeconds(30), () -> completeWithFuture(
+            jobs.submit(spec, UserRef.GUEST).thenCompose(reply -> {
+              if (!(reply instanceof JobEntity.Ok ok)) return CompletableFuture.completedFuture(respond(reply, j -> null));
+              return jobs.awaitEnd(ok.job().id(), wait).thenApply(end -> respond(end,
+                  job -> Responses.ok(JobView.of(job, redactor))));
+            }).exceptionally(e -> unwrap(e) instanceof TimeoutException
+                ? Responses.error(StatusCodes.REQUEST_TIMEOUT, "timeout waiting for job to complete")
+                : failure(e))));
+      }));
+    });
+  }
+
+  private Route listJobs() {
+    return parameterOptional("page", page -> parameterOptional("size", size -> parameterOptional("q", q -> {
+      Paging p = Paging.of(page, size, 10, 20);
+      return completeWithFuture(blockingCall(() -> Responses.ok(readModel.list(p.page(), p.size(), q.orElse(null)))));
+    })));
+  }
+
+  private Route getJob(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
+    return completeWithFuture(jobs.get(id).thenApply(reply -> respond(reply, job -> Responses.ok(JobView.of(job,
+        redactor)))).exceptionally(this::failure));
+  }
+
+  private Route cancel(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
+    return completeWithFuture(jobs.cancel(id, UserRef.GUEST.username())
+        .thenApply(reply -> respond(reply, job -> Responses.statusOk())).exceptionally(this::failure));
+  }
+
+  private Route restart(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
+    return completeWithFuture(jobs.restart(id, UserRef.GUEST.username())
+        .thenApply(reply -> respond(reply, job -> Responses.statusOk())).exceptionally(this::failure));
+  }
+
+  private Route jobLog(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
+    return parameterOptional("page", page -> parameterOptional("size", size -> parameterOptional("q", q -> {
+      Paging p = Paging.of(page, size, 25, 100);
+      return completeWithFuture(jobs.get(id).thenCompose(reply -> reply instanceof JobEntity.Ok
+          ? blockingCall(() -> Responses.ok(logs.forJob(id, p.page(), p.size(), q.orElse(null))))
+          : CompletableFuture.completedFuture(respond(reply, j -> null))).exceptionally(this::failure));
+    })));
+  }
+
+  private Route events(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
+    return completeWithFuture(history.of(id).thenApply(entries -> entries.isEmpty()
+        ? Responses.error(StatusCodes.NOT_FOUND, "job not found")
+        : Responses.ok(Map.of("items", entries))).exceptionally(this::failure));
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------
+
+  private Route getTask(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "task not found"));
+    return completeWithFuture(blockingCall(() -> readModel.jobIdOfTask(id)).thenCompose(jobId -> jobId.isEmpty()
+        ? CompletableFuture.completedFuture(Responses.error(StatusCodes.NOT_FOUND, "task not found"))
+        : jobs.get(jobId.get()).thenApply(reply -> {
+          if (!(reply instanceof JobEntity.Ok ok)) return Responses.error(StatusCodes.NOT_FOUND, "task not found");
+          Job job = ok.job();
+          Optional<Task> task = job.task(id);
+          return task.map(t -> Responses.ok(TaskView.of(t, redactor, job.context().secrets().values())))
+              .orElseGet(() -> Responses.error(StatusCodes.NOT_FOUND, "task not found"));
+        })).exceptionally(this::failure));
+  }
+
+  private Route taskLog(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "task not found"));
+    return parameterOptional("page", page -> parameterOptional("size", size -> parameterOptional("q", q -> {
+      Paging p = Paging.of(page, size, 25, 100);
+      return completeWithFuture(blockingCall(() -> readModel.jobIdOfTask(id).isEmpty()
+          ? Responses.error(StatusCodes.NOT_FOUND, "task not found")
+          : Responses.ok(logs.forTask(id, p.page(), p.size(), q.orElse(null)))));
+    })));
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private static HttpResponse respond(JobEntity.Reply reply, Function<Job, HttpResponse> ok) {
+    if (reply instanceof JobEntity.Ok o) return ok.apply(o.job());
+    if (reply instanceof JobEntity.NotFound nf) return Responses.error(StatusCodes.NOT_FOUND, nf.message());
+    return Responses.error(StatusCodes.BAD_REQUEST, ((JobEntity.Rejected) reply).message());
+  }
+
+  interface SqlCall<T> {
+    T call() throws Exception;
+  }
+
+  private <T> CompletableFuture<T> blockingCall(SqlCall<T> call) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return call.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
+  }
+
+  private HttpResponse failure(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof TimeoutException || e instanceof AskTimeoutException) {
+      return Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "the job did not answer within "
+          + GoDuration.format(node.askTimeout()) + "; the node may be starting or its database unreachable");
+    }
+    if (e instanceof java.sql.SQLException) {
+      log.warn("database error while answering a request: {}", e.getMessage());
+      return Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "the database did not answer; try again");
+    }
+    log.error("unexpected error while answering a request", e);
+    return Responses.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(Paging.BadParameter.class, e -> complete(Responses.error(StatusCodes.BAD_REQUEST, e.getMessage())))
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
+        .matchAny(e -> {
+          Throwable cause = unwrap(e);
+          if (cause instanceof EntityStreamSizeException) return complete(tooLarge());
+          if (cause instanceof IllegalRequestException ire) {
+            // toStrict reports an oversized body as "Request too large" with status 400.
+            boolean large = ire.status().intValue() == 413 || ire.info().summary().contains("too large");
+            return complete(large ? tooLarge() : Responses.error(StatusCodes.BAD_REQUEST, ire.info().summary()));
+          }
+          return complete(failure(e));
+        })
+        .build();
+  }
+
+  private HttpResponse tooLarge() {
+    return Responses.error(StatusCodes.PAYLOAD_TOO_LARGE, "the request body is larger than the limit of "
+        + (bodyLimit >= 1024 ? bodyLimit / 1024 + " KB" : bodyLimit + " bytes"));
+  }
+
+  /** Pekko's own rejections (unknown path, wrong method...) in Tork's JSON error shape. */
+  private RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+      if (response.status().intValue() == 413) return tooLarge();
+      if (response.entity() instanceof HttpEntity.Strict strict) {
+        String text = strict.getData().decodeString(StandardCharsets.UTF_8);
+        if (!text.startsWith("{")) return Responses.error(response.status(), text);
+      }
+      return response;
+    });
+  }
+}

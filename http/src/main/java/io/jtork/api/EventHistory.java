@@ -1,0 +1,80 @@
+package io.jtork.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.jtork.event.JobEvent;
+import io.jtork.event.JobSubmitted;
+import io.jtork.job.JobEntity;
+import io.jtork.json.Json;
+import io.jtork.redact.Redactor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+
+/**
+ * A job's journal as a list of readable entries ({@code GET /jobs/{id}/events}), with every
+ * secret redacted: values under {@code secrets}, secret-looking keys, and the job's secret
+ * values wherever they appear.
+ */
+final class EventHistory {
+  private final ActorSystem<?> system;
+  private final Redactor redactor;
+  private final JdbcReadJournal journal;
+
+  record Entry(long sequenceNr, Instant timestamp, String type, JsonNode data) {}
+
+  EventHistory(ActorSystem<?> system, Redactor redactor) {
+    this.system = system;
+    this.redactor = redactor;
+    this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+  }
+
+  CompletionStage<List<Entry>> of(String jobId) {
+    String pid = JobEntity.TYPE_KEY.name() + "|" + jobId;
+    return journal.currentEventsByPersistenceId(pid, 0L, Long.MAX_VALUE).runWith(Sink.seq(), system)
+        .thenApply(envelopes -> {
+          List<Entry> out = new ArrayList<>();
+          Set<String> secrets = Set.of();
+          for (var env : envelopes) {
+            JobEvent e = (JobEvent) env.event();
+            if (e instanceof JobSubmitted s) secrets = Set.copyOf(s.spec().secrets().values());
+            ObjectNode data = Json.json().valueToTree(e);
+            data.remove("type");
+            out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),
+                redact(data, secrets)));
+          }
+          return out;
+        });
+  }
+
+  private JsonNode redact(JsonNode node, Set<String> secrets) {
+    if (node.isTextual()) return TextNode.valueOf(Redactor.redactValues(node.asText(), secrets));
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i, redact(node.get(i), secrets));
+    } else if (node.isObject()) {
+      ObjectNode o = (ObjectNode) node;
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getKey().equals("secrets") && f.getValue().isObject()) {
+          f.getValue().fieldNames().forEachRemaining(k -> ((ObjectNode) f.getValue()).put(k, Redactor.REDACTED));
+        } else if (redactor.isSecretKey(f.getKey()) && f.getValue().isTextual()) {
+          f.setValue(TextNode.valueOf(Redactor.REDACTED));
+        } else if (f.getKey().equals("password") && f.getValue().isTextual()) {
+          f.setValue(TextNode.valueOf(Redactor.REDACTED));
+        } else {
+          f.setValue(redact(f.getValue(), secrets));
+        }
+      }
+    }
+    return node;
+  }
+}

@@ -1,0 +1,464 @@
+package io.jtork.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The REST API end to end, against a real node (real database, real processes, real HTTP).
+ * Subclasses choose the database; every test here runs on each.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ApiContract {
+  static final String HELLO = """
+      name: hello job
+      tasks:
+      - name: say hello
+        var: task1
+        image: ubuntu:mantic
+        run: |
+          echo -n hello world > $TORK_OUTPUT
+      - name: say goodbye
+        image: ubuntu:mantic
+        run: |
+          echo -n bye world
+      """;
+
+  TestNode node;
+
+  abstract TestNode startNode() throws Exception;
+
+  TestNode node() throws Exception {
+    if (node == null) node = startNode();
+    return node;
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    if (node != null) node.close();
+  }
+
+  private static String unique() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  }
+
+  // ---- running jobs -----------------------------------------------------------------------
+
+  @Test
+  void helloJobCompletesWithItsOutputsAndLog() throws Exception {
+    TestNode n = node();
+    TestNode.Response submitted = n.postYaml(HELLO);
+    assertThat(submitted.status()).isEqualTo(200);
+    JsonNode summary = submitted.json();
+    assertThat(summary.get("id").asText()).matches("[0-9a-f]{32}");
+    assertThat(summary.get("name").asText()).isEqualTo("hello job");
+    assertThat(summary.has("execution")).isFalse();
+
+    JsonNode job = n.awaitState(summary.get("id").asText(), "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.get("taskCount").asInt()).isEqualTo(2);
+    assertThat(job.get("position").asInt()).isEqualTo(3);
+    assertThat(job.at("/context/tasks/task1").asText()).isEqualTo("hello world");
+    assertThat(job.get("execution")).hasSize(2);
+    assertThat(job.at("/execution/0/state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.at("/execution/0/result").asText()).isEqualTo("hello world");
+    assertThat(job.get("progress").asDouble()).isEqualTo(100.0);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        n.get("/jobs/" + summary.get("id").asText() + "/log").body().contains("bye world"));
+    TestNode.Response log = n.get("/jobs/" + summary.get("id").asText() + "/log");
+    assertThat(log.json().get("items").toString()).contains("the shell runtime ignores image \\\"ubuntu:mantic\\\"");
+  }
+
+  @Test
+  void jobOutputInputsAndSecretsReachTasksButNeverResponses() throws Exception {
+    TestNode n = node();
+    TestNode.Response r = n.post("/jobs", "application/json", """
+        {"name": "inputs and secrets",
+         "inputs": {"greeting": "hi there", "DB_PASSWORD": "swordfish"},
+         "secrets": {"token": "s3cr3t-t0ken"},
+         "output": "{{ tasks.combined }} / {{ inputs.greeting }}",
+         "tasks": [{"name": "combine", "var": "combined",
+                    "env": {"GREETING": "{{ inputs.greeting }}", "TOKEN": "{{ secrets.token }}"},
+                    "run": "echo token is $TOKEN; echo -n \\"$GREETING ${#TOKEN}\\" > $TORK_OUTPUT"}]}
+        """);
+    assertThat(r.status()).isEqualTo(200);
+    String id = r.json().get("id").asText();
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.get("result").asText()).isEqualTo("hi there 12 / hi there");
+    assertThat(job.at("/execution/0/env/GREETING").asText()).isEqualTo("hi there");
+    assertThat(job.at("/execution/0/env/TOKEN").asText()).isEqualTo("[REDACTED]");
+    assertThat(job.at("/secrets/token").asText()).isEqualTo("[REDACTED]");
+    assertThat(job.at("/context/secrets/token").asText()).isEqualTo("[REDACTED]");
+    assertThat(job.at("/inputs/DB_PASSWORD").asText()).isEqualTo("[REDACTED]");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs/" + id + "/log").body()
+        .contains("token is"));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs?q=inputs").body().contains(id));
+    for (String body : List.of(n.get("/jobs/" + id).body(), n.get("/jobs/" + id + "/log").body(),
+        n.get("/jobs?q=inputs").body(), n.get("/jobs/" + id + "/events").body(),
+        n.get("/tasks/" + job.at("/execution/0/id").asText()).body())) {
+      assertThat(body).doesNotContain("s3cr3t-t0ken").doesNotContain("swordfish");
+    }
+    assertThat(n.get("/jobs/" + id + "/log").body()).contains("token is [REDACTED]");
+  }
+
+  @Test
+  void retriesAFailedTaskUntilItSucceeds() throws Exception {
+    TestNode n = node();
+    Path counter = Files.createTempFile("jtork-retry", ".count");
+    String id = n.submit("""
+        name: flaky
+        tasks:
+        - name: fails once
+          retry:
+            limit: 2
+          run: |
+            n=$(cat %s); n=$((n+1)); echo $n > %s
+            [ $n -ge 2 ] || { echo "attempt $n failed"; exit 1; }
+            echo -n "ok after $n" > $TORK_OUTPUT
+        """.formatted(counter, counter));
+    Files.writeString(counter, "0");
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.get("execution")).hasSize(2);
+    assertThat(job.at("/execution/0/state").asText()).isEqualTo("FAILED");
+    assertThat(job.at("/execution/0/error").asText()).isEqualTo("exit code 1: attempt 1 failed");
+    assertThat(job.at("/execution/1/state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.at("/execution/1/retry/attempts").asInt()).isEqualTo(1);
+    assertThat(job.at("/execution/1/result").asText()).isEqualTo("ok after 2");
+  }
+
+  @Test
+  void exhaustedRetriesFailTheJobAndKeepTheError() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: always fails
+        tasks:
+        - name: boom
+          retry: {limit: 1}
+          run: echo boom; exit 3
+        - name: never runs
+          run: echo unreachable
+        """);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).isEqualTo("FAILED");
+    assertThat(job.get("error").asText()).isEqualTo("exit code 3: boom");
+    assertThat(job.get("execution")).hasSize(2);
+    assertThat(job.get("failedAt").isTextual()).isTrue();
+    assertThat(job.get("position").asInt()).isEqualTo(1);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs?q=always").body()
+        .contains("\"error\":\"exit code 3: boom\""));
+  }
+
+  @Test
+  void aTaskPastItsTimeoutFailsWithATimeoutMessage() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: too slow
+        tasks:
+        - name: sleeper
+          timeout: 1s
+          run: sleep 10
+        """);
+    JsonNode job = n.awaitState(id, Duration.ofSeconds(20), "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).isEqualTo("FAILED");
+    assertThat(job.at("/execution/0/error").asText())
+        .isEqualTo("timeout: the task ran longer than its timeout of 1s (context deadline exceeded)");
+    assertThat(job.get("error").asText()).contains("timeout");
+  }
+
+  @Test
+  void cancellingARunningJobKillsEveryProcessItStarted() throws Exception {
+    TestNode n = node();
+    String marker = "30" + (System.nanoTime() % 100000) + ".5";
+    String id = n.submit("""
+        name: long runner
+        tasks:
+        - name: sleeps
+          run: |
+            sleep %s &
+            bash -c "sleep %s" &
+            sleep %s
+        """.formatted(marker, marker, marker));
+    n.awaitState(id, "RUNNING");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker) >= 3);
+    TestNode.Response cancel = n.put("/jobs/" + id + "/cancel");
+    assertThat(cancel.status()).isEqualTo(200);
+    assertThat(cancel.json().get("status").asText()).isEqualTo("OK");
+    JsonNode job = n.awaitState(id, "CANCELLED");
+    assertThat(job.at("/execution/0/state").asText()).isEqualTo("CANCELLED");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> processesWith(marker) == 0);
+    TestNode.Response again = n.put("/jobs/" + id + "/cancel");
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(again.json().get("message").asText()).isEqualTo("job is not running");
+  }
+
+  static long processesWith(String marker) {
+    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).count();
+  }
+
+  @Test
+  void aFailedJobRestartsAtItsPosition() throws Exception {
+    TestNode n = node();
+    Path flag = Files.createTempFile("jtork-restart", ".flag");
+    Files.delete(flag);
+    String id = n.submit("""
+        name: restartable
+        tasks:
+        - name: first
+          var: first
+          run: echo -n one > $TORK_OUTPUT
+        - name: second
+          run: |
+            [ -f %s ] || { touch %s; echo not yet; exit 1; }
+            echo -n two > $TORK_OUTPUT
+        """.formatted(flag, flag));
+    JsonNode failed = n.awaitState(id, "FAILED", "COMPLETED");
+    assertThat(failed.get("state").asText()).isEqualTo("FAILED");
+    assertThat(failed.get("position").asInt()).isEqualTo(2);
+    TestNode.Response restart = n.put("/jobs/" + id + "/restart");
+    assertThat(restart.status()).isEqualTo(200);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.get("error")).isNull();
+    assertThat(job.get("execution")).extracting(e -> e.get("state").asText())
+        .containsExactly("COMPLETED", "FAILED", "COMPLETED");
+    assertThat(job.at("/context/tasks/first").asText()).isEqualTo("one");
+    TestNode.Response again = n.put("/jobs/" + id + "/restart");
+    assertThat(again.status()).isEqualTo(400);
+    assertThat(again.json().get("message").asText()).isEqualTo("job is COMPLETED and can not be restarted");
+  }
+
+  @Test
+  void aFalseConditionSkipsTheTask() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: conditional
+        inputs: {run_it: "no"}
+        tasks:
+        - name: skipped
+          if: "{{ inputs.run_it == 'yes' }}"
+          run: exit 1
+        - name: runs
+          run: echo -n ran > $TORK_OUTPUT
+          var: r
+        """);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.at("/execution/0/state").asText()).isEqualTo("SKIPPED");
+    assertThat(job.at("/context/tasks/r").asText()).isEqualTo("ran");
+  }
+
+  @Test
+  void theShellRuntimeRefusesWhatOnlyAContainerCanDo() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: wants a volume
+        tasks:
+        - name: mounted
+          mounts: [{type: volume, target: /data}]
+          run: ls /data
+        """);
+    JsonNode job = n.awaitState(id, "FAILED", "COMPLETED");
+    assertThat(job.get("state").asText()).isEqualTo("FAILED");
+    assertThat(job.get("error").asText()).isEqualTo("mounts is not supported by the shell runtime");
+  }
+
+  @Test
+  void aTaskAndItsLogCanBeReadOnTheirOwn() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: chatty
+        tasks:
+        - name: talk
+          run: for i in 1 2 3; do echo line $i; done
+        """);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    String taskId = job.at("/execution/0/id").asText();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/tasks/" + taskId).status() == 200);
+    JsonNode task = n.get("/tasks/" + taskId).json();
+    assertThat(task.get("name").asText()).isEqualTo("talk");
+    assertThat(task.get("jobId").asText()).isEqualTo(id);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/tasks/" + taskId + "/log").body()
+        .contains("line 3"));
+    JsonNode log = n.get("/tasks/" + taskId + "/log").json();
+    assertThat(log.get("items").get(0).get("number").asInt()).isEqualTo(1);
+    assertThat(log.get("items").get(0).get("contents").asText()).isEqualTo("line 1\nline 2\nline 3\n");
+    assertThat(n.get("/tasks/" + taskId + "/log?q=nothing-like-this").json().get("totalItems").asInt()).isZero();
+  }
+
+  @Test
+  void theHistoryListsEveryTransition() throws Exception {
+    TestNode n = node();
+    String id = n.submit(HELLO);
+    n.awaitState(id, "COMPLETED");
+    JsonNode events = n.get("/jobs/" + id + "/events").json().get("items");
+    List<String> types = new ArrayList<>();
+    events.forEach(e -> types.add(e.get("type").asText()));
+    assertThat(types).containsExactly("JobSubmitted", "JobStarted", "TaskCreated", "TaskStarted", "JobRunning",
+        "TaskCompleted", "JobAdvanced", "TaskCreated", "TaskStarted", "TaskCompleted", "JobAdvanced", "JobCompleted");
+  }
+
+  // ---- waiting ------------------------------------------------------------------------------
+
+  @Test
+  void waitReturnsTheFinishedJob() throws Exception {
+    TestNode.Response r = node().postYaml("""
+        name: waited for
+        wait: {timeout: 20s}
+        tasks:
+        - name: quick
+          var: q
+          run: echo -n done > $TORK_OUTPUT
+        """);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(r.json().get("execution")).hasSize(1);
+    assertThat(r.json().at("/context/tasks/q").asText()).isEqualTo("done");
+  }
+
+  @Test
+  void waitTimesOutWith408() throws Exception {
+    TestNode.Response r = node().postYaml("""
+        name: waited too long
+        wait: {timeout: 1s}
+        tasks:
+        - name: slow
+          run: sleep 4
+        """);
+    assertThat(r.status()).isEqualTo(408);
+    assertThat(r.json().get("message").asText()).isEqualTo("timeout waiting for job to complete");
+  }
+
+  // ---- listing, paging, searching -------------------------------------------------------------
+
+  @Test
+  void listsNewestFirstPagesAndSearches() throws Exception {
+    TestNode n = node();
+    String word = "batch" + unique();
+    String tag = "tag" + unique();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      ids.add(n.submit("""
+          name: %s job-%dx
+          description: part of a search test
+          tags: [%s, %s]
+          tasks:
+          - name: t
+            run: "true"
+          """.formatted(word, i, i % 2 == 0 ? tag : "odd" + tag, "all" + tag)));
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
+        n.get("/jobs?q=" + word).json().get("totalItems").asInt() == 23);
+    JsonNode page1 = n.get("/jobs?q=" + word).json();
+    assertThat(page1.get("number").asInt()).isEqualTo(1);
+    assertThat(page1.get("size").asInt()).isEqualTo(10);
+    assertThat(page1.get("totalPages").asInt()).isEqualTo(3);
+    assertThat(page1.at("/items/0/id").asText()).isEqualTo(ids.get(22));
+    JsonNode page3 = n.get("/jobs?q=" + word + "&page=3").json();
+    assertThat(page3.get("size").asInt()).isEqualTo(3);
+    assertThat(page3.at("/items/2/id").asText()).isEqualTo(ids.get(0));
+    assertThat(n.get("/jobs?q=" + word + "&size=50").json().get("size").asInt()).isEqualTo(20);
+    assertThat(n.get("/jobs?q=" + word + "&size=0").json().get("size").asInt()).isEqualTo(1);
+    assertThat(n.get("/jobs?q=tag:" + tag).json().get("totalItems").asInt()).isEqualTo(12);
+    assertThat(n.get("/jobs?q=tags:" + tag + ",odd" + tag).json().get("totalItems").asInt()).isEqualTo(23);
+    JsonNode seventh = n.get("/jobs?q=" + word + "%20JOB-7x").json();
+    assertThat(seventh.get("totalItems").asInt()).isEqualTo(1);
+    assertThat(seventh.at("/items/0/name").asText()).isEqualTo(word + " job-7x");
+    assertThat(n.get("/jobs?q=completed%20" + word).json().get("totalItems").asInt()).isBetween(0, 23);
+    assertThat(n.get("/jobs?q=" + word + "%20tag:all" + tag).json().get("totalItems").asInt()).isEqualTo(23);
+    assertThat(n.get("/jobs?q=" + word + "%20tag:" + tag).json().at("/items/0/tags").toString()).contains(tag);
+    TestNode.Response bad = n.get("/jobs?page=two");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("message").asText()).isEqualTo("invalid page \"two\": it must be a whole number");
+    assertThat(n.get("/jobs?size=x").json().get("message").asText()).isEqualTo("invalid size \"x\": it must be a whole number");
+  }
+
+  @Test
+  void unknownJobsTasksAndPathsAre404WithAMessage() throws Exception {
+    TestNode n = node();
+    String missing = UUID.randomUUID().toString().replace("-", "");
+    for (String path : List.of("/jobs/" + missing, "/jobs/not-an-id", "/jobs/" + missing + "/log")) {
+      TestNode.Response r = n.get(path);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      assertThat(r.json().get("message").asText()).isEqualTo("job not found");
+    }
+    assertThat(n.put("/jobs/" + missing + "/cancel").json().get("message").asText()).isEqualTo("job not found");
+    assertThat(n.put("/jobs/" + missing + "/restart").status()).isEqualTo(404);
+    for (String path : List.of("/tasks/" + missing, "/tasks/" + missing + "/log", "/tasks/nope")) {
+      TestNode.Response r = n.get(path);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      assertThat(r.json().get("message").asText()).isEqualTo("task not found");
+    }
+    TestNode.Response nothing = n.get("/no/such/thing");
+    assertThat(nothing.status()).isEqualTo(404);
+    assertThat(nothing.json().get("message").asText()).isNotBlank();
+    TestNode.Response method = n.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(n.base + "/jobs"))
+        .DELETE().build());
+    assertThat(method.status()).isEqualTo(405);
+    assertThat(method.json().get("message").asText()).contains("GET");
+  }
+
+  // ---- bad input ----------------------------------------------------------------------------
+
+  @Test
+  void anUnknownFieldIsA400NamingItsPath() throws Exception {
+    TestNode.Response r = node().postYaml("name: x\ntasks:\n- name: a\n  imagee: ubuntu\n");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("message").asText()).isEqualTo("invalid job: tasks[0].imagee: unknown field");
+    assertThat(r.json().at("/errors/0/path").asText()).isEqualTo("tasks[0].imagee");
+  }
+
+  @Test
+  void everyErrorOfAJobComesBackInOneResponse() throws Exception {
+    TestNode.Response r = node().post("/jobs", "application/json",
+        "{\"tasks\":[{\"run\":\"x\",\"priority\":12},{\"name\":\"b\",\"timeout\":\"soon\",\"each\":{\"list\":\"{{ 1 + }}\"}}]}");
+    assertThat(r.status()).isEqualTo(400);
+    List<String> paths = new ArrayList<>();
+    r.json().get("errors").forEach(e -> paths.add(e.get("path").asText()));
+    assertThat(paths).containsExactly("name", "tasks[0].name", "tasks[0].priority", "tasks[1].timeout",
+        "tasks[1].timeout", "tasks[1].each.list", "tasks[1].each.task");
+    assertThat(r.json().get("message").asText()).startsWith("invalid job: name: required; tasks[0].name: required;");
+  }
+
+  @Test
+  void aWrongContentTypeIsRefusedWithAMessage() throws Exception {
+    TestNode n = node();
+    TestNode.Response plain = n.post("/jobs", "text/plain", HELLO);
+    assertThat(plain.status()).isEqualTo(400);
+    assertThat(plain.json().get("message").asText()).isEqualTo(
+        "unknown content type: text/plain (send the job as application/json, text/yaml or application/x-yaml)");
+    TestNode.Response none = n.post("/jobs", null, HELLO);
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.json().get("message").asText()).startsWith("unknown content type:");
+    assertThat(n.post("/jobs", "application/x-yaml", HELLO).status()).isEqualTo(200);
+    assertThat(n.post("/jobs", "application/json", "{\"name\":").json().get("message").asText())
+        .startsWith("invalid job: invalid JSON");
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413() throws Exception {
+    String big = "name: big\ndescription: " + "x".repeat(600 * 1024) + "\ntasks:\n- name: a\n";
+    TestNode.Response r = node().postYaml(big);
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.json().get("message").asText()).isEqualTo("the request body is larger than the limit of 500 KB");
+  }
+
+  @Test
+  void healthSaysUpWithTheRuntime() throws Exception {
+    JsonNode h = node().get("/health").json();
+    assertThat(h.get("status").asText()).isEqualTo("UP");
+    assertThat(h.get("runtime").asText()).isEqualTo("shell");
+    assertThat(h.get("version").asText()).isNotBlank();
+  }
+}
