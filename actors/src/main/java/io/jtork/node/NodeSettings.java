@@ -65,7 +65,7 @@ public record NodeSettings(
           runtime,
           stringList(c, "runtime.shell.cmd"),
           stringList(c, "runtime.shell.inherit-env"),
-          workRoot.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "jtork") : Path.of(workRoot),
+          workRoot.isBlank() ? dataDir.resolve("runs") : Path.of(workRoot),
           queues(c, "worker.queues"),
           optionalDuration(c, "worker.limits.timeout"),
           c.getDuration("worker.progress-interval"),

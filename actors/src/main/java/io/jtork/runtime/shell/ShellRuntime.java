@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs steps as host processes. Each step gets {@code <root>/<id>/} holding {@code tork/}
@@ -28,11 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * credentials.
  */
 public final class ShellRuntime implements TaskRuntime {
+  private static final Logger log = LoggerFactory.getLogger(ShellRuntime.class);
   private final List<String> shellCommand;
   private final Path root;
   private final List<String> inheritedEnv;
   private final ExecutorService ioThreads;
 
+  /**
+   * @param root this node's own directory for step working directories; whatever a previous run
+   *     of the node left running there (it was killed) is killed now
+   */
   public ShellRuntime(List<String> shellCommand, Path root, List<String> inheritedEnv) {
     this.shellCommand = List.copyOf(shellCommand);
     this.root = root;
@@ -43,6 +50,10 @@ public final class ShellRuntime implements TaskRuntime {
       t.setDaemon(true);
       return t;
     });
+    int killed = ShellStep.killOrphans(root);
+    if (killed > 0) {
+      log.warn("killed {} task process group(s) left running by a previous run of this node", killed);
+    }
   }
 
   @Override
@@ -108,6 +119,7 @@ public final class ShellRuntime implements TaskRuntime {
       env.put("TORK_OUTPUT", tork.resolve("stdout").toString());
       env.put("TORK_PROGRESS", tork.resolve("progress").toString());
       Process process = pb.start();
+      ShellStep.recordPid(dir, process);
       return new ShellStep(process, dir, output, ioThreads);
     } catch (IOException e) {
       throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);

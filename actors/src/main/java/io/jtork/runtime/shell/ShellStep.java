@@ -110,15 +110,62 @@ final class ShellStep implements RunningStep {
     } catch (RuntimeException ignored) {
       // the process is already gone
     }
+    kill(pid);
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** Notes the step's process (pid and start time, so a reused pid is never mistaken for it). */
+  static void recordPid(Path dir, Process process) {
     try {
-      new ProcessBuilder("kill", "-KILL", "--", "-" + pid).redirectErrorStream(true)
+      long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+      Files.writeString(dir.resolve("tork").resolve("pid"), process.pid() + " " + started);
+    } catch (IOException e) {
+      log.warn("could not record the pid of a task process: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Kills the process groups that steps of an earlier run of this node left behind (the node was
+   * killed before it could) and removes their directories. Returns how many were still running.
+   */
+  static int killOrphans(Path root) {
+    int killed = 0;
+    if (!Files.isDirectory(root)) return 0;
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path dir : dirs.toList()) {
+        Path pidFile = dir.resolve("tork").resolve("pid");
+        if (Files.exists(pidFile)) {
+          String[] parts = Files.readString(pidFile).trim().split(" ");
+          long pid = Long.parseLong(parts[0]);
+          long started = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
+          var handle = ProcessHandle.of(pid);
+          if (handle.isPresent() && handle.get().info().startInstant()
+              .map(i -> i.toEpochMilli() == started).orElse(false)) {
+            List<ProcessHandle> descendants = new ArrayList<>();
+            handle.get().descendants().forEach(descendants::add);
+            kill(pid);
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            handle.get().destroyForcibly();
+            killed++;
+          }
+        }
+        deleteQuietly(dir);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not clean up the task directories under {}: {}", root, e.toString());
+    }
+    return killed;
+  }
+
+  private static void kill(long pgid) {
+    try {
+      new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
-      log.warn("could not kill process group {}: {}", pid, e.getMessage());
+      log.warn("could not kill process group {}: {}", pgid, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
   private static void deleteQuietly(Path dir) {

@@ -1,0 +1,95 @@
+package io.jtork.multijvm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jtork.json.Json;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/** A jtork node in its own JVM, started from this test's class path, with a small HTTP client. */
+final class ForkedNode implements AutoCloseable {
+  private final Process process;
+  final int port;
+  final Path log;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private ForkedNode(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts {@code jtork run standalone} on {@code dataDir} and waits until {@code /health} is UP. */
+  static ForkedNode standalone(Path dataDir, int port, String... extra) throws IOException, InterruptedException {
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Dpekko.actor.serialize-messages=on",
+        "-cp", classpath, "io.jtork.cli.JtorkCommand", "run", "standalone", "--port", String.valueOf(port),
+        "--data-dir", dataDir.toString(), "--runtime", "shell"));
+    cmd.addAll(Arrays.asList(extra));
+    Files.createDirectories(dataDir);
+    Path log = dataDir.resolve("node-" + System.nanoTime() + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ForkedNode node = new ForkedNode(p, port, log);
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> {
+            if (!p.isAlive()) throw new AssertionError("the node exited: " + Files.readString(log));
+            return node.get("/health").path("status").asText().equals("UP");
+          });
+    } catch (RuntimeException | Error e) {
+      node.kill();
+      throw new AssertionError("node on port " + port + " did not come up; its log:\n" + Files.readString(log), e);
+    }
+    return node;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no shutdown hook, no graceful stop. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  JsonNode get(String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return Json.json().readTree(r.body());
+  }
+
+  JsonNode postYaml(String yaml) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs"))
+        .timeout(Duration.ofSeconds(15)).header("Content-Type", "text/yaml")
+        .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) throw new AssertionError("submit answered " + r.statusCode() + ": " + r.body());
+    return Json.json().readTree(r.body());
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) kill();
+    }
+  }
+}
