@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -73,8 +72,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  */
 public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, JobEvent, Job> {
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Job");
-  /** Every job event carries this tag; the jobs projection reads it. */
-  public static final String TAG = "job";
+  /**
+   * The tag of every job event: the entity type, derived from the persistence id by the
+   * {@code event_type_tag} view (no tag rows are written). The jobs projection reads it.
+   */
+  public static final String TAG = TYPE_KEY.name();
 
   /**
    * What a job entity needs besides its id.
@@ -179,11 +181,6 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   @Override
   public EventHandler<Job, JobEvent> eventHandler() {
     return (state, event) -> event.applyTo(state);
-  }
-
-  @Override
-  public Set<String> tagsFor(JobEvent event) {
-    return Set.of(TAG);
   }
 
   @Override

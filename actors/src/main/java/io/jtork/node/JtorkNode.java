@@ -16,6 +16,7 @@ import io.jtork.runtime.Runtimes;
 import io.jtork.runtime.TaskRuntime;
 import io.jtork.store.Database;
 import io.jtork.store.DatabaseSettings;
+import io.jtork.store.H2Maintenance;
 import io.jtork.store.JobReadModel;
 import io.jtork.store.Migrations;
 import io.jtork.store.TaskLogStore;
@@ -44,16 +45,18 @@ public final class JtorkNode implements AutoCloseable {
   private final NodeSettings settings;
   private final ActorSystem<Void> system;
   private final Database database;
+  private final AutoCloseable maintenance;
   private final TaskRuntime runtime;
   private final WorkerNode.Identity worker;
   private final Expressions expressions;
   private final Redactor redactor;
 
-  private JtorkNode(NodeSettings settings, ActorSystem<Void> system, Database database, TaskRuntime runtime,
-      WorkerNode.Identity worker, Expressions expressions, Redactor redactor) {
+  private JtorkNode(NodeSettings settings, ActorSystem<Void> system, Database database, AutoCloseable maintenance,
+      TaskRuntime runtime, WorkerNode.Identity worker, Expressions expressions, Redactor redactor) {
     this.settings = settings;
     this.system = system;
     this.database = database;
+    this.maintenance = maintenance;
     this.runtime = runtime;
     this.worker = worker;
     this.expressions = expressions;
@@ -71,6 +74,7 @@ public final class JtorkNode implements AutoCloseable {
     TaskRuntime runtime = Runtimes.choose(settings.runtimeType(), settings.shellCommand(), settings.shellWorkRoot(),
         settings.shellInheritEnv());
     Database database = Database.open(settings.database(), "jtork-read-model");
+    AutoCloseable maintenance = H2Maintenance.start(database, 1_000);
     Expressions expressions = new Expressions();
     Redactor redactor = new Redactor(settings.redactPatterns());
     String nodeId = Ids.newNodeId();
@@ -78,6 +82,7 @@ public final class JtorkNode implements AutoCloseable {
     try {
       system = ActorSystem.create(Behaviors.empty(), "jtork", full);
     } catch (RuntimeException e) {
+      maintenance.close();
       database.close();
       runtime.close();
       throw e;
@@ -97,7 +102,7 @@ public final class JtorkNode implements AutoCloseable {
     system.systemActorOf(workerBehavior(settings, identity, runtime), "worker",
         org.apache.pekko.actor.typed.Props.empty());
     log.info("jtork node {} started: {} database, {} runtime", nodeId, settings.database().kind(), runtime.name());
-    return new JtorkNode(settings, system, database, runtime, identity, expressions, redactor);
+    return new JtorkNode(settings, system, database, maintenance, runtime, identity, expressions, redactor);
   }
 
   private static Behavior<io.jtork.dispatch.WorkerCommand> workerBehavior(NodeSettings s, WorkerNode.Identity id,
@@ -165,6 +170,11 @@ public final class JtorkNode implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("the actor system did not stop within 30s: {}", e.toString());
+    }
+    try {
+      maintenance.close();
+    } catch (Exception e) {
+      log.warn("could not stop the database maintenance: {}", e.toString());
     }
     database.close();
     runtime.close();

@@ -19,6 +19,8 @@ import io.jtork.store.Database;
 import io.jtork.store.JobReadModel;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
@@ -29,7 +31,7 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.JdbcSession;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
@@ -47,15 +49,21 @@ public final class JobsProjection {
         ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<JobEvent>> projection(ActorSystem<?> system, Database db,
+  /**
+   * Events are applied in groups (up to 500, or what arrived within 100 ms), each group and its
+   * offset in one transaction: still exactly once, but one commit for many events instead of
+   * one per event, which is most of the read side's cost.
+   */
+  static GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(ActorSystem<?> system, Database db,
       Redactor redactor) {
     SourceProvider<Offset, EventEnvelope<JobEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), JobEntity.TAG);
-    return JdbcProjection.exactlyOnce(ID, source, () -> new PooledSession(db), () -> new Handler(redactor), system);
+    return JdbcProjection.groupedWithin(ID, source, () -> new PooledSession(db), () -> new Handler(redactor), system)
+        .withGroup(500, Duration.ofMillis(100));
   }
 
-  /** One event, applied to the read model in the projection's transaction. */
-  static final class Handler extends JdbcHandler<EventEnvelope<JobEvent>, PooledSession> {
+  /** A group of events, applied to the read model in the projection's transaction. */
+  static final class Handler extends JdbcHandler<List<EventEnvelope<JobEvent>>, PooledSession> {
     private final Redactor redactor;
 
     Handler(Redactor redactor) {
@@ -63,10 +71,12 @@ public final class JobsProjection {
     }
 
     @Override
-    public void process(PooledSession session, EventEnvelope<JobEvent> envelope) throws Exception {
-      String jobId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+    public void process(PooledSession session, List<EventEnvelope<JobEvent>> envelopes) throws Exception {
       session.withConnection(c -> {
-        apply(c, jobId, envelope.event());
+        for (EventEnvelope<JobEvent> envelope : envelopes) {
+          String jobId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+          apply(c, jobId, envelope.event());
+        }
         return null;
       });
     }

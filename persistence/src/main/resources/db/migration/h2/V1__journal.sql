@@ -1,5 +1,7 @@
 -- pekko-persistence-jdbc 1.1.1 tables (its schema/h2/h2-create-schema.sql), owned here as a
 -- versioned migration so that a failure stops start-up instead of being swallowed.
+-- Two changes from that script: payloads are VARBINARY, not BLOB (H2 keeps BLOBs in a separate
+-- LOB store, an extra write per event), and "ordering" has one unique index, not two.
 CREATE TABLE "event_journal" (
     "ordering" BIGINT UNIQUE NOT NULL AUTO_INCREMENT,
     "deleted" BOOLEAN DEFAULT false NOT NULL,
@@ -8,16 +10,14 @@ CREATE TABLE "event_journal" (
     "writer" VARCHAR NOT NULL,
     "write_timestamp" BIGINT NOT NULL,
     "adapter_manifest" VARCHAR NOT NULL,
-    "event_payload" BLOB NOT NULL,
+    "event_payload" VARBINARY NOT NULL,
     "event_ser_id" INTEGER NOT NULL,
     "event_ser_manifest" VARCHAR NOT NULL,
-    "meta_payload" BLOB,
+    "meta_payload" VARBINARY,
     "meta_ser_id" INTEGER,
     "meta_ser_manifest" VARCHAR,
     PRIMARY KEY("persistence_id", "sequence_number")
 );
-
-CREATE UNIQUE INDEX "event_journal_ordering_idx" ON "event_journal" ("ordering");
 
 CREATE TABLE "event_tag" (
     "event_id" BIGINT NOT NULL,
@@ -32,10 +32,10 @@ CREATE TABLE "snapshot" (
     "created" BIGINT NOT NULL,
     "snapshot_ser_id" INTEGER NOT NULL,
     "snapshot_ser_manifest" VARCHAR NOT NULL,
-    "snapshot_payload" BLOB NOT NULL,
+    "snapshot_payload" VARBINARY NOT NULL,
     "meta_ser_id" INTEGER,
     "meta_ser_manifest" VARCHAR,
-    "meta_payload" BLOB,
+    "meta_payload" VARBINARY,
     PRIMARY KEY("persistence_id", "sequence_number")
 );
 
@@ -45,7 +45,7 @@ CREATE TABLE "durable_state" (
     "global_offset" BIGINT DEFAULT NEXT VALUE FOR "global_offset_seq",
     "persistence_id" VARCHAR(255) NOT NULL,
     "revision" BIGINT NOT NULL,
-    "state_payload" BLOB NOT NULL,
+    "state_payload" VARBINARY NOT NULL,
     "state_serial_id" INTEGER NOT NULL,
     "state_serial_manifest" VARCHAR,
     "tag" VARCHAR,

@@ -103,10 +103,20 @@ public final class ShellRuntime implements TaskRuntime {
       }
       List<String> argv = new ArrayList<>();
       argv.add("setsid");
-      if (!step.entrypoint().isEmpty()) argv.addAll(step.entrypoint());
-      else if (hasRun) argv.addAll(shellCommand);
-      if (!step.cmd().isEmpty()) argv.addAll(step.cmd());
-      else argv.add(script.toString());
+      if (!step.entrypoint().isEmpty()) {
+        argv.addAll(step.entrypoint());
+        if (!step.cmd().isEmpty()) argv.addAll(step.cmd());
+        else argv.add(script.toString());
+      } else if (!step.cmd().isEmpty()) {
+        if (hasRun) argv.addAll(shellCommand);
+        argv.addAll(step.cmd());
+      } else {
+        // The shell reads the script rather than executing the file: executing a file this JVM
+        // has just written fails now and then with "Text file busy", because a process forked
+        // meanwhile by another thread briefly holds it open for writing.
+        argv.addAll(shellCommand);
+        argv.add(". '" + script + "'");
+      }
 
       ProcessBuilder pb = new ProcessBuilder(argv).directory(workdir.toFile()).redirectErrorStream(true);
       Map<String, String> env = pb.environment();

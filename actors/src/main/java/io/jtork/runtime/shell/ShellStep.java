@@ -52,7 +52,8 @@ final class ShellStep implements RunningStep {
   }
 
   private void finish() {
-    killGroup();
+    // The step's own process has exited; anything it left running in its group dies with it.
+    ProcessGroup.kill(process.pid());
     try {
       reader.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -99,8 +100,8 @@ final class ShellStep implements RunningStep {
   }
 
   /**
-   * Kills the process group the step leads and every descendant seen now (a child that moved
-   * to a new session would escape the group, not the descendant list).
+   * Kills the running step: its process group and every descendant seen now (a child that
+   * moved to a new session would escape the group, not the descendant list).
    */
   private void killGroup() {
     long pid = process.pid();
@@ -110,7 +111,7 @@ final class ShellStep implements RunningStep {
     } catch (RuntimeException ignored) {
       // the process is already gone
     }
-    kill(pid);
+    ProcessGroup.kill(pid);
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
@@ -143,7 +144,7 @@ final class ShellStep implements RunningStep {
               .map(i -> i.toEpochMilli() == started).orElse(false)) {
             List<ProcessHandle> descendants = new ArrayList<>();
             handle.get().descendants().forEach(descendants::add);
-            kill(pid);
+            ProcessGroup.kill(pid);
             descendants.forEach(ProcessHandle::destroyForcibly);
             handle.get().destroyForcibly();
             killed++;
@@ -155,17 +156,6 @@ final class ShellStep implements RunningStep {
       log.warn("could not clean up the task directories under {}: {}", root, e.toString());
     }
     return killed;
-  }
-
-  private static void kill(long pgid) {
-    try {
-      new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      log.warn("could not kill process group {}: {}", pgid, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void deleteQuietly(Path dir) {

@@ -1,0 +1,134 @@
+package io.jtork.runtime.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jtork.runtime.RunningStep;
+import io.jtork.runtime.StepFailure;
+import io.jtork.runtime.StepResult;
+import io.jtork.runtime.StepSpec;
+import io.jtork.spec.LimitsSpec;
+import io.jtork.spec.MountSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShellRuntimeTest {
+  @TempDir Path root;
+  private ShellRuntime runtime;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+
+  private ShellRuntime runtime() {
+    if (runtime == null) runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH", "HOME"));
+    return runtime;
+  }
+
+  @AfterEach
+  void close() {
+    if (runtime != null) runtime.close();
+  }
+
+  private static StepSpec step(String run, Map<String, String> env, Map<String, String> files) {
+    return new StepSpec("t-1", "step", null, run, null, null, env, files, null, null, null, null, null, null, null);
+  }
+
+  private StepResult run(StepSpec s) throws Exception {
+    return runtime().start(s, lines::add).completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void runsTheScriptWithTorkOutputAndStreamsItsLines() throws Exception {
+    StepResult r = run(step("echo first; echo second >&2; echo -n result > $TORK_OUTPUT", Map.of(), Map.of()));
+    assertThat(r.succeeded()).isTrue();
+    assertThat(r.output()).isEqualTo("result");
+    assertThat(lines).containsExactly("first", "second");
+  }
+
+  @Test
+  void givesTheTaskItsEnvButNotTheEnginesEnvironment() throws Exception {
+    StepResult r = run(step("echo -n \"$GREETING|${JAVA_HOME:-unset}|${MAVEN_OPTS:-unset}|$PATH\" > $TORK_OUTPUT",
+        Map.of("GREETING", "hi"), Map.of()));
+    String[] parts = r.output().split("\\|");
+    assertThat(parts[0]).isEqualTo("hi");
+    assertThat(parts[1]).isEqualTo("unset");
+    assertThat(parts[2]).isEqualTo("unset");
+    assertThat(parts[3]).isNotBlank();
+  }
+
+  @Test
+  void writesFilesReadOnlyIntoTheWorkingDirectory() throws Exception {
+    StepResult r = run(step("cat data/in.txt > $TORK_OUTPUT; stat -c %a data/in.txt", Map.of(),
+        Map.of("data/in.txt", "contents")));
+    assertThat(r.output()).isEqualTo("contents");
+    assertThat(lines).containsExactly("444");
+  }
+
+  @Test
+  void reportsANonZeroExitCode() throws Exception {
+    StepResult r = run(step("echo bad; exit 7", Map.of(), Map.of()));
+    assertThat(r.succeeded()).isFalse();
+    assertThat(r.exitCode()).isEqualTo(7);
+  }
+
+  @Test
+  void readsProgress() throws Exception {
+    RunningStep s = runtime().start(step("echo 42.5 > $TORK_PROGRESS; sleep 2", Map.of(), Map.of()), lines::add);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.progress().isPresent());
+    assertThat(s.progress().getAsDouble()).isEqualTo(42.5);
+    s.kill();
+  }
+
+  @Test
+  void killReachesEveryProcessTheStepStarted() throws Exception {
+    String marker = "4" + (System.nanoTime() % 100000) + ".25";
+    RunningStep s = runtime().start(step("sleep " + marker + " & (sleep " + marker + " &) ; sleep " + marker,
+        Map.of(), Map.of()), lines::add);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 3);
+    s.kill();
+    s.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 0);
+  }
+
+  @Test
+  void aStepThatExitsTakesItsBackgroundProcessesWithIt() throws Exception {
+    String marker = "5" + (System.nanoTime() % 100000) + ".25";
+    StepResult r = run(step("sleep " + marker + " & echo started", Map.of(), Map.of()));
+    assertThat(r.succeeded()).isTrue();
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 0);
+    try (var dirs = Files.list(root)) {
+      assertThat(dirs).isEmpty();
+    }
+  }
+
+  @Test
+  void refusesWhatOnlyAContainerCanHonour() {
+    StepSpec s = new StepSpec("t-1", "step", "ubuntu", "true", null, null, null, null, "/w", new LimitsSpec("1", null),
+        List.of(new MountSpec("volume", null, "/data", null)), List.of("net"), null, null, null);
+    assertThatThrownBy(() -> runtime().start(s, lines::add)).isInstanceOf(StepFailure.class)
+        .hasMessage("mounts, limits, networks, workdir are not supported by the shell runtime");
+  }
+
+  @Test
+  void killsWhatAKilledNodeLeftRunningWhenItStartsAgain() throws Exception {
+    String marker = "6" + (System.nanoTime() % 100000) + ".25";
+    ShellRuntime before = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"));
+    before.start(step("sleep " + marker, Map.of(), Map.of()), lines::add);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 1);
+    // No kill and no completion: as if the node died. A new runtime on the same directory reaps it.
+    new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH")).close();
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 0);
+    before.close();
+  }
+
+  private static long count(String marker) {
+    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).count();
+  }
+}

@@ -1,0 +1,250 @@
+package io.jtork.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Submits one-task shell jobs ({@code echo -n x > $TORK_OUTPUT}) to a standalone node and
+ * reports throughput, submit-to-COMPLETED latency and the node's live heap. Each job is
+ * submitted with {@code wait}, so the HTTP round trip ends exactly when the job has
+ * COMPLETED; its duration is the latency.
+ *
+ * <p>Phases: plain submissions of {@code --jobs} jobs until all have completed (sustained
+ * jobs/s); a closed loop of submissions with {@code wait}, {@code --concurrency} in flight; an open loop at {@code --rate} jobs/s for {@code --seconds} (p50/p99 at a
+ * steady load); then, after {@code --heap-jobs} more completed jobs and a pause for finished
+ * jobs to passivate, a full GC in the node and its heap after it ({@code jcmd}).
+ */
+@Command(name = "submit-benchmark", mixinStandardHelpOptions = true)
+public final class SubmitBenchmark implements java.util.concurrent.Callable<Integer> {
+  private static final String JOB = """
+      {"name":"bench","wait":{"timeout":"60s"},"tasks":[{"name":"x","run":"echo -n x > $TORK_OUTPUT"}]}""";
+  private static final String PLAIN_JOB = """
+      {"name":"%s","tasks":[{"name":"x","run":"echo -n x > $TORK_OUTPUT"}]}""";
+
+  @Option(names = "--url", description = "Use this node instead of forking one.")
+  String url;
+
+  @Option(names = "--datastore", defaultValue = "h2", description = "h2 or postgres for the forked node.")
+  String datastore;
+
+  @Option(names = "--postgres-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/")
+  String postgresUrl;
+
+  @Option(names = "--jobs", defaultValue = "2000", description = "Jobs in the throughput phase.")
+  int jobs;
+
+  @Option(names = "--concurrency", defaultValue = "32", description = "Jobs in flight in the throughput phase.")
+  int concurrency;
+
+  @Option(names = "--rate", defaultValue = "10", description = "Jobs per second in the latency phase.")
+  int rate;
+
+  @Option(names = "--seconds", defaultValue = "30", description = "Length of the latency phase.")
+  int seconds;
+
+  @Option(names = "--heap-jobs", defaultValue = "10000", description = "Completed jobs before the heap is measured (0 skips).")
+  int heapJobs;
+
+  @Option(names = "--warmup", defaultValue = "500")
+  int warmup;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Process node;
+  private Path dataDir;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SubmitBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String base = url != null ? url : forkNode();
+    try {
+      System.out.printf("node %s (%s), %d cores%n", base, url != null ? "given" : datastore,
+          Runtime.getRuntime().availableProcessors());
+      closedLoop(base, warmup, concurrency, "warm-up");
+      sustained(base, jobs, concurrency);
+      closedLoop(base, jobs, concurrency, "wait loop");
+      openLoop(base, rate, seconds);
+      if (heapJobs > 0 && node != null) heap(base);
+      return 0;
+    } finally {
+      if (node != null) {
+        node.destroy();
+        node.waitFor(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private void closedLoop(String base, int n, int inFlight, String label) throws Exception {
+    Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
+    Semaphore permits = new Semaphore(inFlight);
+    AtomicInteger failed = new AtomicInteger();
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      permits.acquire();
+      all.add(submit(base, latency, failed).whenComplete((r, e) -> permits.release()));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    double secs = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "%-10s %6d jobs, %3d in flight: %7.1f jobs/s; latency p50 %6.1f ms, p99 %6.1f ms,"
+            + " max %6.1f ms; %d failed%n", label, n, inFlight, n / secs, ms(latency, 50), ms(latency, 99),
+        latency.getMaxValue() / 1000.0, failed.get());
+  }
+
+  /**
+   * Plain submissions, as a client that does not wait would send them, at most {@code inFlight}
+   * requests at a time; the phase ends when the read model counts every job COMPLETED. Its
+   * figure is completed jobs per second over the whole phase.
+   */
+  private void sustained(String base, int n, int inFlight) throws Exception {
+    String run = "sustained" + Long.toHexString(System.nanoTime());
+    String body = PLAIN_JOB.formatted(run);
+    Semaphore permits = new Semaphore(inFlight);
+    AtomicInteger failed = new AtomicInteger();
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      permits.acquire();
+      HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs")).timeout(Duration.ofSeconds(60))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+      all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+        permits.release();
+        if (e != null || r.statusCode() != 200) failed.incrementAndGet();
+      }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    double submitted = (System.nanoTime() - start) / 1e9;
+    long done = 0;
+    while (done < n - failed.get()) {
+      Thread.sleep(100);
+      String page = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs?size=1&q=completed%20" + run)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      Matcher m = Pattern.compile("\"totalItems\":(\\d+)").matcher(page);
+      done = m.find() ? Long.parseLong(m.group(1)) : 0;
+      if ((System.nanoTime() - start) / 1e9 > 600) break;
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "sustained  %6d jobs, %3d submits in flight: %7.1f jobs/s completed (all submitted"
+        + " in %.1f s, all completed in %.1f s); %d failed%n", n, inFlight, done / secs, submitted, secs, failed.get());
+  }
+
+  private void openLoop(String base, int perSecond, int duration) throws Exception {
+    Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
+    AtomicInteger failed = new AtomicInteger();
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    long interval = 1_000_000_000L / perSecond;
+    long start = System.nanoTime();
+    int n = perSecond * duration;
+    for (int i = 0; i < n; i++) {
+      long due = start + i * interval;
+      long wait = due - System.nanoTime();
+      if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+      all.add(submit(base, latency, failed));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    System.out.printf(Locale.ROOT, "steady     %6d jobs at %d jobs/s: latency p50 %6.1f ms, p90 %6.1f ms, p99 %6.1f ms,"
+            + " max %6.1f ms; %d failed%n", n, perSecond, ms(latency, 50), ms(latency, 90), ms(latency, 99),
+        latency.getMaxValue() / 1000.0, failed.get());
+  }
+
+  private CompletableFuture<HttpResponse<String>> submit(String base, Histogram latency, AtomicInteger failed) {
+    long t0 = System.nanoTime();
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs")).timeout(Duration.ofSeconds(90))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JOB)).build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+      if (e != null || r.statusCode() != 200 || !r.body().contains("\"state\":\"COMPLETED\"")) {
+        if (failed.getAndIncrement() < 3) {
+          System.err.println("failed: " + (e != null ? e : r.statusCode() + " " + r.body().substring(0,
+              Math.min(300, r.body().length()))));
+        }
+      } else {
+        synchronized (latency) {
+          latency.recordValue((System.nanoTime() - t0) / 1000);
+        }
+      }
+    });
+  }
+
+  private void heap(String base) throws Exception {
+    closedLoop(base, heapJobs, concurrency, "heap load");
+    System.out.println("waiting 30 s for finished jobs to passivate...");
+    Thread.sleep(30_000);
+    jcmd("GC.run");
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
+    long usedK = m.find() ? Long.parseLong(m.group(2)) : -1;
+    System.out.printf(Locale.ROOT, "heap       after %d completed jobs (plus the phases before) and a full GC: %.1f MB"
+        + " live%n", heapJobs, usedK / 1024.0);
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(node.pid()), command).redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out;
+  }
+
+  private String forkNode() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    dataDir = Files.createTempDirectory("jtork-bench-");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC",
+        "-cp", System.getProperty("java.class.path"), "io.jtork.cli.JtorkCommand", "run", "standalone",
+        "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", "shell"));
+    if (datastore.equals("postgres")) {
+      String db = "jtork_bench_" + System.currentTimeMillis();
+      try (var c = java.sql.DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
+          var st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + db);
+      }
+      cmd.addAll(List.of("--datastore", "postgres"));
+      cmd.add(1, "-Djtork.datastore.postgres.url=" + postgresUrl + db);
+      cmd.add(1, "-Djtork.datastore.postgres.user=postgres");
+    }
+    node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dataDir.resolve("node.log").toFile())
+        .start();
+    String base = "http://127.0.0.1:" + port;
+    for (int i = 0; i < 240; i++) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return base;
+      } catch (IOException e) {
+        // not up yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the node did not start; see " + dataDir.resolve("node.log"));
+  }
+
+  private static double ms(Histogram h, double percentile) {
+    return h.getValueAtPercentile(percentile) / 1000.0;
+  }
+}

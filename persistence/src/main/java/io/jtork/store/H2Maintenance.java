@@ -1,0 +1,69 @@
+package io.jtork.store;
+
+import java.sql.Connection;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the H2 file from growing without bound. jtork runs H2 with {@code WRITE_DELAY=0} so that
+ * a commit is in the file before it is acknowledged; that also switches off H2's background
+ * writer, which is what normally compacts the file. Every commit then leaves a mostly dead chunk
+ * behind (a node that had run 16,000 jobs held 31 MB of data in a 1.4 GB file). This task does
+ * the writer's compaction instead, every second and a few megabytes at a time (so pauses stay
+ * short): it rewrites the emptiest chunks and releases dead ones, whose space is then reused
+ * (with {@code RETENTION_TIME=0}).
+ * Measured with 40,000 small commits: 1,469 MB without it, 73 MB with it; 30 MB of live data.
+ *
+ * <p>H2 offers no SQL for compacting a live database, so this reaches its {@link MVStore}
+ * through H2's engine classes, which are public but not a documented API.
+ */
+public final class H2Maintenance implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(H2Maintenance.class);
+  private static final int TARGET_FILL_RATE = 80;
+  private static final int MAX_BYTES_PER_RUN = 4 * 1024 * 1024;
+
+  private final Database db;
+  private final ScheduledExecutorService timer;
+
+  private H2Maintenance(Database db, long periodMillis) {
+    this.db = db;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jtork-h2-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(this::compact, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts compacting {@code db} every {@code periodMillis}; a no-op for PostgreSQL. */
+  public static AutoCloseable start(Database db, long periodMillis) {
+    if (db.settings().kind() != DatabaseSettings.Kind.H2) return () -> { };
+    return new H2Maintenance(db, periodMillis);
+  }
+
+  /** Compacts once; returns the fill rate afterwards, or -1 if the store could not be reached. */
+  int compact() {
+    try (Connection c = db.connection()) {
+      MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore()
+          .getMvStore();
+      // Always called: besides rewriting sparse chunks (below the target fill rate), compact()
+      // releases dead chunks, which getFillRate() does not count.
+      store.compact(TARGET_FILL_RATE, MAX_BYTES_PER_RUN);
+      return store.getFillRate();
+    } catch (Exception | LinkageError e) {
+      log.warn("could not compact the H2 database: {}", e.toString());
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
