@@ -194,10 +194,28 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
     jcmd("GC.run");
     jcmd("GC.run");
     String info = jcmd("GC.heap_info");
-    Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
-    long usedK = m.find() ? Long.parseLong(m.group(2)) : -1;
+    System.out.println("heap info:\n" + info.strip());
     System.out.printf(Locale.ROOT, "heap       after %d completed jobs (plus the phases before) and a full GC: %.1f MB"
-        + " live%n", heapJobs, usedK / 1024.0);
+        + " live%n", heapJobs, usedHeapKb(info) / 1024.0);
+  }
+
+  /**
+   * The used heap from {@code GC.heap_info}: G1 prints one "garbage-first heap" line; the
+   * parallel and serial collectors print a line per generation, which are summed (metaspace
+   * lines are not heap and are left out).
+   */
+  static long usedHeapKb(String info) {
+    Matcher g1 = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+    if (g1.find()) return Long.parseLong(g1.group(1));
+    Matcher gen = Pattern.compile("(?m)^\\s*(PSYoungGen|ParOldGen|def new generation|tenured generation)\\s+total \\d+K, used (\\d+)K")
+        .matcher(info);
+    long sum = 0;
+    boolean any = false;
+    while (gen.find()) {
+      sum += Long.parseLong(gen.group(2));
+      any = true;
+    }
+    return any ? sum : -1;
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {

@@ -31,12 +31,14 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
    *       {@link H2Maintenance} compacting; otherwise the file grew by about 85 KB per job.
    *       The retention window only guards against the OS losing unflushed buffers (power
    *       loss), which H2 without fsync does not survive anyway: for that, use PostgreSQL.</li>
+   *   <li>{@code QUERY_CACHE_SIZE=64}: the journal, snapshot, projection and read-model
+   *       statements together exceed H2's default cache of 8 parsed statements per session.</li>
    *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: the node closes the database after its actors stop.</li>
    * </ul>
    */
   public static String h2Url(Path dataDir) {
     return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jtork")
-        + ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE";
+        + ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;RETENTION_TIME=0;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   public String migrationLocation() {
