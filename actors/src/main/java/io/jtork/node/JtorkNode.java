@@ -14,6 +14,8 @@ import io.jtork.queue.TaskQueue;
 import io.jtork.redact.Redactor;
 import io.jtork.runtime.Runtimes;
 import io.jtork.runtime.TaskRuntime;
+import io.jtork.runtime.docker.DockerSettings;
+import io.jtork.runtime.shell.ShellRuntime;
 import io.jtork.store.Database;
 import io.jtork.store.DatabaseSettings;
 import io.jtork.store.H2Maintenance;
@@ -63,6 +65,10 @@ public final class JtorkNode implements AutoCloseable {
     this.redactor = redactor;
   }
 
+  private static DockerSettings dockerSettings(NodeSettings s, String name, String host, String workerId) {
+    return new DockerSettings(name, host, s.dockerConfig(), workerId, s.defaultCpus(), s.defaultMemory(), s.pullTimeout());
+  }
+
   public static JtorkNode start(Config config) throws Exception {
     NodeSettings settings = NodeSettings.from(config);
     if (settings.database().kind() == DatabaseSettings.Kind.H2) Files.createDirectories(settings.dataDir());
@@ -71,8 +77,11 @@ public final class JtorkNode implements AutoCloseable {
         migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
 
     Config full = persistenceConfig(settings).withFallback(config).resolve();
-    TaskRuntime runtime = Runtimes.choose(settings.runtimeType(), settings.shellCommand(), settings.shellWorkRoot(),
-        settings.shellInheritEnv());
+    String workerId = WorkerIdentity.stableId(settings.dataDir());
+    TaskRuntime runtime = Runtimes.choose(settings.runtimeType(),
+        () -> new ShellRuntime(settings.shellCommand(), settings.shellWorkRoot(), settings.shellInheritEnv()),
+        dockerSettings(settings, "docker", settings.dockerHost(), workerId),
+        dockerSettings(settings, "podman", settings.podmanHost(), workerId));
     Database database = Database.open(settings.database(), "jtork-read-model");
     AutoCloseable maintenance = H2Maintenance.start(database, 1_000);
     Expressions expressions = new Expressions();

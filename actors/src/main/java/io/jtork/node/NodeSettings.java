@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
 import io.jtork.store.DatabaseSettings;
+import io.jtork.runtime.docker.DockerLimits;
+import io.jtork.spec.BindPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -37,7 +39,14 @@ public record NodeSettings(
     Duration probeTimeout,
     Duration workerDiscoveryTimeout,
     List<String> redactPatterns,
-    int logsMaxBuffered) {
+    int logsMaxBuffered,
+    String dockerHost,
+    String podmanHost,
+    String dockerConfig,
+    String defaultCpus,
+    String defaultMemory,
+    Duration pullTimeout,
+    BindPolicy bindPolicy) {
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -76,7 +85,14 @@ public record NodeSettings(
           c.getDuration("task.probe-timeout"),
           c.getDuration("task.worker-discovery-timeout"),
           stringList(c, "redact.patterns"),
-          c.getInt("logs.max-buffered"));
+          c.getInt("logs.max-buffered"),
+          dockerHost(c.getString("runtime.docker.host")),
+          c.getString("runtime.podman.host"),
+          blankToNull(c.getString("runtime.docker.config")),
+          limit(c, "worker.limits.cpus", s -> DockerLimits.checkCpus(s)),
+          limit(c, "worker.limits.memory", s -> DockerLimits.checkMemory(s)),
+          c.getDuration("runtime.docker.pull-timeout"),
+          new BindPolicy(c.getBoolean("mounts.bind.allowed"), stringList(c, "mounts.bind.sources")));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
@@ -112,6 +128,28 @@ public record NodeSettings(
       if (v < 0) throw new ConfigException.BadValue("jtork." + path + "." + k, "slots must not be negative");
     });
     return out;
+  }
+
+  /** {@code jtork.runtime.docker.host}, else {@code $DOCKER_HOST}, else Docker's default socket. */
+  private static String dockerHost(String configured) {
+    if (!configured.isBlank()) return configured;
+    String env = System.getenv("DOCKER_HOST");
+    return env != null && !env.isBlank() ? env : "unix:///var/run/docker.sock";
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static String limit(Config c, String path, java.util.function.Consumer<String> check) {
+    String s = c.getString(path);
+    if (s.isBlank()) return null;
+    try {
+      check.accept(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue("jtork." + path, e.getMessage());
+    }
+    return s;
   }
 
   private static Duration optionalDuration(Config c, String path) {

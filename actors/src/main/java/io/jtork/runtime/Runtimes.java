@@ -1,8 +1,8 @@
 package io.jtork.runtime;
 
-import io.jtork.runtime.shell.ShellRuntime;
-import java.nio.file.Path;
-import java.util.List;
+import io.jtork.runtime.docker.DockerRuntime;
+import io.jtork.runtime.docker.DockerSettings;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,16 +12,25 @@ public final class Runtimes {
 
   private Runtimes() {}
 
-  public static TaskRuntime choose(String type, List<String> shellCommand, Path shellRoot, List<String> inheritEnv) {
+  /**
+   * {@code shell}, {@code docker} or {@code podman} as asked (a container daemon that does not
+   * answer stops the node with a message naming its address), or {@code auto}: Docker when its
+   * daemon answers, else the shell, with a warning.
+   */
+  public static TaskRuntime choose(String type, Supplier<TaskRuntime> shell, DockerSettings docker, DockerSettings podman) {
     return switch (type) {
-      case "shell" -> new ShellRuntime(shellCommand, shellRoot, inheritEnv);
+      case "shell" -> shell.get();
+      case "docker" -> DockerRuntime.connect(docker);
+      case "podman" -> DockerRuntime.connect(podman);
       case "auto" -> {
-        log.warn("jtork.runtime.type = auto: no container runtime is available in this build, so tasks run on the"
-            + " host with the shell runtime (image is ignored)");
-        yield new ShellRuntime(shellCommand, shellRoot, inheritEnv);
+        if (DockerRuntime.answers(docker.host())) {
+          log.info("jtork.runtime.type = auto: the Docker daemon at {} answers; tasks run in containers", docker.host());
+          yield DockerRuntime.connect(docker);
+        }
+        log.warn("jtork.runtime.type = auto: no Docker daemon answers at {}, so tasks run on the host with the shell"
+            + " runtime (image is ignored)", docker.host());
+        yield shell.get();
       }
-      case "docker", "podman" -> throw new IllegalArgumentException("jtork.runtime.type = " + type
-          + ": this build has no " + type + " runtime yet; use shell or auto");
       default -> throw new IllegalArgumentException("jtork.runtime.type must be auto, shell, docker or podman, not \""
           + type + "\"");
     };

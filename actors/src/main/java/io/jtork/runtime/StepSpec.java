@@ -10,10 +10,15 @@ import java.util.Map;
 /**
  * One thing to run: the main task, or one of its {@code pre}/{@code post} steps, with its
  * templates already evaluated. {@code executionId} names the run (attempt id plus step) and
- * labels whatever the runtime creates for it.
+ * labels whatever the runtime creates for it; {@code attemptId} is shared by the attempt's pre,
+ * main and post steps (they share its volumes and sidecars), {@code jobId} and {@code taskId}
+ * label what the runtime creates.
  */
 public record StepSpec(
     String executionId,
+    String attemptId,
+    String jobId,
+    String taskId,
     String name,
     String image,
     String run,

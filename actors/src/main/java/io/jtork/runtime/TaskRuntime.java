@@ -12,6 +12,12 @@ public interface TaskRuntime extends AutoCloseable {
    */
   RunningStep start(StepSpec step, OutputSink output) throws StepFailure;
 
+  /**
+   * The attempt has ended (all its steps ran, or it was killed): whatever it owned across
+   * steps (volumes, sidecars) can go. Returns at once.
+   */
+  default void release(String attemptId) {}
+
   /** Whether the runtime can run steps now (for {@code /health}). */
   boolean isHealthy();
 

@@ -113,12 +113,12 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   }
 
   private StepSpec main(TaskSpec t) {
-    return new StepSpec(work.attemptId(), t.name(), t.image(), t.run(), t.cmd(), t.entrypoint(), t.env(), t.files(),
+    return new StepSpec(work.attemptId(), work.attemptId(), work.jobId(), work.taskId(), t.name(), t.image(), t.run(), t.cmd(), t.entrypoint(), t.env(), t.files(),
         t.workdir(), t.limits(), t.mounts(), t.networks(), t.gpus(), t.registry(), t.sidecars());
   }
 
   private StepSpec aux(TaskSpec t, AuxTaskSpec a, String suffix) {
-    return new StepSpec(work.attemptId() + "-" + suffix, a.name(), a.image(), a.run(), a.cmd(), a.entrypoint(),
+    return new StepSpec(work.attemptId() + "-" + suffix, work.attemptId(), work.jobId(), work.taskId(), a.name(), a.image(), a.run(), a.cmd(), a.entrypoint(),
         a.env(), a.files(), null, t.limits(), t.mounts(), t.networks(), null, a.registry(), List.of());
   }
 
@@ -151,6 +151,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         })
         .onSignal(PostStop.class, s -> {
           kill();
+          // Every way out of a runner passes here: the attempt's volumes and sidecars can go.
+          runtime.release(work.attemptId());
           return this;
         })
         .build();

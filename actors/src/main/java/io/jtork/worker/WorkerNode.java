@@ -48,6 +48,8 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   /** What the worker reports about itself (for {@code /nodes} and {@code /health}). */
   public record Identity(String nodeId, String address, String runtime) {}
 
+  private record HealthTick() implements WorkerCommand {}
+
   record RunnerReport(String attemptId, TaskCommand.FromWorker report) implements WorkerCommand {}
 
   /** A runner ended: with an outcome, or cancelled, or (neither) it crashed. */
@@ -81,6 +83,8 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   private final Settings settings;
   private final Identity identity;
   private final TaskRuntime runtime;
+  /** Whether the runtime answered at the last check; an unhealthy worker offers no slots. */
+  private boolean healthy;
   private final ClusterSharding sharding;
   private final TimerScheduler<WorkerCommand> timers;
   private final Map<String, Running> running = new HashMap<>();
@@ -112,7 +116,9 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
         l -> new WritersChanged(l.getServiceInstances(TaskLogWriter.KEY)));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(TaskLogWriter.KEY, listings));
+    this.healthy = runtime.isHealthy();
     settings.queues().forEach((q, slots) -> offer(q, true));
+    timers.startTimerWithFixedDelay(new HealthTick(), Duration.ofSeconds(1));
     ctx.getLog().info("worker {} serves queues {} on the {} runtime", identity.nodeId(), settings.queues(),
         runtime.name());
   }
@@ -145,6 +151,19 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
           return this;
         })
         .onMessage(RunnerDone.class, this::onRunnerDone)
+        .onMessage(HealthTick.class, h -> {
+          boolean now = runtime.isHealthy();
+          if (now != healthy) {
+            healthy = now;
+            if (now) getContext().getLog().info("worker {}: the {} runtime is healthy again; taking tasks",
+                identity.nodeId(), runtime.name());
+            else getContext().getLog().warn("worker {}: the {} runtime is not healthy; taking no tasks until it is",
+                identity.nodeId(), runtime.name());
+            // Re-offers every slot from scratch: none while unhealthy, all free ones after.
+            settings.queues().forEach((q, slots) -> offer(q, true));
+          }
+          return this;
+        })
         .onMessage(ShipLogs.class, s -> {
           pendingLogs.addAll(s.parts());
           while (pendingLogs.size() > MAX_PENDING_LOG_PARTS) pendingLogs.pollFirst();
@@ -231,8 +250,9 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
 
   /** Offers this queue's free slots: all of them ({@code reset}) or the one just freed. */
   private void offer(String queue, boolean reset) {
+    if (!healthy && !reset) return;
     int slots = settings.queues().getOrDefault(queue, 0);
-    int free = reset ? slots - busy.getOrDefault(queue, 0) : 1;
+    int free = !healthy ? 0 : reset ? slots - busy.getOrDefault(queue, 0) : 1;
     TaskQueue.ref(sharding, queue).tell(new QueueCommand.Demand(getContext().getSelf(), identity.nodeId(),
         identity.address(), Math.max(0, free), reset));
   }

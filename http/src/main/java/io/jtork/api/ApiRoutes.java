@@ -114,7 +114,7 @@ public final class ApiRoutes extends AllDirectives {
         String body = strict.getData().decodeString(StandardCharsets.UTF_8);
         JobSpec spec;
         try {
-          spec = JobSpecValidator.parse(body, format.get(), node.expressions());
+          spec = JobSpecValidator.parse(body, format.get(), node.expressions(), node.settings().bindPolicy());
         } catch (InvalidSpecException e) {
           return complete(Responses.invalid("job", e.errors()));
         }

@@ -32,15 +32,23 @@ final class ForkedNode implements AutoCloseable {
 
   /** Starts {@code jtork run standalone} on {@code dataDir} and waits until {@code /health} is UP. */
   static ForkedNode standalone(Path dataDir, int port, String... extra) throws IOException, InterruptedException {
+    return standalone(dataDir, port, "shell", java.util.Map.of(), extra);
+  }
+
+  /** As above, on {@code runtime} ({@code shell}, {@code docker}...), with extra environment variables. */
+  static ForkedNode standalone(Path dataDir, int port, String runtime, java.util.Map<String, String> env, String... extra)
+      throws IOException, InterruptedException {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Dpekko.actor.serialize-messages=on",
         "-cp", classpath, "io.jtork.cli.JtorkCommand", "run", "standalone", "--port", String.valueOf(port),
-        "--data-dir", dataDir.toString(), "--runtime", "shell"));
+        "--data-dir", dataDir.toString(), "--runtime", runtime));
     cmd.addAll(Arrays.asList(extra));
     Files.createDirectories(dataDir);
     Path log = dataDir.resolve("node-" + System.nanoTime() + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     ForkedNode node = new ForkedNode(p, port, log);
     try {
       Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()

@@ -29,6 +29,9 @@ class QuickstartScriptTest {
     ProcessBuilder pb = new ProcessBuilder(script.toString()).directory(root.toFile()).redirectErrorStream(true);
     pb.environment().put("JTORK_HTTP_PORT", String.valueOf(port));
     pb.environment().put("JTORK_DATA_DIR", data.toString());
+    // The hello job names ubuntu:mantic, which no registry here can serve: run it as a machine
+    // without Docker would (the quick start then says the image is ignored).
+    pb.environment().put("JTORK_RUNTIME_TYPE", "shell");
     Process p = pb.start();
     String out = "";
     try {

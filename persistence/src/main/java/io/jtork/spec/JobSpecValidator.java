@@ -28,24 +28,37 @@ public final class JobSpecValidator {
   private static final Pattern TEMPLATE = Pattern.compile("\\{\\{\\s*(.+?)\\s*}}", Pattern.DOTALL);
 
   private final ExpressionChecker expressions;
+  private final BindPolicy binds;
   private final List<SpecError> errors = new ArrayList<>();
 
-  private JobSpecValidator(ExpressionChecker expressions) {
+  private JobSpecValidator(ExpressionChecker expressions, BindPolicy binds) {
     this.expressions = expressions;
+    this.binds = binds;
   }
 
-  /** Every problem with {@code job}; empty when it may run. */
+  /** Every problem with {@code job}, with bind mounts allowed anywhere; empty when it may run. */
   public static List<SpecError> validate(JobSpec job, ExpressionChecker expressions) {
-    JobSpecValidator v = new JobSpecValidator(expressions);
+    return validate(job, expressions, new BindPolicy(true, List.of()));
+  }
+
+  /** Every problem with {@code job} under this cluster's bind-mount policy; empty when it may run. */
+  public static List<SpecError> validate(JobSpec job, ExpressionChecker expressions, BindPolicy binds) {
+    JobSpecValidator v = new JobSpecValidator(expressions, binds);
     v.job(job);
     return List.copyOf(v.errors);
   }
 
-  /** Parses and validates in one step, throwing with all errors. */
+  /** Parses and validates in one step (bind mounts allowed anywhere), throwing with all errors. */
   public static JobSpec parse(String body, JobSpecReader.Format format, ExpressionChecker expressions)
       throws InvalidSpecException {
+    return parse(body, format, expressions, new BindPolicy(true, List.of()));
+  }
+
+  /** Parses and validates in one step, throwing with all errors. */
+  public static JobSpec parse(String body, JobSpecReader.Format format, ExpressionChecker expressions,
+      BindPolicy binds) throws InvalidSpecException {
     JobSpec job = JobSpecReader.readJob(body, format);
-    List<SpecError> errs = validate(job, expressions);
+    List<SpecError> errs = validate(job, expressions, binds);
     if (!errs.isEmpty()) throw new InvalidSpecException(errs);
     return job;
   }
@@ -245,6 +258,8 @@ public final class JobSpecValidator {
           case "bind" -> {
             required(p + ".source", m.source());
             required(p + ".target", m.target());
+            String refusal = notBlank(m.source()) ? binds.refusal(m.source()) : null;
+            if (refusal != null) error(p + ".source", refusal);
           }
           default -> { }
         }

@@ -213,4 +213,31 @@ class JobSpecValidatorTest {
         .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.errors()).extracting(SpecError::path)
             .containsExactly("name", "tasks[0].name", "tasks[0].priority", "tasks[1].timeout"));
   }
+
+  private static List<String> validate(String yaml, BindPolicy binds) throws InvalidSpecException {
+    JobSpec job = JobSpecReader.readJob(yaml, JobSpecReader.Format.YAML);
+    return JobSpecValidator.validate(job, EXPR, binds).stream().map(SpecError::toString).toList();
+  }
+
+  @Test
+  void bindMountsAreRefusedWhenTheClusterDoesNotAllowThem() throws Exception {
+    assertThat(validate(task("name: a\nmounts: [{type: bind, source: /data, target: /d}]"), BindPolicy.DENY))
+        .containsExactly("tasks[0].mounts[0].source: bind mounts are not allowed on this cluster"
+            + " (mounts.bind.allowed is false)");
+  }
+
+  @Test
+  void bindMountsMustComeFromTheAllowList() throws Exception {
+    BindPolicy policy = new BindPolicy(true, List.of("/srv/media/", "/data"));
+    assertThat(validate(task("name: a\nmounts: [{type: bind, source: /etc, target: /d}]"), policy))
+        .containsExactly("tasks[0].mounts[0].source: \"/etc\" is not in the allowed bind sources (/srv/media, /data)");
+    assertThat(validate(task("name: a\nmounts: [{type: bind, source: /database, target: /d}]"), policy))
+        .containsExactly("tasks[0].mounts[0].source: \"/database\" is not in the allowed bind sources (/srv/media, /data)");
+    assertThat(validate(task("name: a\nmounts: [{type: bind, source: /data/../etc, target: /d}]"), policy))
+        .containsExactly("tasks[0].mounts[0].source: \"/data/../etc\" must not contain \"..\"");
+    assertThat(validate(task("name: a\nmounts: [{type: bind, source: /data, target: /d}, "
+        + "{type: bind, source: /srv/media/in, target: /in}]"), policy)).isEmpty();
+    assertThat(validate(task("name: a\nmounts: [{type: bind, source: /anything, target: /d}]"),
+        new BindPolicy(true, List.of()))).isEmpty();
+  }
 }

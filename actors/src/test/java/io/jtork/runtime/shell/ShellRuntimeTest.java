@@ -37,7 +37,7 @@ class ShellRuntimeTest {
   }
 
   private static StepSpec step(String run, Map<String, String> env, Map<String, String> files) {
-    return new StepSpec("t-1", "step", null, run, null, null, env, files, null, null, null, null, null, null, null);
+    return new StepSpec("t-1", "t-1", "j-1", "k-1", "step", null, run, null, null, env, files, null, null, null, null, null, null, null);
   }
 
   private StepResult run(StepSpec s) throws Exception {
@@ -110,7 +110,7 @@ class ShellRuntimeTest {
 
   @Test
   void refusesWhatOnlyAContainerCanHonour() {
-    StepSpec s = new StepSpec("t-1", "step", "ubuntu", "true", null, null, null, null, "/w", new LimitsSpec("1", null),
+    StepSpec s = new StepSpec("t-1", "t-1", "j-1", "k-1", "step", "ubuntu", "true", null, null, null, null, "/w", new LimitsSpec("1", null),
         List.of(new MountSpec("volume", null, "/data", null)), List.of("net"), null, null, null);
     assertThatThrownBy(() -> runtime().start(s, lines::add)).isInstanceOf(StepFailure.class)
         .hasMessage("mounts, limits, networks, workdir are not supported by the shell runtime");
