@@ -89,8 +89,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   /** Settings for the task actors a job spawns (their type is package-private). */
   public static TaskActor.Settings taskActorSettings(Duration deadlineGrace, Duration probeTimeout,
-      Duration workerDiscoveryTimeout) {
-    return new TaskActor.Settings(deadlineGrace, probeTimeout, workerDiscoveryTimeout);
+      Duration workerDiscoveryTimeout, Duration queueTimeout) {
+    return new TaskActor.Settings(deadlineGrace, probeTimeout, workerDiscoveryTimeout, queueTimeout);
   }
 
   // ---- protocol ------------------------------------------------------------------------------

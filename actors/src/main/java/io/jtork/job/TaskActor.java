@@ -33,7 +33,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 final class TaskActor {
 
   /** Timings; see {@code jtork.task} in {@code conf/jtork.conf}. */
-  record Settings(Duration deadlineGrace, Duration probeTimeout, Duration workerDiscoveryTimeout) {}
+  record Settings(Duration deadlineGrace, Duration probeTimeout, Duration workerDiscoveryTimeout,
+      Duration queueTimeout) {}
 
   /** Stop this run: the job was cancelled or failed. */
   record Cancel() implements TaskCommand {}
@@ -49,6 +50,8 @@ final class TaskActor {
   private record FindWorkers() implements TaskCommand {}
 
   private record ProbeTimedOut() implements TaskCommand {}
+
+  private record QueueTimedOut() implements TaskCommand {}
 
   private final ActorContext<TaskCommand> ctx;
   private final TimerScheduler<TaskCommand> timers;
@@ -85,6 +88,11 @@ final class TaskActor {
   private Behavior<TaskCommand> enqueue() {
     TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Enqueue(attemptId, work.priority(), seq(),
         ctx.getSelf()));
+    // Counted from the first enqueue: a rejection by a worker sends the task back without a new clock.
+    Duration limit = settings.queueTimeout();
+    if (limit != null && !limit.isZero() && !timers.isTimerActive("queued")) {
+      timers.startSingleTimer("queued", new QueueTimedOut(), limit);
+    }
     return waiting(null);
   }
 
@@ -102,8 +110,16 @@ final class TaskActor {
           return waiting(e.queue());
         })
         .onMessage(QueueGone.class, g -> enqueue())
+        .onMessage(QueueTimedOut.class, t -> {
+          TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Withdraw(attemptId));
+          job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), "no worker took the task from queue \""
+              + work.queue() + "\" within " + GoDuration.format(settings.queueTimeout()) + " (jtork.task.queue-timeout):"
+              + " no worker serving the queue had a healthy runtime and a free slot", Instant.now()));
+          return Behaviors.stopped();
+        })
         .onMessage(TaskCommand.Assigned.class, a -> {
           if (!a.attemptId().equals(attemptId)) return Behaviors.same();
+          timers.cancel("queued");
           if (queue != null) ctx.unwatch(queue);
           a.worker().tell(new WorkerCommand.RunTask(work, ctx.getSelf()));
           ctx.watchWith(a.worker(), new WorkerGone());

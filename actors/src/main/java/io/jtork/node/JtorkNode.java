@@ -103,7 +103,7 @@ public final class JtorkNode implements AutoCloseable {
 
     JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
         settings.maxRedeliveries(), settings.snapshotEvery(), JobEntity.taskActorSettings(settings.deadlineGrace(),
-            settings.probeTimeout(), settings.workerDiscoveryTimeout())));
+            settings.probeTimeout(), settings.workerDiscoveryTimeout(), settings.queueTimeout())));
     TaskQueue.init(system);
     JobsProjection.init(system, database, redactor);
     system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),

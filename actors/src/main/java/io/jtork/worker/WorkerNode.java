@@ -152,18 +152,10 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         })
         .onMessage(RunnerDone.class, this::onRunnerDone)
         .onMessage(HealthTick.class, h -> {
-          boolean now = runtime.isHealthy();
-          if (now != healthy) {
-            healthy = now;
-            if (now) getContext().getLog().info("worker {}: the {} runtime is healthy again; taking tasks",
-                identity.nodeId(), runtime.name());
-            else getContext().getLog().warn("worker {}: the {} runtime is not healthy; taking no tasks until it is",
-                identity.nodeId(), runtime.name());
-            // Re-offers every slot from scratch: none while unhealthy, all free ones after.
-            settings.queues().forEach((q, slots) -> offer(q, true));
-          }
+          checkHealth();
           return this;
         })
+
         .onMessage(ShipLogs.class, s -> {
           pendingLogs.addAll(s.parts());
           while (pendingLogs.size() > MAX_PENDING_LOG_PARTS) pendingLogs.pollFirst();
@@ -190,6 +182,12 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     TaskCommand.Outcome outcome = finished.get(id);
     if (outcome != null) {
       r.replyTo().tell(outcome);
+      return this;
+    }
+    checkHealth();
+    if (!healthy) {
+      r.replyTo().tell(new TaskCommand.Rejected(id, "worker " + identity.nodeId() + ": the " + runtime.name()
+          + " runtime is not healthy"));
       return this;
     }
     int slots = settings.queues().getOrDefault(work.queue(), 0);
@@ -248,11 +246,24 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     return this;
   }
 
+  private void checkHealth() {
+    boolean now = runtime.isHealthy();
+    if (now == healthy) return;
+    healthy = now;
+    if (now) getContext().getLog().info("worker {}: the {} runtime is healthy again; taking tasks",
+        identity.nodeId(), runtime.name());
+    else getContext().getLog().warn("worker {}: the {} runtime is not healthy; taking no tasks until it is",
+        identity.nodeId(), runtime.name());
+    // Re-offers every slot from scratch: none while unhealthy, all free ones after.
+    settings.queues().forEach((q, slots) -> offer(q, true));
+  }
+
   /** Offers this queue's free slots: all of them ({@code reset}) or the one just freed. */
   private void offer(String queue, boolean reset) {
-    if (!healthy && !reset) return;
+    boolean ok = healthy && runtime.isHealthy();
+    if (!ok && !reset) return;
     int slots = settings.queues().getOrDefault(queue, 0);
-    int free = !healthy ? 0 : reset ? slots - busy.getOrDefault(queue, 0) : 1;
+    int free = !ok ? 0 : reset ? slots - busy.getOrDefault(queue, 0) : 1;
     TaskQueue.ref(sharding, queue).tell(new QueueCommand.Demand(getContext().getSelf(), identity.nodeId(),
         identity.address(), Math.max(0, free), reset));
   }

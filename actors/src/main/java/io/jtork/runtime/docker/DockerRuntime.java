@@ -178,8 +178,19 @@ public final class DockerRuntime implements TaskRuntime {
       ok = false;
       if (healthy) log.warn("the {} daemon at {} stopped answering: {}", name(), settings.host(), describe(e));
     }
-    if (ok && !healthy) log.info("the {} daemon at {} answers again", name(), settings.host());
+    if (ok && !healthy) {
+      log.info("the {} daemon at {} answers again", name(), settings.host());
+      // What failed steps could not remove while it was away; attempts still running keep theirs.
+      int removed = removeLeftovers(java.util.Set.copyOf(attempts.keySet()));
+      if (removed > 0) log.info("removed {} objects left while the daemon was away", removed);
+    }
     healthy = ok;
+  }
+
+  /** The daemon did not answer a call: unhealthy until a ping succeeds again. */
+  void markUnreachable() {
+    if (healthy) log.warn("the {} daemon at {} does not answer; taking no tasks until it does", name(), settings.host());
+    healthy = false;
   }
 
   DockerClient client() {
@@ -248,7 +259,7 @@ public final class DockerRuntime implements TaskRuntime {
       throw e;
     } catch (RuntimeException e) {
       undo.forEach(DockerRuntime::quietly);
-      throw new StepFailure(name() + " could not start the task: " + describe(e), e);
+      throw new StepFailure(name() + " could not start the task: " + explain(e), e);
     }
   }
 
@@ -293,14 +304,14 @@ public final class DockerRuntime implements TaskRuntime {
     } catch (NotFoundException e) {
       // pull it below
     } catch (RuntimeException e) {
-      throw new StepFailure(name() + " could not inspect image \"" + image + "\": " + describe(e), e);
+      throw new StepFailure(name() + " could not inspect image \"" + image + "\": " + explain(e), e);
     }
     CompletableFuture<Void> pull = pulls.computeIfAbsent(image, k -> CompletableFuture.runAsync(() -> pull(k, registry), io));
     try {
       pull.join();
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new StepFailure("could not pull image \"" + image + "\": " + describe(cause), cause);
+      throw new StepFailure("could not pull image \"" + image + "\": " + explain(cause), cause);
     } finally {
       pulls.remove(image, pull);
     }
@@ -540,10 +551,16 @@ public final class DockerRuntime implements TaskRuntime {
 
   /** Removes every container, volume and network labelled with this worker. */
   int removeLeftovers() {
+    return removeLeftovers(java.util.Set.of());
+  }
+
+  /** Removes what is labelled with this worker, except the objects of the attempts in {@code keep}. */
+  int removeLeftovers(java.util.Set<String> keep) {
     int n = 0;
     Map<String, String> mine = Map.of(LABEL_WORKER, settings.workerId());
     try {
       for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec()) {
+        if (c.getLabels() != null && keep.contains(c.getLabels().get(LABEL_ATTEMPT))) continue;
         removeContainer(c.getId());
         n++;
       }
@@ -551,11 +568,13 @@ public final class DockerRuntime implements TaskRuntime {
           .withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec().getVolumes();
       if (volumes != null) {
         for (InspectVolumeResponse v : volumes) {
+          if (v.getLabels() != null && keep.contains(v.getLabels().get(LABEL_ATTEMPT))) continue;
           removeVolume(v.getName());
           n++;
         }
       }
       for (Network net : docker.listNetworksCmd().withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec()) {
+        if (net.getLabels() != null && keep.contains(net.getLabels().get(LABEL_ATTEMPT))) continue;
         try {
           docker.removeNetworkCmd(net.getId()).exec();
           n++;
@@ -619,6 +638,21 @@ public final class DockerRuntime implements TaskRuntime {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /**
+   * {@link #describe}, saying so when the daemon could not be reached at all (docker-java then
+   * only reports "localhost:2375 failed to respond", even on a unix socket).
+   */
+  String explain(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException) {
+        // Unhealthy at once, rather than at the next ping: the worker stops taking tasks now.
+        markUnreachable();
+        return "the " + name() + " daemon at " + settings.host() + " does not answer (" + describe(e) + ")";
+      }
+    }
+    return describe(e);
   }
 
   static boolean notBlank(String s) {

@@ -61,6 +61,7 @@ final class DockerStep implements RunningStep {
       result = code == null ? StepResult.failed("the container ended without an exit code")
           : StepResult.exited(code, output);
     } catch (Exception e) {
+      if (!killed) runtime.markUnreachable();
       result = killed ? StepResult.failed("killed")
           : StepResult.failed("the " + runtime.name() + " daemon stopped answering while the task ran: "
               + DockerRuntime.describe(e));

@@ -38,6 +38,24 @@ public final class DockerDaemon {
     return host;
   }
 
+  /** Podman's Docker-compatible socket: {@code $JTORK_TEST_PODMAN_HOST}, else the one {@code bin/test-docker start} runs. */
+  public static String podmanHost() {
+    String env = System.getenv("JTORK_TEST_PODMAN_HOST");
+    return env != null && !env.isBlank() ? env : "unix:///tmp/jtork-docker/podman.sock";
+  }
+
+  /** As {@link #require}, for Podman's socket. */
+  public static String requirePodman() {
+    String host = podmanHost();
+    if (DockerRuntime.answers(host)) return host;
+    String how = "no Podman service answers at " + host + ". `eval \"$(bin/test-docker start)\"` starts one (it installs"
+        + " podman when missing), then run the tests again.";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true and " + how);
+    System.err.println("[jtork] Podman tests skipped: " + how);
+    Assumptions.abort("Podman tests skipped: " + how);
+    return host;
+  }
+
   /** A docker-java client on {@code host}, for tests to look at what jtork created. */
   public static DockerClient client(String host) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();

@@ -13,7 +13,9 @@ import io.jtork.spec.MountSpec;
 import io.jtork.spec.ProbeSpec;
 import io.jtork.spec.RegistrySpec;
 import io.jtork.spec.SidecarSpec;
+import com.sun.net.httpserver.HttpServer;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -35,33 +37,44 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Docker runtime against a real daemon (see {@link DockerDaemon}): every part of the
  * container contract, and that nothing it creates outlives the task.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerRuntimeTest {
   private static final String IMAGE = DockerDaemon.IMAGE;
-  private static String host;
-  private static String workerId;
-  private static DockerRuntime runtime;
+  private String host;
+  private String workerId;
+  private DockerRuntime runtime;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
+  /** The daemon these tests run against; {@link PodmanRuntimeTest} runs them on Podman. */
+  protected String requireDaemon() {
+    return DockerDaemon.require();
+  }
+
+  protected String runtimeName() {
+    return "docker";
+  }
+
   @BeforeAll
-  static void connect() {
-    host = DockerDaemon.require();
+  void connect() {
+    host = requireDaemon();
     workerId = UUID.randomUUID().toString().replace("-", "");
     runtime = DockerRuntime.connect(settings(workerId, null, null));
   }
 
   @AfterAll
-  static void close() {
+  void close() {
     if (runtime != null) runtime.close();
   }
 
-  static DockerSettings settings(String worker, String cpus, String memory) {
-    return new DockerSettings("docker", host, null, worker, cpus, memory, Duration.ofSeconds(30));
+  DockerSettings settings(String worker, String cpus, String memory) {
+    return new DockerSettings(runtimeName(), host, null, worker, cpus, memory, Duration.ofSeconds(30));
   }
 
   /** After every test: no container, volume or network of this worker is left. */
@@ -121,6 +134,10 @@ class DockerRuntimeTest {
       return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, g, registry, sidecars);
     }
 
+    Step registry(RegistrySpec r) {
+      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, gpus, r, sidecars);
+    }
+
     Step sidecars(List<SidecarSpec> s) {
       return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, gpus, registry, s);
     }
@@ -147,7 +164,7 @@ class DockerRuntimeTest {
     }
   }
 
-  private static Container containerOf(String attempt) {
+  private Container containerOf(String attempt) {
     return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> runtime.client().listContainersCmd()
         .withLabelFilter(Map.of(DockerRuntime.LABEL_ATTEMPT, attempt)).exec().stream().findFirst().orElse(null),
         c -> c != null);
@@ -298,7 +315,7 @@ class DockerRuntimeTest {
     // No GPU here: the daemon refuses the device request when the container starts.
     Step s = Step.run("true").gpus("all");
     assertThatThrownBy(() -> start(s)).isInstanceOf(StepFailure.class)
-        .hasMessageStartingWith("docker could not start the task: ").hasMessageContaining("gpu");
+        .hasMessageStartingWith(runtimeName() + " could not start the task: ").hasMessageContaining("gpu");
     runtime.release(s.attempt());
     assertThat(DockerUnits.gpus("2").getCount()).isEqualTo(2);
     assertThat(DockerUnits.gpus("device=0,1").getDeviceIds()).containsExactly("0", "1");
@@ -422,5 +439,54 @@ class DockerRuntimeTest {
     } finally {
       again.close();
     }
+  }
+
+  /**
+   * A registry that asks for Basic credentials records what it is sent: the task's
+   * {@code registry} credentials, or else those of the configured Docker {@code config.json}.
+   */
+  @Test
+  void registryCredentialsComeFromTheTaskOrFromConfigJson(@TempDir Path configDir) throws Exception {
+    List<String> auths = new CopyOnWriteArrayList<>();
+    HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    registry.createContext("/", ex -> {
+      String a = ex.getRequestHeaders().getFirst("Authorization");
+      if (a == null) {
+        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"jtork-test\"");
+        ex.sendResponseHeaders(401, -1);
+      } else {
+        auths.add(a);
+        ex.sendResponseHeaders(404, -1);
+      }
+      ex.close();
+    });
+    registry.start();
+    String address = "127.0.0.1:" + registry.getAddress().getPort();
+    try {
+      Step s = Step.run("true").image(address + "/jtork/private:1").registry(new RegistrySpec("alice", "s3cret"));
+      assertThatThrownBy(() -> start(s)).isInstanceOf(StepFailure.class)
+          .hasMessageStartingWith("could not pull image \"" + address + "/jtork/private:1\": ");
+      runtime.release(s.attempt());
+      assertThat(auths).contains("Basic " + base64("alice:s3cret"));
+
+      Files.writeString(configDir.resolve("config.json"),
+          "{\"auths\": {\"" + address + "\": {\"auth\": \"" + base64("bob:hunter2") + "\"}}}");
+      DockerRuntime configured = DockerRuntime.connect(new DockerSettings(runtimeName(), host, configDir.toString(), workerId,
+          null, null, Duration.ofSeconds(30)));
+      try {
+        Step t = Step.run("true").image(address + "/jtork/other:1");
+        assertThatThrownBy(() -> configured.start(t.spec(), lines::add)).isInstanceOf(StepFailure.class);
+        configured.release(t.attempt());
+      } finally {
+        configured.close();
+      }
+      assertThat(auths).contains("Basic " + base64("bob:hunter2"));
+    } finally {
+      registry.stop(0);
+    }
+  }
+
+  private static String base64(String s) {
+    return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }
