@@ -17,7 +17,9 @@ import io.jtork.event.TaskCancelled;
 import io.jtork.event.TaskCompleted;
 import io.jtork.event.TaskCreated;
 import io.jtork.event.TaskFailed;
+import io.jtork.event.TaskOutputStored;
 import io.jtork.event.TaskProgressed;
+import io.jtork.event.TaskReleased;
 import io.jtork.event.TaskRunLost;
 import io.jtork.event.TaskSkipped;
 import io.jtork.event.TaskStarted;
@@ -302,7 +304,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Instant now = Instant.now();
     Plan plan = new Plan(state);
     plan.add(new TaskCompleted(c.taskId(), c.result(), c.at()));
-    if (state.state().isActive() && t.isTopLevel()) advance(plan, t, c.result(), now);
+    if (state.state().isActive()) taskDone(plan, c.taskId(), c.result(), now);
     return persist(plan);
   }
 
@@ -318,6 +320,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         Task again = Task.created(Ids.newId(), jobId, t.parentId(), t.position(), t.spec(), t.attempts() + 1, now);
         plan.add(new TaskCreated(again));
       } else {
+        failParents(plan, t, error, now);
         failJob(plan, error, now);
       }
     }
@@ -375,24 +378,156 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       completeJob(plan, now);
       return;
     }
-    TaskSpec spec = plan.state.taskAt(position).orElseThrow();
-    if (spec.isComposite()) {
-      String kind = spec.parallel() != null ? "parallel" : spec.each() != null ? "each" : "subjob";
-      Task t = Task.created(Ids.newId(), jobId, null, position, spec, 0, now);
+    startTask(plan, plan.state.taskAt(position).orElseThrow(), position, null, Map.of(), false, now);
+  }
+
+  /**
+   * Creates a task: queued (its task actor starts after the events are journaled), held back as
+   * CREATED ({@code held}, an {@code each} child beyond the concurrency), skipped by its
+   * {@code if}, or failed when a template cannot be evaluated. A composite's children are created
+   * at once; the composite itself runs no container and completes when they all have.
+   */
+  private void startTask(Plan plan, TaskSpec spec, int position, String parentId, Map<String, Object> item,
+      boolean held, Instant now) {
+    if (spec.subjob() != null) {
+      Task t = Task.created(Ids.newId(), jobId, parentId, position, spec, 0, now);
       plan.add(new TaskCreated(t));
-      String error = kind + " tasks are not supported by this version of jtork yet";
+      String error = "subjob tasks are not supported by this version of jtork yet";
       plan.add(new TaskFailed(t.id(), error, now));
+      failParents(plan, t, error, now);
       failJob(plan, error, now);
       return;
     }
-    TaskFactory.Made made = settings.tasks().make(plan.state, spec, position, null, 0, now);
-    plan.add(new TaskCreated(made.task()));
+    TaskFactory.Made made = settings.tasks().make(plan.state, spec, position, parentId, 0, now, item);
+    Task t = held && made instanceof TaskFactory.Ready ? made.task().held() : made.task();
+    plan.add(new TaskCreated(t));
     if (made instanceof TaskFactory.Invalid invalid) {
-      plan.add(new TaskFailed(made.task().id(), redact(invalid.error(), plan.state), now));
+      String error = redact(invalid.error(), plan.state);
+      plan.add(new TaskFailed(t.id(), error, now));
+      failParents(plan, t, error, now);
       failJob(plan, invalid.error(), now);
     } else if (made instanceof TaskFactory.Skipped) {
-      plan.add(new TaskSkipped(made.task().id(), now));
-      advance(plan, made.task(), null, now);
+      plan.add(new TaskSkipped(t.id(), now));
+      // A skipped child is counted when its parent checks its children, after all are created.
+      if (parentId == null) taskDone(plan, t.id(), null, now);
+    } else if (!held && t.spec().isComposite()) {
+      startChildren(plan, t, item, now);
+    }
+  }
+
+  /** Runs a composite: RUNNING, with all its children created (some held back by {@code each.concurrency}). */
+  private void startChildren(Plan plan, Task parent, Map<String, Object> item, Instant now) {
+    plan.add(new TaskStarted(parent.id(), parent.run(), null, null, now));
+    TaskSpec spec = parent.spec();
+    if (spec.parallel() != null) {
+      for (TaskSpec child : spec.parallel().tasks()) {
+        startTask(plan, child, parent.position(), parent.id(), item, false, now);
+        if (!plan.state.state().isActive()) return;
+      }
+    } else {
+      List<?> items;
+      try {
+        Map<String, Object> scope = Scope.of(plan.state.context().job(), plan.state.context().inputs(),
+            plan.state.context().secrets(), plan.state.context().tasks());
+        scope.putAll(item);
+        Object list = settings.expressions().evaluateWhole(spec.each().list(), scope);
+        items = asList(list);
+        if (items == null) {
+          throw new ExpressionException("each.list: " + spec.each().list() + " is not a list (it is "
+              + (list == null ? "nil" : list.getClass().getSimpleName()) + ")");
+        }
+      } catch (ExpressionException e) {
+        String error = redact(e.getMessage(), plan.state);
+        plan.add(new TaskFailed(parent.id(), error, now));
+        failParents(plan, parent, error, now);
+        failJob(plan, e.getMessage(), now);
+        return;
+      }
+      int concurrency = spec.each().concurrency() == null ? 0 : spec.each().concurrency();
+      String var = spec.each().var() == null || spec.each().var().isBlank() ? "item" : spec.each().var();
+      for (int i = 0; i < items.size(); i++) {
+        Map<String, Object> scope = new HashMap<>(item);
+        Map<String, Object> entry = new HashMap<>();
+        entry.put("index", String.valueOf(i));
+        entry.put("value", items.get(i));
+        scope.put(var, entry);
+        startTask(plan, spec.each().task(), parent.position(), parent.id(), scope, concurrency > 0 && i >= concurrency, now);
+        if (!plan.state.state().isActive()) return;
+      }
+    }
+    compositeProgress(plan, parent.id(), now);
+  }
+
+  private static List<?> asList(Object o) {
+    if (o instanceof List<?> l) return l;
+    if (o instanceof Object[] a) return List.of(a);
+    if (o != null && o.getClass().isArray()) {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < java.lang.reflect.Array.getLength(o); i++) out.add(java.lang.reflect.Array.get(o, i));
+      return out;
+    }
+    return null;
+  }
+
+  /**
+   * A task completed or was skipped: a top-level one moves the job on; a composite's child
+   * stores its output, lets the next held-back sibling go, and completes the parent when it was
+   * the last.
+   */
+  private void taskDone(Plan plan, String taskId, String output, Instant now) {
+    Task t = plan.state.task(taskId).orElseThrow();
+    if (t.isTopLevel()) {
+      advance(plan, t, output, now);
+      return;
+    }
+    if (t.state() == TaskState.COMPLETED && t.spec().var() != null && !t.spec().var().isBlank()) {
+      plan.add(new TaskOutputStored(t.spec().var(), output, now));
+    }
+    compositeProgress(plan, t.parentId(), now);
+  }
+
+  /** Releases held-back children while fewer than the concurrency run, and completes the parent when all are done. */
+  private void compositeProgress(Plan plan, String parentId, Instant now) {
+    Task parent = plan.state.task(parentId).orElseThrow();
+    if (!parent.state().isActive() || !plan.state.state().isActive()) return;
+    List<Task> children = plan.state.execution().stream().filter(c -> parentId.equals(c.parentId())).toList();
+    // Retries are new executions: a child counts by its latest execution of each name and slot.
+    long running = children.stream().filter(c -> c.state() == TaskState.SCHEDULED || c.state() == TaskState.RUNNING)
+        .count();
+    Integer concurrency = parent.spec().each() != null ? parent.spec().each().concurrency() : null;
+    if (concurrency != null && concurrency > 0) {
+      for (Task c : children) {
+        if (running >= concurrency) break;
+        if (c.state() == TaskState.CREATED) {
+          plan.add(new TaskReleased(c.id(), now));
+          running++;
+          Task released = plan.state.task(c.id()).orElseThrow();
+          if (released.spec().isComposite()) startChildren(plan, released, Map.of(), now);
+        }
+      }
+    }
+    boolean allDone = children.stream().map(c -> plan.state.task(c.id()).orElseThrow())
+        .noneMatch(c -> c.state().isActive() || c.state() == TaskState.FAILED && !retried(plan.state, c));
+    if (allDone) {
+      plan.add(new TaskCompleted(parentId, null, now));
+      taskDone(plan, parentId, null, now);
+    }
+  }
+
+  /** A failed execution that a retry replaced (a later execution of the same spec under the same parent). */
+  private static boolean retried(Job job, Task failed) {
+    return job.execution().stream().anyMatch(o -> o != failed && o.attempts() > failed.attempts()
+        && java.util.Objects.equals(o.parentId(), failed.parentId()) && o.spec().equals(failed.spec()));
+  }
+
+  /** A child failed for good: its composite parents fail with it. */
+  private void failParents(Plan plan, Task t, String error, Instant now) {
+    String parentId = t.parentId();
+    while (parentId != null) {
+      Task parent = plan.state.task(parentId).orElse(null);
+      if (parent == null) return;
+      if (parent.state().isActive()) plan.add(new TaskFailed(parent.id(), redact(error, plan.state), now));
+      parentId = parent.parentId();
     }
   }
 
@@ -450,6 +585,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private void reconcile(Job state, boolean recovering) {
     Map<String, Task> active = new HashMap<>();
     for (Task t : state.execution()) {
+      if (t.spec().isComposite()) continue; // a composite runs no container: its children do
       if (t.state() == TaskState.SCHEDULED || t.state() == TaskState.RUNNING) active.put(t.attemptId(), t);
     }
     for (Map.Entry<String, ActorRef<TaskCommand>> e : taskActors.entrySet()) {

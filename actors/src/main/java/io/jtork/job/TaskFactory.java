@@ -44,7 +44,14 @@ public final class TaskFactory {
   public record Invalid(Task task, String error) implements Made {}
 
   public Made make(Job job, TaskSpec spec, int position, String parentId, int attempts, Instant now) {
+    return make(job, spec, position, parentId, attempts, now, Map.of());
+  }
+
+  /** As above, with more names in scope: {@code item} (or {@code each.var}) for an {@code each} child. */
+  public Made make(Job job, TaskSpec spec, int position, String parentId, int attempts, Instant now,
+      Map<String, Object> extraScope) {
     Map<String, Object> scope = scope(job.context());
+    scope.putAll(extraScope);
     String id = Ids.newId();
     try {
       String condition = expressions.template(spec.condition(), scope);

@@ -69,8 +69,7 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
   int warmup;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private Process node;
-  private Path dataDir;
+  private BenchNode node;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new SubmitBenchmark()).execute(args));
@@ -78,7 +77,8 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
 
   @Override
   public Integer call() throws Exception {
-    String base = url != null ? url : forkNode();
+    if (url == null) node = BenchNode.fork("shell", datastore, postgresUrl);
+    String base = url != null ? url : node.base;
     try {
       System.out.printf("node %s (%s), %d cores%n", base, url != null ? "given" : datastore,
           Runtime.getRuntime().availableProcessors());
@@ -89,10 +89,7 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
       if (heapJobs > 0 && node != null) heap(base);
       return 0;
     } finally {
-      if (node != null) {
-        node.destroy();
-        node.waitFor(60, TimeUnit.SECONDS);
-      }
+      if (node != null) node.close();
     }
   }
 
@@ -225,41 +222,6 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(60, TimeUnit.SECONDS);
     return out;
-  }
-
-  private String forkNode() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    dataDir = Files.createTempDirectory("jtork-bench-");
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC",
-        "-cp", System.getProperty("java.class.path"), "io.jtork.cli.JtorkCommand", "run", "standalone",
-        "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", "shell"));
-    if (datastore.equals("postgres")) {
-      String db = "jtork_bench_" + System.currentTimeMillis();
-      try (var c = java.sql.DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
-          var st = c.createStatement()) {
-        st.execute("CREATE DATABASE " + db);
-      }
-      cmd.addAll(List.of("--datastore", "postgres"));
-      cmd.add(1, "-Djtork.datastore.postgres.url=" + postgresUrl + db);
-      cmd.add(1, "-Djtork.datastore.postgres.user=postgres");
-    }
-    node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dataDir.resolve("node.log").toFile())
-        .start();
-    String base = "http://127.0.0.1:" + port;
-    for (int i = 0; i < 240; i++) {
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return base;
-      } catch (IOException e) {
-        // not up yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException("the node did not start; see " + dataDir.resolve("node.log"));
   }
 
   private static double ms(Histogram h, double percentile) {

@@ -461,4 +461,157 @@ abstract class ApiContract {
     assertThat(h.get("runtime").asText()).isEqualTo("shell");
     assertThat(h.get("version").asText()).isNotBlank();
   }
+
+  // ---- composites ---------------------------------------------------------------------------
+
+  /** Tork's parallel.yaml shape: hello, six children at once, bye: 9 executions. */
+  @Test
+  void parallelRunsAllChildrenAndThenMovesOn() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: parallel
+        output: "{{ tasks.fast }}-{{ tasks.slow }}"
+        tasks:
+        - name: hello
+          run: echo hello
+        - name: a parallel task
+          parallel:
+            tasks:
+            - {name: sleep a, run: sleep 0.1}
+            - {name: sleep b, run: sleep 0.5, var: slow}
+            - {name: sleep c, run: sleep 0.15}
+            - {name: echo a, run: echo -n fast > $TORK_OUTPUT, var: fast}
+            - {name: echo b, run: echo b}
+            - {name: skipped, if: "false", run: exit 1}
+        - name: bye
+          run: echo bye
+        """);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("execution")).hasSize(9);
+    assertThat(job.path("result").asText()).isEqualTo("fast-");
+    List<String> names = new ArrayList<>();
+    job.path("execution").forEach(t -> names.add(t.path("name").asText() + ":" + t.path("state").asText()));
+    assertThat(names).contains("a parallel task:COMPLETED", "skipped:SKIPPED", "sleep b:COMPLETED", "bye:COMPLETED");
+    JsonNode parent = find(job, "a parallel task");
+    job.path("execution").forEach(t -> {
+      if (t.path("name").asText().startsWith("sleep") || t.path("name").asText().startsWith("echo")) {
+        assertThat(t.path("parentId").asText()).isEqualTo(parent.path("id").asText());
+      }
+    });
+    // "bye" starts only after the last child completed
+    assertThat(java.time.Instant.parse(find(job, "bye").path("startedAt").asText()))
+        .isAfterOrEqualTo(java.time.Instant.parse(find(job, "sleep b").path("completedAt").asText()));
+  }
+
+  /** Tork's each.yaml shape: two each tasks over sequence(1,5), default and custom item names: 12 executions. */
+  @Test
+  void eachRunsOneChildPerItemWithItsIndexAndValue() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: each
+        output: "{{ tasks.eachTask0 }},{{ tasks.eachTask3 }},{{ tasks.custom2 }}"
+        tasks:
+        - name: hello
+          run: echo hello
+        - name: each default
+          each:
+            list: "{{ sequence(1,5) }}"
+            task:
+              name: "item {{ item.index }}"
+              var: "eachTask{{ item.index }}"
+              env:
+                VALUE: "{{ item.value }}"
+              run: echo -n "v$VALUE" > $TORK_OUTPUT
+        - name: each custom
+          each:
+            list: "{{ sequence(1,5) }}"
+            var: myitem
+            concurrency: 2
+            task:
+              name: "custom {{ myitem.index }}"
+              var: "custom{{ myitem.index }}"
+              env: {V: "{{ myitem.value }}"}
+              run: echo -n "c$V" > $TORK_OUTPUT
+        - name: bye
+          run: echo bye
+        """);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("execution")).hasSize(12);
+    assertThat(job.path("result").asText()).isEqualTo("v1,v4,c3");
+    assertThat(job.at("/context/tasks/eachTask2").asText()).isEqualTo("v3");
+    assertThat(find(job, "item 3").path("state").asText()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void aFailingChildFailsItsParentAndTheJobAfterItsRetries() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: each fails
+        tasks:
+        - name: fan out
+          each:
+            list: "{{ [1, 2, 3] }}"
+            task:
+              name: "n{{ item.value }}"
+              retry: {limit: 1}
+              env: {V: "{{ item.value }}"}
+              run: |
+                if [ "$V" = "2" ]; then echo broken; exit 4; fi
+                sleep 0.2
+        - name: never
+          run: echo never
+        """);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).isEqualTo("FAILED");
+    assertThat(job.path("error").asText()).startsWith("exit code 4: ").contains("broken");
+    assertThat(find(job, "fan out").path("state").asText()).isEqualTo("FAILED");
+    long n2 = 0;
+    for (JsonNode t : job.path("execution")) if (t.path("name").asText().equals("n2")) n2++;
+    assertThat(n2).as("n2 ran once and was retried once").isEqualTo(2);
+    assertThat(find(job, "never")).isNull();
+  }
+
+  @Test
+  void anEachListThatIsNotAListFailsTheJobClearly() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: bad list
+        tasks:
+        - name: fan out
+          each:
+            list: "{{ 42 }}"
+            task: {name: x, run: echo x}
+        """);
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).isEqualTo("FAILED");
+    assertThat(job.path("error").asText()).isEqualTo("each.list: {{ 42 }} is not a list (it is Integer)");
+  }
+
+  @Test
+  void cancellingAJobCancelsTheChildrenOfItsComposite() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: cancel composite
+        tasks:
+        - name: fan out
+          parallel:
+            tasks:
+            - {name: long a, run: sleep 60}
+            - {name: long b, run: sleep 60}
+        """);
+    Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+        "RUNNING".equals(find(n.get("/jobs/" + id).json(), "long a").path("state").asText()));
+    assertThat(n.put("/jobs/" + id + "/cancel").status()).isEqualTo(200);
+    JsonNode job = n.awaitState(id, "CANCELLED");
+    assertThat(find(job, "long a").path("state").asText()).isEqualTo("CANCELLED");
+    assertThat(find(job, "long b").path("state").asText()).isEqualTo("CANCELLED");
+    assertThat(find(job, "fan out").path("state").asText()).isEqualTo("CANCELLED");
+  }
+
+  private static JsonNode find(JsonNode job, String name) {
+    for (JsonNode t : job.path("execution")) if (t.path("name").asText().equals(name)) return t;
+    return null;
+  }
 }

@@ -220,4 +220,68 @@ class DockerJobsTest {
     assertThat(node.awaitState(id, "CANCELLED").path("state").asText()).isEqualTo("CANCELLED");
     // nothingLeft() checks the container is gone
   }
+
+  /** Tork's parallel.yaml shape, in containers: 9 executions. */
+  @Test
+  void parallelJobCompletes() {
+    String id = node.submit("""
+        name: parallel
+        tasks:
+        - name: hello
+          image: busybox:local
+          run: echo hello
+        - name: a parallel task
+          parallel:
+            tasks:
+            - {name: sleep a, image: busybox:local, run: sleep 0.1}
+            - {name: sleep b, image: busybox:local, run: sleep 0.5}
+            - {name: sleep c, image: busybox:local, run: sleep 0.15}
+            - {name: echo a, image: busybox:local, run: echo a}
+            - {name: echo b, image: busybox:local, run: echo b}
+            - {name: echo c, image: busybox:local, run: echo c}
+        - name: bye
+          image: busybox:local
+          run: echo bye
+        """);
+    JsonNode job = node.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("execution").size()).isEqualTo(9);
+  }
+
+  /** Tork's each.yaml shape, in containers: 12 executions. */
+  @Test
+  void eachJobCompletes() {
+    String id = node.submit("""
+        name: each
+        tasks:
+        - name: hello
+          image: busybox:local
+          run: echo hello
+        - name: each default
+          each:
+            list: "{{ sequence(1,5) }}"
+            task:
+              name: "item {{ item.index }}"
+              var: "eachTask{{ item.index }}"
+              image: busybox:local
+              env: {VALUE: "{{ item.value }}"}
+              run: echo -n "$VALUE" > $TORK_OUTPUT
+        - name: each custom
+          each:
+            list: "{{ sequence(1,5) }}"
+            var: myitem
+            task:
+              name: "custom {{ myitem.index }}"
+              image: busybox:local
+              env: {VALUE: "{{ myitem.value }}"}
+              run: echo "$VALUE"
+        - name: bye
+          image: busybox:local
+          run: echo bye
+        """);
+    JsonNode job = node.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("execution").size()).isEqualTo(12);
+    assertThat(job.at("/context/tasks/eachTask3").asText()).isEqualTo("4");
+  }
 }

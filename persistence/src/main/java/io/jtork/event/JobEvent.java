@@ -13,6 +13,8 @@ import java.time.Instant;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = JobSubmitted.class, name = "JobSubmitted"),
+    @JsonSubTypes.Type(value = TaskReleased.class, name = "TaskReleased"),
+    @JsonSubTypes.Type(value = TaskOutputStored.class, name = "TaskOutputStored"),
     @JsonSubTypes.Type(value = JobStarted.class, name = "JobStarted"),
     @JsonSubTypes.Type(value = JobRunning.class, name = "JobRunning"),
     @JsonSubTypes.Type(value = JobAdvanced.class, name = "JobAdvanced"),
@@ -31,7 +33,7 @@ import java.time.Instant;
 })
 public sealed interface JobEvent extends JtorkSerializable
     permits JobSubmitted, JobStarted, JobRunning, JobAdvanced, JobCompleted, JobFailed, JobCancelled, JobRestarted,
-    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskSkipped, TaskRunLost {
+    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskSkipped, TaskRunLost, TaskReleased, TaskOutputStored {
 
   Instant at();
 

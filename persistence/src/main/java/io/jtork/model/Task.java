@@ -80,6 +80,18 @@ public record Task(
         null, nodeId, workerAddress, null, null, progress, attempts, run, redelivered);
   }
 
+  /** Held back, not queued yet (an {@code each} child beyond its concurrency). */
+  public Task held() {
+    return new Task(id, jobId, parentId, position, spec, TaskState.CREATED, createdAt, null, null, null, null, null,
+        null, null, null, 0, attempts, run, redelivered);
+  }
+
+  /** Let go after being held: queued now. */
+  public Task released(Instant at) {
+    return new Task(id, jobId, parentId, position, spec, TaskState.SCHEDULED, createdAt, at, null, null, null, null,
+        null, null, null, 0, attempts, run, redelivered);
+  }
+
   /** Back in the queue under a new run number, after its worker was lost. */
   public Task requeued(int newRun, Instant at) {
     return new Task(id, jobId, parentId, position, spec, TaskState.SCHEDULED, createdAt, at, null, null, null, null,

@@ -1,0 +1,75 @@
+package io.jtork.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A standalone node forked for a benchmark from the benchmark's own class path, on a fresh data directory. */
+final class BenchNode implements AutoCloseable {
+  final Process process;
+  final Path dataDir;
+  final String base;
+
+  private BenchNode(Process process, Path dataDir, String base) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.base = base;
+  }
+
+  /** Starts {@code jtork run standalone} on {@code runtime} and waits until it answers {@code /health}. */
+  static BenchNode fork(String runtime, String datastore, String postgresUrl) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path dataDir = Files.createTempDirectory("jtork-bench-");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC",
+        "-cp", System.getProperty("java.class.path"), "io.jtork.cli.JtorkCommand", "run", "standalone",
+        "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", runtime));
+    if (datastore.equals("postgres")) {
+      String db = "jtork_bench_" + System.currentTimeMillis();
+      try (var c = java.sql.DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
+          var st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + db);
+      }
+      cmd.addAll(List.of("--datastore", "postgres"));
+      cmd.add(1, "-Djtork.datastore.postgres.url=" + postgresUrl + db);
+      cmd.add(1, "-Djtork.datastore.postgres.user=postgres");
+    }
+    Process node = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dataDir.resolve("node.log").toFile()).start();
+    String base = "http://127.0.0.1:" + port;
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    for (int i = 0; i < 240; i++) {
+      if (!node.isAlive()) break;
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return new BenchNode(node, dataDir, base);
+      } catch (IOException e) {
+        // not up yet
+      }
+      Thread.sleep(250);
+    }
+    node.destroyForcibly();
+    throw new IllegalStateException("the node did not start; see " + dataDir.resolve("node.log"));
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+}
