@@ -185,6 +185,10 @@ class DockerRuntimeTest {
     InspectContainerResponse c = runtime.client().inspectContainerCmd(containerOf(s.attempt()).getId()).exec();
     assertThat(c.getConfig().getEntrypoint()).containsExactly("sh", "-c");
     assertThat(c.getConfig().getCmd()).containsExactly("/tork/entrypoint");
+    assertThat(c.getMounts()).anySatisfy(m -> {
+      assertThat(m.getDestination().getPath()).isEqualTo("/tork");
+      assertThat(m.getName()).isEqualTo("jtork-tork-" + s.exec());
+    });
     assertThat(c.getConfig().getEnv()).contains("TORK_OUTPUT=/tork/stdout", "TORK_PROGRESS=/tork/progress");
     assertThat(c.getConfig().getLabels()).containsEntry(DockerRuntime.LABEL_JOB, "job-1")
         .containsEntry(DockerRuntime.LABEL_TASK, "task-1").containsEntry(DockerRuntime.LABEL_ATTEMPT, s.attempt());
