@@ -610,6 +610,42 @@ abstract class ApiContract {
     assertThat(find(job, "fan out").path("state").asText()).isEqualTo("CANCELLED");
   }
 
+  /** each over 20 items with concurrency 3: from the children's start and end times, never more than 3 at once. */
+  @Test
+  void eachConcurrencyBoundsHowManyChildrenRunAtOnce() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: bounded
+        tasks:
+        - name: fan out
+          each:
+            list: "{{ sequence(0,20) }}"
+            concurrency: 3
+            task:
+              name: "n{{ item.index }}"
+              run: sleep 0.3
+        """);
+    JsonNode job = n.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    List<long[]> spans = new ArrayList<>();
+    for (JsonNode t : job.path("execution")) {
+      if (!t.path("name").asText().matches("n\\d+")) continue;
+      spans.add(new long[] {java.time.Instant.parse(t.path("startedAt").asText()).toEpochMilli() * 1000
+          + java.time.Instant.parse(t.path("startedAt").asText()).getNano() / 1000 % 1000,
+          java.time.Instant.parse(t.path("completedAt").asText()).toEpochMilli() * 1000
+          + java.time.Instant.parse(t.path("completedAt").asText()).getNano() / 1000 % 1000});
+    }
+    assertThat(spans).hasSize(20);
+    int most = 0;
+    for (long[] a : spans) {
+      // how many children were running at the moment a started
+      int running = 0;
+      for (long[] b : spans) if (b[0] <= a[0] && a[0] < b[1]) running++;
+      most = Math.max(most, running);
+    }
+    assertThat(most).as("children running at once").isLessThanOrEqualTo(3).isGreaterThanOrEqualTo(2);
+  }
+
   private static JsonNode find(JsonNode job, String name) {
     for (JsonNode t : job.path("execution")) if (t.path("name").asText().equals(name)) return t;
     return null;
