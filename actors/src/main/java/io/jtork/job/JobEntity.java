@@ -389,15 +389,6 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    */
   private void startTask(Plan plan, TaskSpec spec, int position, String parentId, Map<String, Object> item,
       boolean held, Instant now) {
-    if (spec.subjob() != null) {
-      Task t = Task.created(Ids.newId(), jobId, parentId, position, spec, 0, now);
-      plan.add(new TaskCreated(t));
-      String error = "subjob tasks are not supported by this version of jtork yet";
-      plan.add(new TaskFailed(t.id(), error, now));
-      failParents(plan, t, error, now);
-      failJob(plan, error, now);
-      return;
-    }
     TaskFactory.Made made = settings.tasks().make(plan.state, spec, position, parentId, 0, now, item);
     Task t = held && made instanceof TaskFactory.Ready ? made.task().held() : made.task();
     plan.add(new TaskCreated(t));
@@ -410,6 +401,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       plan.add(new TaskSkipped(t.id(), now));
       // A skipped child is counted when its parent checks its children, after all are created.
       if (parentId == null) taskDone(plan, t.id(), null, now);
+    } else if (!held && t.spec().subjob() != null) {
+      // RUNNING without a worker: a SubJobActor submits the child job and reports its outcome.
+      plan.add(new TaskStarted(t.id(), t.run(), null, null, now));
     } else if (!held && t.spec().isComposite()) {
       startChildren(plan, t, item, now);
     }
@@ -502,7 +496,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
           plan.add(new TaskReleased(c.id(), now));
           running++;
           Task released = plan.state.task(c.id()).orElseThrow();
-          if (released.spec().isComposite()) startChildren(plan, released, Map.of(), now);
+          if (released.spec().subjob() != null) plan.add(new TaskStarted(released.id(), released.run(), null, null, now));
+          else if (released.spec().isComposite()) startChildren(plan, released, Map.of(), now);
         }
       }
     }
@@ -585,7 +580,11 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private void reconcile(Job state, boolean recovering) {
     Map<String, Task> active = new HashMap<>();
     for (Task t : state.execution()) {
-      if (t.spec().isComposite()) continue; // a composite runs no container: its children do
+      if (t.spec().subjob() != null) {
+        if (t.state() == TaskState.RUNNING) active.put(t.attemptId(), t);
+        continue;
+      }
+      if (t.spec().isComposite()) continue; // parallel and each run nothing themselves: their children do
       if (t.state() == TaskState.SCHEDULED || t.state() == TaskState.RUNNING) active.put(t.attemptId(), t);
     }
     for (Map.Entry<String, ActorRef<TaskCommand>> e : taskActors.entrySet()) {
@@ -593,13 +592,34 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     }
     for (Task t : active.values()) {
       if (taskActors.containsKey(t.attemptId())) continue;
-      TaskActor.Recovery recovery = recovering
-          ? new TaskActor.Recovery(t.state() == TaskState.RUNNING, t.workerAddress()) : null;
-      ActorRef<TaskCommand> actor = ctx.spawn(TaskActor.create(work(state, t), ctx.getSelf(),
-          settings.taskActors(), recovery), "task-" + t.attemptId());
+      ActorRef<TaskCommand> actor;
+      if (t.spec().subjob() != null) {
+        actor = ctx.spawn(subJob(state, t), "subjob-" + t.attemptId());
+      } else {
+        TaskActor.Recovery recovery = recovering
+            ? new TaskActor.Recovery(t.state() == TaskState.RUNNING, t.workerAddress()) : null;
+        actor = ctx.spawn(TaskActor.create(work(state, t), ctx.getSelf(), settings.taskActors(), recovery),
+            "task-" + t.attemptId());
+      }
       ctx.watchWith(actor, new TaskActorStopped(t.attemptId()));
       taskActors.put(t.attemptId(), actor);
     }
+  }
+
+  /**
+   * The child job of a {@code subjob} task. Its id is derived from the run, so the same child is
+   * found again after a recovery. An attached child gets the parent's inputs and secrets as Tork
+   * passes them ({@code inputs}, {@code secrets}); a detached one only its inputs.
+   */
+  private Behavior<TaskCommand> subJob(Job job, Task t) {
+    var sub = t.spec().subjob();
+    boolean detached = Boolean.TRUE.equals(sub.detached());
+    JobSpec child = new JobSpec(sub.name(), sub.description(), List.of(), sub.inputs(),
+        detached ? Map.of() : sub.secrets(), sub.output(), null, sub.webhooks(), job.spec().permissions(),
+        sub.autoDelete(), null, sub.tasks());
+    String childId = java.util.UUID.nameUUIDFromBytes(("jtork-subjob:" + t.attemptId())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
+    return SubJobActor.create(childId, child, t.id(), job.createdBy(), detached, ctx.getSelf(), t.id(), t.run());
   }
 
   private TaskWork work(Job job, Task t) {

@@ -8,6 +8,7 @@ import io.jtork.model.Job;
 import io.jtork.model.JobContext;
 import io.jtork.model.Task;
 import io.jtork.spec.AuxTaskSpec;
+import io.jtork.spec.SubJobSpec;
 import io.jtork.spec.DefaultsSpec;
 import io.jtork.spec.LimitsSpec;
 import io.jtork.spec.TaskSpec;
@@ -70,7 +71,15 @@ public final class TaskFactory {
   }
 
   private TaskSpec evaluate(TaskSpec t, Map<String, Object> scope) throws ExpressionException {
+    SubJobSpec sub = t.subjob();
+    if (sub != null) {
+      // Tork evaluates a subjob's name, inputs and secrets (and webhook urls) when the task is created.
+      sub = new SubJobSpec(expressions.template(sub.name(), scope), sub.description(), sub.tasks(),
+          values(sub.inputs(), scope), values(sub.secrets(), scope), sub.autoDelete(), sub.output(), sub.detached(),
+          sub.webhooks());
+    }
     return t.toBuilder()
+        .subjob(sub)
         .name(expressions.template(t.name(), scope))
         .var(expressions.template(t.var(), scope))
         .image(expressions.template(t.image(), scope))

@@ -646,6 +646,117 @@ abstract class ApiContract {
     assertThat(most).as("children running at once").isLessThanOrEqualTo(3).isGreaterThanOrEqualTo(2);
   }
 
+  /** Tork's subjob.yaml shape: an attached subjob with output, two subjobs in parallel: 6 executions. */
+  @Test
+  void subjobsRunAsChildJobsAndHandTheirResultToTheParentTask() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: with subjobs
+        inputs: {who: world}
+        tasks:
+        - name: first
+          run: echo first
+        - name: child with output
+          var: childOutput
+          subjob:
+            name: "child for {{ inputs.who }}"
+            inputs: {greeting: "hello {{ inputs.who }}"}
+            output: "{{ tasks.made }}"
+            tasks:
+            - name: make
+              var: made
+              env: {G: "{{ inputs.greeting }}"}
+              run: echo -n "$G" > $TORK_OUTPUT
+        - name: two children
+          parallel:
+            tasks:
+            - name: child a
+              subjob:
+                name: child a
+                tasks:
+                - {name: a1, run: echo a1}
+                - {name: a2, run: echo a2}
+            - name: child b
+              subjob:
+                name: child b
+                tasks:
+                - {name: b1, run: echo b1}
+        - name: last
+          run: echo last
+        """);
+    JsonNode job = n.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("execution")).hasSize(6);
+    assertThat(job.at("/context/tasks/childOutput").asText()).isEqualTo("hello world");
+    JsonNode parentTask = find(job, "child with output");
+    assertThat(parentTask.path("result").asText()).isEqualTo("hello world");
+    // the child job exists on its own, linked to the parent task
+    JsonNode child = n.get("/jobs/" + jobNamed(n, "child for world")).json();
+    assertThat(child.path("parentId").asText()).isEqualTo(parentTask.path("id").asText());
+    assertThat(child.path("state").asText()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void aFailedSubjobFailsItsParentTaskAndCancellingTheParentCancelsTheChild() throws Exception {
+    TestNode n = node();
+    String failing = n.submit("""
+        name: failing child
+        tasks:
+        - name: sub
+          subjob:
+            name: breaks
+            tasks:
+            - {name: boom, run: "echo boom; exit 2"}
+        """);
+    JsonNode failed = n.awaitState(failing, Duration.ofSeconds(30), "COMPLETED", "FAILED");
+    assertThat(failed.path("state").asText()).isEqualTo("FAILED");
+    assertThat(failed.path("error").asText()).startsWith("exit code 2: ");
+
+    String running = n.submit("""
+        name: long child
+        tasks:
+        - name: sub
+          subjob:
+            name: sleeps long
+            tasks:
+            - {name: long, run: sleep 60}
+        """);
+    String childId = jobNamed(n, "sleeps long");
+    Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+        n.get("/jobs/" + childId).json().at("/execution/0/state").asText().equals("RUNNING"));
+    assertThat(n.put("/jobs/" + running + "/cancel").status()).isEqualTo(200);
+    assertThat(n.awaitState(childId, Duration.ofSeconds(20), "CANCELLED").path("state").asText()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void aDetachedSubjobCompletesItsTaskAtOnce() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: fire and forget
+        tasks:
+        - name: sub
+          subjob:
+            name: detached child
+            detached: true
+            tasks:
+            - {name: slow, run: sleep 3}
+        """);
+    JsonNode job = n.awaitState(id, Duration.ofSeconds(10), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).isEqualTo("COMPLETED");
+    JsonNode child = n.get("/jobs/" + jobNamed(n, "detached child")).json();
+    assertThat(child.path("state").asText()).isIn("SCHEDULED", "RUNNING");
+    assertThat(child.has("parentId")).isFalse();
+  }
+
+  /** The id of the job called {@code name}, once the read model lists it. */
+  private static String jobNamed(TestNode n, String name) {
+    return Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+      JsonNode page = n.get("/jobs?q=" + java.net.URLEncoder.encode(name, "UTF-8")).json();
+      for (JsonNode j : page.path("items")) if (j.path("name").asText().equals(name)) return j.path("id").asText();
+      return null;
+    }, id -> id != null);
+  }
+
   private static JsonNode find(JsonNode job, String name) {
     for (JsonNode t : job.path("execution")) if (t.path("name").asText().equals(name)) return t;
     return null;
