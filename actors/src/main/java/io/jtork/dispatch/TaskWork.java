@@ -19,7 +19,8 @@ public record TaskWork(
     int priority,
     TaskSpec spec,
     Duration timeout,
-    List<String> secretValues) {
+    List<String> secretValues,
+    Instant notBefore) {
 
   public TaskWork {
     secretValues = secretValues == null ? List.of() : List.copyOf(secretValues);

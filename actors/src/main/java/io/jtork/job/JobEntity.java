@@ -318,6 +318,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       RetrySpec retry = t.spec().retry();
       if (retry != null && retry.limit() != null && t.attempts() < retry.limit()) {
         Task again = Task.created(Ids.newId(), jobId, t.parentId(), t.position(), t.spec(), t.attempts() + 1, now);
+        Duration delay = retryDelay(retry, t.attempts());
+        if (!delay.isZero()) again = again.scheduledFor(now.plus(delay));
         plan.add(new TaskCreated(again));
       } else {
         failParents(plan, t, error, now);
@@ -325,6 +327,19 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       }
     }
     return persist(plan);
+  }
+
+  /**
+   * Tork's documented (and since removed) backoff, which jtork keeps: {@code initialDelay} before
+   * the first retry, multiplied by {@code scalingFactor} (default 1) for each one after it.
+   * Without {@code initialDelay}, retries start at once, as in Tork today.
+   */
+  static Duration retryDelay(RetrySpec retry, int attemptsBefore) {
+    if (retry.initialDelay() == null || retry.initialDelay().isBlank()) return Duration.ZERO;
+    Duration initial = GoDuration.parse(retry.initialDelay()).orElse(Duration.ZERO);
+    double factor = retry.scalingFactor() == null ? 1.0 : retry.scalingFactor();
+    double millis = initial.toMillis() * Math.pow(factor, attemptsBefore);
+    return Duration.ofMillis((long) Math.min(millis, Duration.ofDays(1).toMillis()));
   }
 
   private Effect<JobEvent, Job> onRunLost(Job state, RunLost c) {
@@ -627,8 +642,10 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Duration timeout = spec.timeout() == null ? null : GoDuration.parse(spec.timeout()).orElse(null);
     int priority = spec.priority() == null ? 0 : spec.priority();
     String queue = spec.queue() == null ? TaskFactory.DEFAULT_QUEUE : spec.queue();
+    // A retry with a delay is created with a later scheduledAt: its task actor waits until then.
+    Instant notBefore = t.scheduledAt() != null && t.scheduledAt().isAfter(t.createdAt()) ? t.scheduledAt() : null;
     return new TaskWork(jobId, t.id(), t.run(), t.position(), t.createdAt(), queue, priority, spec, timeout,
-        List.copyOf(job.context().secrets().values()));
+        List.copyOf(job.context().secrets().values()), notBefore);
   }
 
   private void schedulePassivation() {

@@ -53,6 +53,8 @@ final class TaskActor {
 
   private record QueueTimedOut() implements TaskCommand {}
 
+  private record BackoffOver() implements TaskCommand {}
+
   private final ActorContext<TaskCommand> ctx;
   private final TimerScheduler<TaskCommand> timers;
   private final TaskWork work;
@@ -65,7 +67,7 @@ final class TaskActor {
       Recovery recovery) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       TaskActor a = new TaskActor(ctx, timers, work, job, settings);
-      return recovery == null ? a.enqueue() : a.recover(recovery);
+      return recovery == null ? a.start() : a.recover(recovery);
     }));
   }
 
@@ -84,6 +86,18 @@ final class TaskActor {
   }
 
   // ---- waiting in the queue ------------------------------------------------------------------
+
+  /** Queues the run, after waiting out a retry's backoff ({@code notBefore}) if it has one. */
+  private Behavior<TaskCommand> start() {
+    Instant notBefore = work.notBefore();
+    if (notBefore == null || !notBefore.isAfter(Instant.now())) return enqueue();
+    timers.startSingleTimer(new BackoffOver(), Duration.between(Instant.now(), notBefore));
+    return Behaviors.receive(TaskCommand.class)
+        .onMessage(BackoffOver.class, b -> enqueue())
+        .onMessage(Cancel.class, c -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
 
   private Behavior<TaskCommand> enqueue() {
     TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Enqueue(attemptId, work.priority(), seq(),
@@ -275,6 +289,6 @@ final class TaskActor {
           + attemptId + " any more (its node restarted or left the cluster)"));
       return Behaviors.stopped();
     }
-    return enqueue();
+    return start();
   }
 }

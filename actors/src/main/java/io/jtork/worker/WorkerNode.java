@@ -200,7 +200,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     }
     TaskWork effective = work.timeout() == null && settings.defaultTimeout() != null
         ? new TaskWork(work.jobId(), work.taskId(), work.run(), work.position(), work.taskCreatedAt(), work.queue(),
-            work.priority(), work.spec(), settings.defaultTimeout(), work.secretValues())
+            work.priority(), work.spec(), settings.defaultTimeout(), work.secretValues(), work.notBefore())
         : work;
     ActorRef<TaskRunner.Command> runner = getContext().spawn(
         TaskRunner.create(effective, runtime, getContext().getSelf(), identity, settings.progressInterval()),

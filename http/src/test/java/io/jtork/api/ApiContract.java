@@ -748,6 +748,80 @@ abstract class ApiContract {
     assertThat(child.has("parentId")).isFalse();
   }
 
+  /** retry with initialDelay 1s and scalingFactor 2: the attempts wait 1 s, then 2 s; each keeps its error. */
+  @Test
+  void retriesWaitOutTheirBackoffAndEachAttemptKeepsItsError() throws Exception {
+    TestNode n = node();
+    Path counter = Files.createTempDirectory("jtork-retry-").resolve("count");
+    String id = n.submit("""
+        name: backoff
+        tasks:
+        - name: flaky
+          var: out
+          retry: {limit: 2, initialDelay: 1s, scalingFactor: 2}
+          env: {COUNTER: "%s"}
+          run: |
+            n=$(cat "$COUNTER" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$COUNTER"
+            if [ $n -lt 3 ]; then echo "attempt $n failed"; exit 1; fi
+            echo -n "made it on attempt $n" > $TORK_OUTPUT
+        """.formatted(counter));
+    JsonNode job = n.awaitState(id, Duration.ofSeconds(30), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.at("/context/tasks/out").asText()).isEqualTo("made it on attempt 3");
+    JsonNode e = job.path("execution");
+    assertThat(e).hasSize(3);
+    assertThat(e.get(0).path("error").asText()).isEqualTo("exit code 1: attempt 1 failed");
+    assertThat(e.get(1).path("error").asText()).isEqualTo("exit code 1: attempt 2 failed");
+    assertThat(e.get(2).path("state").asText()).isEqualTo("COMPLETED");
+    Duration first = Duration.between(java.time.Instant.parse(e.get(0).path("failedAt").asText()),
+        java.time.Instant.parse(e.get(1).path("startedAt").asText()));
+    Duration second = Duration.between(java.time.Instant.parse(e.get(1).path("failedAt").asText()),
+        java.time.Instant.parse(e.get(2).path("startedAt").asText()));
+    assertThat(first).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(second).isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+  }
+
+  /** each in parallel in subjob in each: every level hands its outputs up. */
+  @Test
+  void nestedCompositesCompleteWithTheRightOutputs() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: nested
+        output: "{{ tasks.sub0 }}|{{ tasks.sub1 }}"
+        tasks:
+        - name: outer each
+          each:
+            list: "{{ [1, 2] }}"
+            task:
+              name: "sub {{ item.value }}"
+              var: "sub{{ item.index }}"
+              subjob:
+                name: "nested child {{ item.value }}"
+                inputs: {n: "{{ item.value }}"}
+                output: "{{ tasks.p0 }}+{{ tasks.p1 }}+{{ tasks.solo }}"
+                tasks:
+                - name: fan
+                  parallel:
+                    tasks:
+                    - name: inner each
+                      each:
+                        list: "{{ sequence(0, 2) }}"
+                        task:
+                          name: "leaf {{ item.index }}"
+                          var: "p{{ item.index }}"
+                          env: {N: "{{ inputs.n }}", I: "{{ item.index }}"}
+                          run: echo -n "$N.$I" > $TORK_OUTPUT
+                    - name: solo
+                      var: solo
+                      env: {N: "{{ inputs.n }}"}
+                      run: echo -n "s$N" > $TORK_OUTPUT
+        """);
+    JsonNode job = n.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("result").asText()).isEqualTo("1.0+1.1+s1|2.0+2.1+s2");
+    assertThat(job.path("execution")).hasSize(3); // the each and its two subjob tasks
+  }
+
   /** The id of the job called {@code name}, once the read model lists it. */
   private static String jobNamed(TestNode n, String name) {
     return Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {

@@ -80,6 +80,12 @@ public record Task(
         null, nodeId, workerAddress, null, null, progress, attempts, run, redelivered);
   }
 
+  /** Queued only from {@code at} on (a retry that waits out its backoff). */
+  public Task scheduledFor(Instant at) {
+    return new Task(id, jobId, parentId, position, spec, state, createdAt, at, startedAt, completedAt, failedAt, nodeId,
+        workerAddress, error, result, progress, attempts, run, redelivered);
+  }
+
   /** Held back, not queued yet (an {@code each} child beyond its concurrency). */
   public Task held() {
     return new Task(id, jobId, parentId, position, spec, TaskState.CREATED, createdAt, null, null, null, null, null,
