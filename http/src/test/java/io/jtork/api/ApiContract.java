@@ -822,6 +822,43 @@ abstract class ApiContract {
     assertThat(job.path("execution")).hasSize(3); // the each and its two subjob tasks
   }
 
+  /** A job that failed inside an each restarts at that position; the failed children stay in the history. */
+  @Test
+  void aJobThatFailedInACompositeRestartsAtItsPosition() throws Exception {
+    TestNode n = node();
+    Path marker = Files.createTempDirectory("jtork-restart-").resolve("fixed");
+    String id = n.submit("""
+        name: restart composite
+        tasks:
+        - name: before
+          run: echo before
+        - name: fan out
+          each:
+            list: "{{ [1, 2, 3] }}"
+            task:
+              name: "n{{ item.value }}"
+              env: {V: "{{ item.value }}", MARKER: "%s"}
+              run: |
+                if [ "$V" = "2" ] && [ ! -f "$MARKER" ]; then echo not yet; exit 1; fi
+                echo ok
+        - name: after
+          run: echo after
+        """.formatted(marker));
+    JsonNode failed = n.awaitState(id, Duration.ofSeconds(30), "COMPLETED", "FAILED");
+    assertThat(failed.path("state").asText()).isEqualTo("FAILED");
+    assertThat(failed.path("position").asInt()).isEqualTo(2);
+    int before = failed.path("execution").size();
+    Files.writeString(marker, "yes");
+    assertThat(n.put("/jobs/" + id + "/restart").status()).isEqualTo(200);
+    JsonNode done = n.awaitState(id, Duration.ofSeconds(30), "COMPLETED", "FAILED");
+    assertThat(done.path("state").asText()).as("%s", done).isEqualTo("COMPLETED");
+    List<String> history = new ArrayList<>();
+    done.path("execution").forEach(t -> history.add(t.path("name").asText() + ":" + t.path("state").asText()));
+    assertThat(history.subList(0, before)).contains("before:COMPLETED", "fan out:FAILED", "n2:FAILED");
+    assertThat(history.subList(before, history.size())).containsExactlyInAnyOrder("fan out:COMPLETED",
+        "n1:COMPLETED", "n2:COMPLETED", "n3:COMPLETED", "after:COMPLETED");
+  }
+
   /** The id of the job called {@code name}, once the read model lists it. */
   private static String jobNamed(TestNode n, String name) {
     return Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
