@@ -500,23 +500,26 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Task parent = plan.state.task(parentId).orElseThrow();
     if (!parent.state().isActive() || !plan.state.state().isActive()) return;
     List<Task> children = plan.state.execution().stream().filter(c -> parentId.equals(c.parentId())).toList();
-    // Retries are new executions: a child counts by its latest execution of each name and slot.
     long running = children.stream().filter(c -> c.state() == TaskState.SCHEDULED || c.state() == TaskState.RUNNING)
         .count();
     Integer concurrency = parent.spec().each() != null ? parent.spec().each().concurrency() : null;
+    int released = 0;
     if (concurrency != null && concurrency > 0) {
       for (Task c : children) {
         if (running >= concurrency) break;
         if (c.state() == TaskState.CREATED) {
           plan.add(new TaskReleased(c.id(), now));
           running++;
-          Task released = plan.state.task(c.id()).orElseThrow();
-          if (released.spec().subjob() != null) plan.add(new TaskStarted(released.id(), released.run(), null, null, now));
-          else if (released.spec().isComposite()) startChildren(plan, released, Map.of(), now);
+          released++;
+          Task let = plan.state.task(c.id()).orElseThrow();
+          if (let.spec().subjob() != null) plan.add(new TaskStarted(let.id(), let.run(), null, null, now));
+          else if (let.spec().isComposite()) startChildren(plan, let, Map.of(), now);
         }
       }
     }
-    boolean allDone = children.stream().map(c -> plan.state.task(c.id()).orElseThrow())
+    if (released > 0) return; // a child was just let go: not done yet
+    // One pass over the children (each can have thousands): none active, none failed for good.
+    boolean allDone = children.stream()
         .noneMatch(c -> c.state().isActive() || c.state() == TaskState.FAILED && !retried(plan.state, c));
     if (allDone) {
       plan.add(new TaskCompleted(parentId, null, now));

@@ -26,11 +26,15 @@ final class BenchNode implements AutoCloseable {
 
   /** Starts {@code jtork run standalone} on {@code runtime} and waits until it answers {@code /health}. */
   static BenchNode fork(String runtime, String datastore, String postgresUrl) throws Exception {
+    return fork(runtime, datastore, postgresUrl, Files.createTempDirectory("jtork-bench-"));
+  }
+
+  /** As above, on {@code dataDir} (again, to measure a restart). */
+  static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Path dataDir = Files.createTempDirectory("jtork-bench-");
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC",
         "-cp", System.getProperty("java.class.path"), "io.jtork.cli.JtorkCommand", "run", "standalone",
@@ -46,7 +50,7 @@ final class BenchNode implements AutoCloseable {
       cmd.add(1, "-Djtork.datastore.postgres.user=postgres");
     }
     Process node = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dataDir.resolve("node.log").toFile()).start();
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("node.log").toFile())).start();
     String base = "http://127.0.0.1:" + port;
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     for (int i = 0; i < 240; i++) {

@@ -1,0 +1,89 @@
+package io.jtork.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One job with an {@code each} over {@code --items} items ({@code concurrency} {@code --concurrency},
+ * each child a shell {@code true}) on a forked standalone node: its tasks/s (from the job's
+ * startedAt to completedAt), how long {@code GET /jobs/{id}} takes for it, and, after the node
+ * is stopped and started again on the same data, how long the first {@code GET} takes (the
+ * entity recovering from its snapshot and the events after it).
+ */
+@Command(name = "each-scale", mixinStandardHelpOptions = true)
+public final class EachScaleBenchmark implements Callable<Integer> {
+  @Option(names = "--items", defaultValue = "10000")
+  int items;
+
+  @Option(names = "--concurrency", defaultValue = "100")
+  int concurrency;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new EachScaleBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BenchNode node = BenchNode.fork("shell", "h2", null);
+    String id;
+    try {
+      String body = """
+          {"name":"scale","tasks":[{"name":"fan out","each":{"list":"{{ sequence(0, %d) }}","concurrency":%d,
+           "task":{"name":"t{{ item.index }}","run":"true"}}}]}""".formatted(items, concurrency);
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.base + "/jobs"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      id = json.readTree(r.body()).path("id").asText();
+      JsonNode job;
+      long slowestGet = 0;
+      while (true) {
+        long t0 = System.nanoTime();
+        job = get(node.base, id);
+        slowestGet = Math.max(slowestGet, System.nanoTime() - t0);
+        String state = job.path("state").asText();
+        if (state.equals("COMPLETED") || state.equals("FAILED")) break;
+        Thread.sleep(1000);
+      }
+      double seconds = Duration.between(Instant.parse(job.path("startedAt").asText()),
+          Instant.parse(job.path("completedAt").asText())).toMillis() / 1000.0;
+      System.out.printf(Locale.ROOT, "each over %d items, concurrency %d: %s in %.1f s = %.1f tasks/s; %d executions%n",
+          items, concurrency, job.path("state").asText(), seconds, items / seconds, job.path("execution").size());
+      System.out.printf(Locale.ROOT, "GET /jobs/{id}: slowest while running %.0f ms%n", slowestGet / 1e6);
+      long t0 = System.nanoTime();
+      get(node.base, id);
+      System.out.printf(Locale.ROOT, "GET /jobs/{id} after completion: %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+    } finally {
+      node.close();
+    }
+    BenchNode again = BenchNode.fork("shell", "h2", null, node.dataDir);
+    try {
+      long t0 = System.nanoTime();
+      JsonNode job = get(again.base, id);
+      System.out.printf(Locale.ROOT, "after a restart, first GET /jobs/{id} (recovery from snapshot): %.0f ms (%s)%n",
+          (System.nanoTime() - t0) / 1e6, job.path("state").asText());
+    } finally {
+      again.close();
+    }
+    return 0;
+  }
+
+  private JsonNode get(String base, String id) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + id))
+        .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return json.readTree(r.body());
+  }
+}
