@@ -128,6 +128,10 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   private record TaskActorStopped(String attemptId) implements Command {}
 
+  /** A batch of reports from this entity's {@link ReportBuffer}; never leaves the JVM. */
+  record Reports(List<Command> reports, ActorRef<Command> from)
+      implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
   private record PassivateIfIdle() implements Command {}
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -164,6 +168,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Map<String, ActorRef<TaskCommand>> taskActors = new HashMap<>();
   private final List<ActorRef<Reply>> waiters = new ArrayList<>();
+  /** Where this job's task actors send their reports, to reach the entity in batches. */
+  private ActorRef<Command> reports;
 
   private JobEntity(String jobId, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -218,11 +224,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         .onCommand(AwaitEnd.class, this::onAwaitEnd)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Restart.class, this::onRestart)
-        .onCommand(RunStarted.class, this::onRunStarted)
-        .onCommand(RunProgressed.class, this::onRunProgressed)
-        .onCommand(RunSucceeded.class, this::onRunSucceeded)
-        .onCommand(RunFailed.class, (state, c) -> onRunFailed(state, c.taskId(), c.run(), c.error(), c.at()))
-        .onCommand(RunLost.class, this::onRunLost)
+        .onCommand(RunStarted.class, this::onReport)
+        .onCommand(RunProgressed.class, this::onReport)
+        .onCommand(RunSucceeded.class, this::onReport)
+        .onCommand(RunFailed.class, this::onReport)
+        .onCommand(RunLost.class, this::onReport)
+        .onCommand(Reports.class, this::onReports)
         .onCommand(TaskActorStopped.class, (state, c) -> {
           taskActors.remove(c.attemptId());
           return Effect().none();
@@ -280,39 +287,70 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   // ---- reports from task actors --------------------------------------------------------------
 
-  private Effect<JobEvent, Job> onRunStarted(Job state, RunStarted c) {
-    Task t = current(state, c.taskId(), c.run());
-    if (t == null || !state.state().isActive()) return Effect().none();
-    if (t.state() == TaskState.RUNNING && c.nodeId().equals(t.nodeId())) return Effect().none();
+  // ---- reports from task actors, one at a time or in batches -------------------------------
+
+  /** One report: its events persisted on their own. */
+  private Effect<JobEvent, Job> onReport(Job state, Command report) {
     Plan plan = new Plan(state);
+    applyReport(plan, report);
+    return persist(plan);
+  }
+
+  /**
+   * The reports a {@link ReportBuffer} gathered while the previous batch was being journaled:
+   * one write for all of them, each decided against the state the ones before led to. A job
+   * with a hundred tasks running at once would otherwise journal their reports one by one,
+   * and its commands (a GET, too) would wait behind them.
+   */
+  private Effect<JobEvent, Job> onReports(Job state, Reports r) {
+    Plan plan = new Plan(state);
+    for (Command c : r.reports()) applyReport(plan, c);
+    if (plan.events.isEmpty()) return Effect().none().thenRun(s -> r.from().tell(new ReportBuffer.Flushed()));
+    return Effect().persist(plan.events).thenRun(s -> {
+      afterChange(s);
+      r.from().tell(new ReportBuffer.Flushed());
+    });
+  }
+
+  private void applyReport(Plan plan, Command c) {
+    if (c instanceof RunStarted r) applyRunStarted(plan, r);
+    else if (c instanceof RunProgressed r) applyRunProgressed(plan, r);
+    else if (c instanceof RunSucceeded r) applyRunSucceeded(plan, r);
+    else if (c instanceof RunFailed r) applyRunFailed(plan, r.taskId(), r.run(), r.error(), r.at());
+    else if (c instanceof RunLost r) applyRunLost(plan, r);
+  }
+
+  private void applyRunStarted(Plan plan, RunStarted c) {
+    Job state = plan.state;
+    Task t = current(state, c.taskId(), c.run());
+    if (t == null || !state.state().isActive()) return;
+    if (t.state() == TaskState.RUNNING && c.nodeId().equals(t.nodeId())) return;
     plan.add(new TaskStarted(c.taskId(), c.run(), c.nodeId(), c.workerAddress(), c.at()));
     if (state.state() == JobState.SCHEDULED) plan.add(new JobRunning(c.at()));
-    return persist(plan);
   }
 
-  private Effect<JobEvent, Job> onRunProgressed(Job state, RunProgressed c) {
+  private void applyRunProgressed(Plan plan, RunProgressed c) {
+    Job state = plan.state;
     Task t = current(state, c.taskId(), c.run());
     double p = Job.round2(Math.max(0, Math.min(100, c.progress())));
-    if (t == null || !state.state().isActive() || t.progress() == p) return Effect().none();
+    if (t == null || !state.state().isActive() || t.progress() == p) return;
     double jobProgress = t.isTopLevel() ? state.progressWithin(p) : state.progress();
-    return persist(new Plan(state).add(new TaskProgressed(c.taskId(), p, jobProgress, Instant.now())));
+    plan.add(new TaskProgressed(c.taskId(), p, jobProgress, Instant.now()));
   }
 
-  private Effect<JobEvent, Job> onRunSucceeded(Job state, RunSucceeded c) {
-    Task t = current(state, c.taskId(), c.run());
-    if (t == null) return Effect().none();
+  private void applyRunSucceeded(Plan plan, RunSucceeded c) {
+    Task t = current(plan.state, c.taskId(), c.run());
+    if (t == null) return;
     Instant now = Instant.now();
-    Plan plan = new Plan(state);
     plan.add(new TaskCompleted(c.taskId(), c.result(), c.at()));
-    if (state.state().isActive()) taskDone(plan, c.taskId(), c.result(), now);
-    return persist(plan);
+    if (plan.state.state().isActive()) taskDone(plan, c.taskId(), c.result(), now);
   }
 
-  private Effect<JobEvent, Job> onRunFailed(Job state, String taskId, int run, String error, Instant at) {
+  private void applyRunFailed(Plan plan, String taskId, int run, String error, Instant at) {
+    Job state = plan.state;
     Task t = current(state, taskId, run);
-    if (t == null) return Effect().none();
+    if (t == null) return;
     Instant now = Instant.now();
-    Plan plan = new Plan(state);
     plan.add(new TaskFailed(taskId, error, at));
     if (state.state().isActive()) {
       RetrySpec retry = t.spec().retry();
@@ -326,7 +364,6 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         failJob(plan, error, now);
       }
     }
-    return persist(plan);
   }
 
   /**
@@ -342,14 +379,16 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     return Duration.ofMillis((long) Math.min(millis, Duration.ofDays(1).toMillis()));
   }
 
-  private Effect<JobEvent, Job> onRunLost(Job state, RunLost c) {
+  private void applyRunLost(Plan plan, RunLost c) {
+    Job state = plan.state;
     Task t = current(state, c.taskId(), c.run());
-    if (t == null || !state.state().isActive()) return Effect().none();
+    if (t == null || !state.state().isActive()) return;
     if (t.redelivered() + 1 > settings.maxRedeliveries()) {
-      return onRunFailed(state, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(), Instant.now());
+      applyRunFailed(plan, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(), Instant.now());
+      return;
     }
     ctx.getLog().info("job {}: run {} of task {} lost ({}); running it again", jobId, c.run(), c.taskId(), c.reason());
-    return persist(new Plan(state).add(new TaskRunLost(c.taskId(), c.run(), c.reason(), Instant.now())));
+    plan.add(new TaskRunLost(c.taskId(), c.run(), c.reason(), Instant.now()));
   }
 
   /** The task if {@code run} is its current run and it has not ended; otherwise the report is stale. */
@@ -616,12 +655,17 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       } else {
         TaskActor.Recovery recovery = recovering
             ? new TaskActor.Recovery(t.state() == TaskState.RUNNING, t.workerAddress()) : null;
-        actor = ctx.spawn(TaskActor.create(work(state, t), ctx.getSelf(), settings.taskActors(), recovery),
+        actor = ctx.spawn(TaskActor.create(work(state, t), reports(), settings.taskActors(), recovery),
             "task-" + t.attemptId());
       }
       ctx.watchWith(actor, new TaskActorStopped(t.attemptId()));
       taskActors.put(t.attemptId(), actor);
     }
+  }
+
+  private ActorRef<Command> reports() {
+    if (reports == null) reports = ctx.spawn(ReportBuffer.create(ctx.getSelf()), "reports");
+    return reports;
   }
 
   /**
@@ -637,7 +681,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         sub.autoDelete(), null, sub.tasks());
     String childId = java.util.UUID.nameUUIDFromBytes(("jtork-subjob:" + t.attemptId())
         .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
-    return SubJobActor.create(childId, child, t.id(), job.createdBy(), detached, ctx.getSelf(), t.id(), t.run());
+    return SubJobActor.create(childId, child, t.id(), job.createdBy(), detached, reports(), t.id(), t.run());
   }
 
   private TaskWork work(Job job, Task t) {

@@ -1,0 +1,49 @@
+package io.jtork.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Between a job's task actors and its entity: passes the first report on at once and gathers
+ * the ones that come while the entity journals it, to hand them over as one batch when the
+ * entity says it is done. Idle, it adds no delay; busy, it turns many writes into one.
+ */
+final class ReportBuffer {
+  /** The entity journaled the last batch. */
+  record Flushed() implements JobEntity.Command, NoSerializationVerificationNeeded {}
+
+  private ReportBuffer() {}
+
+  static Behavior<JobEntity.Command> create(ActorRef<JobEntity.Command> entity) {
+    return Behaviors.setup(ctx -> idle(entity, ctx.getSelf()));
+  }
+
+  private static Behavior<JobEntity.Command> idle(ActorRef<JobEntity.Command> entity, ActorRef<JobEntity.Command> self) {
+    return Behaviors.receive(JobEntity.Command.class)
+        .onMessage(Flushed.class, f -> Behaviors.same())
+        .onAnyMessage(report -> {
+          entity.tell(new JobEntity.Reports(List.of(report), self));
+          return busy(entity, self, new ArrayList<>());
+        })
+        .build();
+  }
+
+  private static Behavior<JobEntity.Command> busy(ActorRef<JobEntity.Command> entity, ActorRef<JobEntity.Command> self,
+      List<JobEntity.Command> pending) {
+    return Behaviors.receive(JobEntity.Command.class)
+        .onMessage(Flushed.class, f -> {
+          if (pending.isEmpty()) return idle(entity, self);
+          entity.tell(new JobEntity.Reports(List.copyOf(pending), self));
+          return busy(entity, self, new ArrayList<>());
+        })
+        .onAnyMessage(report -> {
+          pending.add(report);
+          return Behaviors.same();
+        })
+        .build();
+  }
+}
