@@ -75,7 +75,10 @@ public final class DockerRuntime implements TaskRuntime {
 
   private final DockerSettings settings;
   private final DockerClientConfig config;
+  /** For waits, log streams and pulls, which last as long as they last. */
   private final DockerClient docker;
+  /** For every other call: a daemon that stops answering fails the call instead of hanging it. */
+  private final DockerClient calls;
   private final DockerClient pinger;
   private final ExecutorService io;
   private final ScheduledExecutorService timer;
@@ -110,6 +113,9 @@ public final class DockerRuntime implements TaskRuntime {
     this.docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
         .maxConnections(200).connectionTimeout(Duration.ofSeconds(5)).build());
+    this.calls = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
+        .maxConnections(200).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(2)).build());
     this.pinger = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
         .maxConnections(2).connectionTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(3)).build());
@@ -193,7 +199,13 @@ public final class DockerRuntime implements TaskRuntime {
     healthy = false;
   }
 
+  /** The client for short calls (two-minute response timeout). */
   DockerClient client() {
+    return calls;
+  }
+
+  /** The client for calls that last as long as the container runs: wait and follow logs. */
+  DockerClient streams() {
     return docker;
   }
 
@@ -214,7 +226,7 @@ public final class DockerRuntime implements TaskRuntime {
       List<Mount> mounts = attemptMounts(attempt, step);
       if (!step.sidecars().isEmpty()) startSidecars(attempt, step);
       String torkVolume = "jtork-tork-" + step.executionId();
-      docker.createVolumeCmd().withName(torkVolume).withLabels(labels(step)).exec();
+      calls.createVolumeCmd().withName(torkVolume).withLabels(labels(step)).exec();
       undo.add(() -> removeVolume(torkVolume));
       List<Mount> all = new ArrayList<>();
       all.add(new Mount().withType(MountType.VOLUME).withSource(torkVolume).withTarget("/tork"));
@@ -222,7 +234,7 @@ public final class DockerRuntime implements TaskRuntime {
 
       String workdir = step.workdir() != null && !step.workdir().isBlank() ? step.workdir()
           : (!step.files().isEmpty() ? "/tork/workdir" : null);
-      CreateContainerCmd create = docker.createContainerCmd(step.image())
+      CreateContainerCmd create = calls.createContainerCmd(step.image())
           .withName("jtork-" + step.executionId())
           .withLabels(labels(step))
           .withEnv(env(step))
@@ -244,9 +256,9 @@ public final class DockerRuntime implements TaskRuntime {
       }
       if (attempt.network != null && !step.networks().isEmpty()) connect(id, attempt.network, alias);
 
-      docker.copyArchiveToContainerCmd(id).withRemotePath("/")
+      calls.copyArchiveToContainerCmd(id).withRemotePath("/")
           .withTarInputStream(Tar.of(torkFiles(step, workdir))).exec();
-      docker.startContainerCmd(id).exec();
+      calls.startContainerCmd(id).exec();
       DockerStep running = new DockerStep(this, id, torkVolume, output, io);
       synchronized (attempt.steps) {
         attempt.steps.add(running.cleanedUp());
@@ -286,7 +298,7 @@ public final class DockerRuntime implements TaskRuntime {
     a.volumes.values().forEach(this::removeVolume);
     if (a.network != null) {
       try {
-        docker.removeNetworkCmd(a.network).exec();
+        calls.removeNetworkCmd(a.network).exec();
       } catch (NotFoundException e) {
         // already gone
       } catch (RuntimeException e) {
@@ -299,7 +311,7 @@ public final class DockerRuntime implements TaskRuntime {
 
   private void ensureImage(String image, RegistrySpec registry) throws StepFailure {
     try {
-      docker.inspectImageCmd(image).exec();
+      calls.inspectImageCmd(image).exec();
       return;
     } catch (NotFoundException e) {
       // pull it below
@@ -387,7 +399,7 @@ public final class DockerRuntime implements TaskRuntime {
   private void connect(String containerId, String network, String alias) {
     ContainerNetwork cn = new ContainerNetwork();
     if (!alias.isEmpty()) cn.withAliases(alias);
-    docker.connectToNetworkCmd().withContainerId(containerId).withNetworkId(network).withContainerNetwork(cn).exec();
+    calls.connectToNetworkCmd().withContainerId(containerId).withNetworkId(network).withContainerNetwork(cn).exec();
   }
 
   /** The attempt's mounts: its volumes are created by the first step that needs them. */
@@ -400,7 +412,7 @@ public final class DockerRuntime implements TaskRuntime {
           int index = i;
           String name = attempt.volumes.computeIfAbsent(index, k -> {
             String n = "jtork-vol-" + attempt.attemptId + "-" + index;
-            var cmd = docker.createVolumeCmd().withName(n).withLabels(labels(step));
+            var cmd = calls.createVolumeCmd().withName(n).withLabels(labels(step));
             if (m.opts() != null && !m.opts().isEmpty()) cmd.withDriverOpts(m.opts());
             cmd.exec();
             return n;
@@ -448,14 +460,14 @@ public final class DockerRuntime implements TaskRuntime {
 
   private void startSidecars(Attempt attempt, StepSpec step) throws StepFailure {
     String net = "jtork-net-" + attempt.attemptId;
-    attempt.network = docker.createNetworkCmd().withName(net).withDriver("bridge").withLabels(labels(step)).exec().getId();
+    attempt.network = calls.createNetworkCmd().withName(net).withDriver("bridge").withLabels(labels(step)).exec().getId();
     for (SidecarSpec s : step.sidecars()) {
       String what = "sidecar \"" + s.name() + "\"";
       if (s.image() == null || s.image().isBlank()) throw new StepFailure(what + ": image is required");
       ensureImage(s.image(), s.registry());
       List<String> env = new ArrayList<>();
       s.env().forEach((k, v) -> env.add(k + "=" + v));
-      CreateContainerCmd c = docker.createContainerCmd(s.image())
+      CreateContainerCmd c = calls.createContainerCmd(s.image())
           .withName("jtork-" + step.executionId() + "-" + slug(s.name()))
           .withLabels(labels(step)).withEnv(env)
           .withHostConfig(HostConfig.newHostConfig().withNetworkMode(attempt.network));
@@ -473,9 +485,9 @@ public final class DockerRuntime implements TaskRuntime {
       if (!s.files().isEmpty()) {
         Map<String, Tar.Entry> files = new LinkedHashMap<>();
         s.files().forEach((name, contents) -> files.put("tork/workdir/" + name, new Tar.Entry(contents, 0444)));
-        docker.copyArchiveToContainerCmd(id).withRemotePath("/").withTarInputStream(Tar.of(files)).exec();
+        calls.copyArchiveToContainerCmd(id).withRemotePath("/").withTarInputStream(Tar.of(files)).exec();
       }
-      docker.startContainerCmd(id).exec();
+      calls.startContainerCmd(id).exec();
       if (s.probe() != null) probe(what, id, attempt.network, s.probe());
     }
   }
@@ -488,7 +500,7 @@ public final class DockerRuntime implements TaskRuntime {
     String last = "no answer";
     while (true) {
       try {
-        var c = docker.inspectContainerCmd(containerId).exec();
+        var c = calls.inspectContainerCmd(containerId).exec();
         if (c.getState() != null && Boolean.FALSE.equals(c.getState().getRunning())) {
           throw new StepFailure(what + " exited with code " + c.getState().getExitCodeLong() + " before its probe answered");
         }
@@ -526,7 +538,7 @@ public final class DockerRuntime implements TaskRuntime {
 
   void removeContainer(String id) {
     try {
-      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      calls.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException e) {
       // already gone
     } catch (RuntimeException e) {
@@ -537,7 +549,7 @@ public final class DockerRuntime implements TaskRuntime {
   void removeVolume(String name) {
     for (int i = 0; i < 5; i++) {
       try {
-        docker.removeVolumeCmd(name).exec();
+        calls.removeVolumeCmd(name).exec();
         return;
       } catch (NotFoundException e) {
         return;
@@ -559,12 +571,12 @@ public final class DockerRuntime implements TaskRuntime {
     int n = 0;
     Map<String, String> mine = Map.of(LABEL_WORKER, settings.workerId());
     try {
-      for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec()) {
+      for (Container c : calls.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec()) {
         if (c.getLabels() != null && keep.contains(c.getLabels().get(LABEL_ATTEMPT))) continue;
         removeContainer(c.getId());
         n++;
       }
-      List<InspectVolumeResponse> volumes = docker.listVolumesCmd()
+      List<InspectVolumeResponse> volumes = calls.listVolumesCmd()
           .withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec().getVolumes();
       if (volumes != null) {
         for (InspectVolumeResponse v : volumes) {
@@ -573,10 +585,10 @@ public final class DockerRuntime implements TaskRuntime {
           n++;
         }
       }
-      for (Network net : docker.listNetworksCmd().withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec()) {
+      for (Network net : calls.listNetworksCmd().withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec()) {
         if (net.getLabels() != null && keep.contains(net.getLabels().get(LABEL_ATTEMPT))) continue;
         try {
-          docker.removeNetworkCmd(net.getId()).exec();
+          calls.removeNetworkCmd(net.getId()).exec();
           n++;
         } catch (RuntimeException e) {
           log.warn("could not remove network {}: {}", net.getName(), describe(e));
@@ -606,6 +618,7 @@ public final class DockerRuntime implements TaskRuntime {
     quietly(() -> {
       try {
         docker.close();
+        calls.close();
         pinger.close();
       } catch (IOException e) {
         throw new IllegalStateException(e);

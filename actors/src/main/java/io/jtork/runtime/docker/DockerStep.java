@@ -37,14 +37,14 @@ final class DockerStep implements RunningStep {
     this.torkVolume = torkVolume;
     this.io = io;
     this.logs = new DockerRuntime.Lines(sink::line);
-    runtime.client().logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true).exec(logs);
+    runtime.streams().logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true).exec(logs);
     io.execute(this::await);
   }
 
   private void await() {
     StepResult result;
     try {
-      Integer code = runtime.client().waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
+      Integer code = runtime.streams().waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
           .awaitStatusCode();
       try {
         logs.awaitCompletion(5, TimeUnit.SECONDS);
