@@ -284,4 +284,73 @@ class DockerJobsTest {
     assertThat(job.path("execution").size()).isEqualTo(12);
     assertThat(job.at("/context/tasks/eachTask3").asText()).isEqualTo("4");
   }
+
+  /** Tork's job_defaults.yaml shape (with cpus spelled right): the defaults reach both tasks. */
+  @Test
+  void jobDefaultsApplyToTasksThatLeaveThemEmpty() {
+    String id = node.submit("""
+        name: defaults
+        defaults:
+          limits: {cpus: ".5", memory: 64m}
+          timeout: 30s
+          retry: {limit: 1}
+        tasks:
+        - name: sleep a
+          image: busybox:local
+          run: sleep 0.2
+        - name: sleep b
+          image: busybox:local
+          limits: {cpus: "1"}
+          run: sleep 0.2
+        """);
+    JsonNode job = node.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("execution").size()).isEqualTo(2);
+    assertThat(job.at("/execution/0/limits/cpus").asText()).isEqualTo(".5");
+    assertThat(job.at("/execution/0/limits/memory").asText()).isEqualTo("64m");
+    assertThat(job.at("/execution/1/limits/cpus").asText()).isEqualTo("1");
+    assertThat(job.at("/execution/0/timeout").asText()).isEqualTo("30s");
+  }
+
+  /** Tork's retry.yaml shape, made deterministic: fails twice, then succeeds, within retry.limit 2. */
+  @Test
+  void retryJobCompletesAfterTwoFailures() throws Exception {
+    java.nio.file.Files.deleteIfExists(allowed.resolve("count"));
+    String id = node.submit("""
+        name: retry
+        tasks:
+        - name: flaky
+          image: busybox:local
+          retry: {limit: 2}
+          mounts: [{type: bind, source: %s, target: /state}]
+          run: |
+            n=$(cat /state/count 2>/dev/null || echo 0); n=$((n+1)); echo $n > /state/count
+            [ $n -ge 3 ] || exit 1
+        """.formatted(allowed));
+    JsonNode job = node.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.path("execution").size()).isEqualTo(3);
+  }
+
+  /** Tork's slow.yaml shape: four children sleeping 1 to 4 s run at once, so the each takes about 4 s, not 10. */
+  @Test
+  void slowEachChildrenRunAtOnce() {
+    String id = node.submit("""
+        name: slow
+        tasks:
+        - name: fan out
+          each:
+            list: "{{ sequence(1,5) }}"
+            task:
+              name: "sleep {{ item.value }}"
+              image: busybox:local
+              env: {SECONDS: "{{ item.value }}"}
+              run: sleep $SECONDS
+        """);
+    JsonNode job = node.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED");
+    assertThat(job.path("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    Duration took = Duration.between(java.time.Instant.parse(job.path("startedAt").asText()),
+        java.time.Instant.parse(job.path("completedAt").asText()));
+    assertThat(took).isLessThan(Duration.ofSeconds(9));
+  }
 }
