@@ -187,7 +187,7 @@ public final class ApiRoutes extends AllDirectives {
           if (!(reply instanceof JobEntity.Ok ok)) return Responses.error(StatusCodes.NOT_FOUND, "task not found");
           Job job = ok.job();
           Optional<Task> task = job.task(id);
-          return task.map(t -> Responses.ok(TaskView.of(t, redactor, job.context().secrets().values())))
+          return task.map(t -> Responses.ok(TaskView.of(t, job, redactor, job.context().secrets().values())))
               .orElseGet(() -> Responses.error(StatusCodes.NOT_FOUND, "task not found"));
         })).exceptionally(this::failure));
   }

@@ -63,7 +63,7 @@ public record JobView(
         j.id(), j.parentId(), spec.name(), spec.description(), spec.tags(), j.state(), j.createdAt(), j.createdBy(),
         j.startedAt(), j.completedAt(), j.failedAt(),
         spec.tasks().stream().map(t -> TaskView.of(t, r, secrets)).toList(),
-        j.execution().stream().map(t -> TaskView.of(t, r, secrets)).toList(),
+        j.execution().stream().map(t -> TaskView.of(t, j, r, secrets)).toList(),
         j.position(),
         r.redactMap(spec.inputs(), secrets),
         new ContextView(j.context().job(), r.redactMap(j.context().inputs(), secrets),

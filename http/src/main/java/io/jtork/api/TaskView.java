@@ -2,6 +2,7 @@ package io.jtork.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jtork.model.Job;
 import io.jtork.model.Task;
 import io.jtork.model.TaskState;
 import io.jtork.redact.Redactor;
@@ -88,6 +89,33 @@ public record TaskView(
   /** A task execution. */
   static TaskView of(Task t, Redactor r, Collection<String> secrets) {
     return build(t.spec(), r, secrets, t);
+  }
+
+  /**
+   * A task execution of {@code job}: a composite also shows Tork's counters, computed from its
+   * children ({@code parallel.completions}; {@code each.size} and {@code each.completions}).
+   */
+  static TaskView of(Task t, Job job, Redactor r, Collection<String> secrets) {
+    TaskView v = build(t.spec(), r, secrets, t);
+    if (v.parallel() == null && v.each() == null) return v;
+    int size = 0;
+    int done = 0;
+    for (Task c : job.execution()) {
+      if (!t.id().equals(c.parentId())) continue;
+      if (c.state() == TaskState.FAILED || c.state() == TaskState.CANCELLED) {
+        continue; // a retry is a new execution: failed ones are not items of their own
+      }
+      size++;
+      if (c.state() == TaskState.COMPLETED || c.state() == TaskState.SKIPPED) done++;
+    }
+    ParallelView parallel = v.parallel() == null ? null : new ParallelView(v.parallel().tasks(), done);
+    EachView each = v.each() == null ? null : new EachView(v.each().var(), v.each().list(), v.each().task(),
+        size, done, v.each().concurrency(), null);
+    return new TaskView(v.id(), v.jobId(), v.parentId(), v.position(), v.name(), v.description(), v.state(),
+        v.createdAt(), v.scheduledAt(), v.startedAt(), v.completedAt(), v.failedAt(), v.cmd(), v.entrypoint(),
+        v.run(), v.image(), v.registry(), v.env(), v.files(), v.queue(), v.redelivered(), v.error(), v.pre(), v.post(),
+        v.sidecars(), v.mounts(), v.networks(), v.nodeId(), v.retry(), v.limits(), v.timeout(), v.result(), v.var(),
+        v.condition(), parallel, each, v.subjob(), v.gpus(), v.tags(), v.workdir(), v.priority(), v.progress());
   }
 
   private static TaskView build(TaskSpec s, Redactor r, Collection<String> secrets, Task t) {

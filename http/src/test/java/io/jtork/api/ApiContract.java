@@ -494,6 +494,7 @@ abstract class ApiContract {
     job.path("execution").forEach(t -> names.add(t.path("name").asText() + ":" + t.path("state").asText()));
     assertThat(names).contains("a parallel task:COMPLETED", "skipped:SKIPPED", "sleep b:COMPLETED", "bye:COMPLETED");
     JsonNode parent = find(job, "a parallel task");
+    assertThat(parent.at("/parallel/completions").asInt()).isEqualTo(6);
     job.path("execution").forEach(t -> {
       if (t.path("name").asText().startsWith("sleep") || t.path("name").asText().startsWith("echo")) {
         assertThat(t.path("parentId").asText()).isEqualTo(parent.path("id").asText());
@@ -542,6 +543,13 @@ abstract class ApiContract {
     assertThat(job.path("result").asText()).isEqualTo("v1,v4,c3");
     assertThat(job.at("/context/tasks/eachTask2").asText()).isEqualTo("v3");
     assertThat(find(job, "item 3").path("state").asText()).isEqualTo("COMPLETED");
+    JsonNode each = find(job, "each custom");
+    assertThat(each.at("/each/size").asInt()).isEqualTo(4);
+    assertThat(each.at("/each/completions").asInt()).isEqualTo(4);
+    assertThat(each.at("/each/concurrency").asInt()).isEqualTo(2);
+    // GET /tasks/{id} finds the job through the read model, which follows the journal
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        n.get("/tasks/" + each.path("id").asText()).json().at("/each/completions").asInt()).isEqualTo(4));
   }
 
   @Test
