@@ -12,6 +12,11 @@ import java.util.Set;
 public final class Scope {
   private Scope() {}
 
+  /** A job's context: {@code job}, {@code inputs}, {@code secrets} and {@code tasks}. */
+  public static Map<String, Object> of(io.jtork.model.JobContext c) {
+    return of(c.job(), c.inputs(), c.secrets(), c.tasks());
+  }
+
   public static Map<String, Object> of(Map<String, String> job, Map<String, String> inputs,
       Map<String, String> secrets, Map<String, String> tasks) {
     Map<String, Object> scope = new HashMap<>();

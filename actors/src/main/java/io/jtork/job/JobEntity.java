@@ -475,8 +475,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     } else {
       List<?> items;
       try {
-        Map<String, Object> scope = Scope.of(plan.state.context().job(), plan.state.context().inputs(),
-            plan.state.context().secrets(), plan.state.context().tasks());
+        Map<String, Object> scope = Scope.of(plan.state.context());
         scope.putAll(item);
         Object list = settings.expressions().evaluateWhole(spec.each().list(), scope);
         items = asList(list);
@@ -589,8 +588,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     String result = null;
     if (output != null && !output.isBlank()) {
       try {
-        result = settings.expressions().template(output, Scope.of(j.context().job(), j.context().inputs(),
-            j.context().secrets(), j.context().tasks()));
+        result = settings.expressions().template(output, Scope.of(j.context()));
       } catch (ExpressionException e) {
         failJob(plan, e.getMessage(), now);
         return;

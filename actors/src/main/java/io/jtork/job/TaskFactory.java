@@ -5,7 +5,6 @@ import io.jtork.expr.Expressions;
 import io.jtork.expr.Scope;
 import io.jtork.model.Ids;
 import io.jtork.model.Job;
-import io.jtork.model.JobContext;
 import io.jtork.model.Task;
 import io.jtork.spec.AuxTaskSpec;
 import io.jtork.spec.SubJobSpec;
@@ -51,7 +50,7 @@ public final class TaskFactory {
   /** As above, with more names in scope: {@code item} (or {@code each.var}) for an {@code each} child. */
   public Made make(Job job, TaskSpec spec, int position, String parentId, int attempts, Instant now,
       Map<String, Object> extraScope) {
-    Map<String, Object> scope = scope(job.context());
+    Map<String, Object> scope = Scope.of(job.context());
     scope.putAll(extraScope);
     String id = Ids.newId();
     try {
@@ -64,10 +63,6 @@ public final class TaskFactory {
     } catch (ExpressionException e) {
       return new Invalid(Task.created(id, job.id(), parentId, position, spec, attempts, now), e.getMessage());
     }
-  }
-
-  private Map<String, Object> scope(JobContext c) {
-    return Scope.of(c.job(), c.inputs(), c.secrets(), c.tasks());
   }
 
   private TaskSpec evaluate(TaskSpec t, Map<String, Object> scope) throws ExpressionException {

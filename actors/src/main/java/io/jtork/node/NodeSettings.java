@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
 import io.jtork.store.DatabaseSettings;
-import io.jtork.runtime.docker.DockerLimits;
+import io.jtork.runtime.docker.DockerUnits;
 import io.jtork.spec.BindPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,8 +91,8 @@ public record NodeSettings(
           dockerHost(c.getString("runtime.docker.host")),
           c.getString("runtime.podman.host"),
           blankToNull(c.getString("runtime.docker.config")),
-          limit(c, "worker.limits.cpus", s -> DockerLimits.checkCpus(s)),
-          limit(c, "worker.limits.memory", s -> DockerLimits.checkMemory(s)),
+          limit(c, "worker.limits.cpus", DockerUnits::nanoCpus),
+          limit(c, "worker.limits.memory", DockerUnits::memoryBytes),
           c.getDuration("runtime.docker.pull-timeout"),
           new BindPolicy(c.getBoolean("mounts.bind.allowed"), stringList(c, "mounts.bind.sources")));
     } catch (ConfigException e) {
@@ -143,11 +143,11 @@ public record NodeSettings(
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static String limit(Config c, String path, java.util.function.Consumer<String> check) {
+  private static String limit(Config c, String path, java.util.function.ToLongFunction<String> check) {
     String s = c.getString(path);
     if (s.isBlank()) return null;
     try {
-      check.accept(s);
+      check.applyAsLong(s); // only to refuse a bad value at start-up
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue("jtork." + path, e.getMessage());
     }

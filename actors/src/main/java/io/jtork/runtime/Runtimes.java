@@ -23,13 +23,15 @@ public final class Runtimes {
       case "docker" -> DockerRuntime.connect(docker);
       case "podman" -> DockerRuntime.connect(podman);
       case "auto" -> {
-        if (DockerRuntime.answers(docker.host())) {
+        try {
+          TaskRuntime r = DockerRuntime.connect(docker);
           log.info("jtork.runtime.type = auto: the Docker daemon at {} answers; tasks run in containers", docker.host());
-          yield DockerRuntime.connect(docker);
+          yield r;
+        } catch (IllegalStateException e) {
+          log.warn("jtork.runtime.type = auto: no Docker daemon answers at {}, so tasks run on the host with the shell"
+              + " runtime (image is ignored)", docker.host());
+          yield shell.get();
         }
-        log.warn("jtork.runtime.type = auto: no Docker daemon answers at {}, so tasks run on the host with the shell"
-            + " runtime (image is ignored)", docker.host());
-        yield shell.get();
       }
       default -> throw new IllegalArgumentException("jtork.runtime.type must be auto, shell, docker or podman, not \""
           + type + "\"");

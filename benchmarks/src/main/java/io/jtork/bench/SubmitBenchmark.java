@@ -95,15 +95,9 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
 
   private void closedLoop(String base, int n, int inFlight, String label) throws Exception {
     Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
-    Semaphore permits = new Semaphore(inFlight);
     AtomicInteger failed = new AtomicInteger();
-    List<CompletableFuture<?>> all = new ArrayList<>();
     long start = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      permits.acquire();
-      all.add(submit(base, latency, failed).whenComplete((r, e) -> permits.release()));
-    }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    bounded(n, inFlight, () -> submit(base, latency, failed));
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "%-10s %6d jobs, %3d in flight: %7.1f jobs/s; latency p50 %6.1f ms, p99 %6.1f ms,"
             + " max %6.1f ms; %d failed%n", label, n, inFlight, n / secs, ms(latency, 50), ms(latency, 99),
@@ -118,20 +112,15 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
   private void sustained(String base, int n, int inFlight) throws Exception {
     String run = "sustained" + Long.toHexString(System.nanoTime());
     String body = PLAIN_JOB.formatted(run);
-    Semaphore permits = new Semaphore(inFlight);
     AtomicInteger failed = new AtomicInteger();
-    List<CompletableFuture<?>> all = new ArrayList<>();
     long start = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      permits.acquire();
+    bounded(n, inFlight, () -> {
       HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs")).timeout(Duration.ofSeconds(60))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-      all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-        permits.release();
+      return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
         if (e != null || r.statusCode() != 200) failed.incrementAndGet();
-      }));
-    }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+      });
+    });
     double submitted = (System.nanoTime() - start) / 1e9;
     long done = 0;
     while (done < n - failed.get()) {
@@ -145,6 +134,18 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "sustained  %6d jobs, %3d submits in flight: %7.1f jobs/s completed (all submitted"
         + " in %.1f s, all completed in %.1f s); %d failed%n", n, inFlight, done / secs, submitted, secs, failed.get());
+  }
+
+  /** Starts {@code n} requests, at most {@code inFlight} at a time, and waits for all of them. */
+  private static void bounded(int n, int inFlight, java.util.function.Supplier<CompletableFuture<?>> request)
+      throws InterruptedException {
+    Semaphore permits = new Semaphore(inFlight);
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      permits.acquire();
+      all.add(request.get().whenComplete((r, e) -> permits.release()));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
   }
 
   private void openLoop(String base, int perSecond, int duration) throws Exception {

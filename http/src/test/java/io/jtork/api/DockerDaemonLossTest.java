@@ -58,10 +58,12 @@ class DockerDaemonLossTest {
               image: busybox:local
               run: "true"
             """);
-        Thread.sleep(1500);
-        JsonNode meanwhile = node.get("/jobs/" + waiting).json();
-        assertThat(meanwhile.at("/execution/0/state").asText()).as("%s", meanwhile).isIn("CREATED", "PENDING",
-            "SCHEDULED");
+        // it stays queued while the daemon is away (then the queue timeout fails it, below)
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+          JsonNode meanwhile = node.get("/jobs/" + waiting).json();
+          assertThat(meanwhile.at("/execution/0/state").asText()).as("%s", meanwhile).isIn("CREATED", "PENDING",
+              "SCHEDULED");
+        });
         JsonNode timedOut = node.awaitState(waiting, Duration.ofSeconds(30), "FAILED", "COMPLETED");
         assertThat(timedOut.path("error").asText()).isEqualTo("no worker took the task from queue \"default\" within 4s"
             + " (jtork.task.queue-timeout): no worker serving the queue had a healthy runtime and a free slot");

@@ -22,10 +22,10 @@ class QueuePriorityTest {
       Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
           n.get("/jobs/" + blocker).json().at("/execution/0/state").asText().equals("RUNNING"));
       List<String> ids = new ArrayList<>();
-      // submitted in this order while the slot is busy
+      // submitted in this order while the slot is busy; a submit returns once the job is journaled,
+      // so each task is created after the one before (FIFO among equal priorities)
       for (String[] p : new String[][] {{"low", "1"}, {"mid-first", "5"}, {"high", "9"}, {"mid-second", "5"}, {"zero", "0"}}) {
         ids.add(n.submit(job(p[0], Integer.parseInt(p[1]), "true")));
-        Thread.sleep(50);
       }
       List<JsonNode> done = new ArrayList<>();
       for (String id : ids) done.add(n.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED"));

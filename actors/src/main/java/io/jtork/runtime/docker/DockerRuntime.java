@@ -109,16 +109,10 @@ public final class DockerRuntime implements TaskRuntime {
         .withDockerHost(settings.host());
     if (settings.configDir() != null) b.withDockerConfig(settings.configDir());
     this.config = b.build();
-    // Waiting for a container and following its logs are long calls: no response timeout here.
-    this.docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
-        .maxConnections(200).connectionTimeout(Duration.ofSeconds(5)).build());
-    this.calls = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
-        .maxConnections(200).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(2)).build());
-    this.pinger = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig())
-        .maxConnections(2).connectionTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(3)).build());
+    // Waiting for a container and following its logs are long calls: no response timeout there.
+    this.docker = client(config, 200, Duration.ofSeconds(5), null);
+    this.calls = client(config, 200, Duration.ofSeconds(5), Duration.ofMinutes(2));
+    this.pinger = client(config, 2, Duration.ofSeconds(2), Duration.ofSeconds(3));
     AtomicInteger n = new AtomicInteger();
     this.io = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "jtork-" + settings.runtimeName() + "-io-" + n.incrementAndGet());
@@ -152,12 +146,18 @@ public final class DockerRuntime implements TaskRuntime {
     return r;
   }
 
+  private static DockerClient client(DockerClientConfig config, int maxConnections, Duration connect,
+      Duration response) {
+    ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig()).maxConnections(maxConnections).connectionTimeout(connect);
+    if (response != null) b.responseTimeout(response);
+    return DockerClientImpl.getInstance(config, b.build());
+  }
+
   /** Whether a daemon answers at {@code host} within a few seconds. */
   public static boolean answers(String host) {
     DockerClientConfig c = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-    try (DockerClient d = DockerClientImpl.getInstance(c, new ApacheDockerHttpClient.Builder()
-        .dockerHost(c.getDockerHost()).sslConfig(c.getSSLConfig()).connectionTimeout(Duration.ofSeconds(2))
-        .responseTimeout(Duration.ofSeconds(3)).build())) {
+    try (DockerClient d = client(c, 2, Duration.ofSeconds(2), Duration.ofSeconds(3))) {
       d.pingCmd().exec();
       return true;
     } catch (IOException | RuntimeException e) {

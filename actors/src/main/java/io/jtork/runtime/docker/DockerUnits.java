@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
  * Tork's limit and GPU strings in the units the Docker API takes. Docker's own parsers live in
  * its Go CLI (units.RAMInBytes, opts.GpuOpts); docker-java has none, hence these few lines.
  */
-final class DockerUnits {
+public final class DockerUnits {
   private static final Pattern MEMORY = Pattern.compile("^(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)b?$");
 
   private DockerUnits() {}
 
   /** {@code ".5"} → 500,000,000 NanoCPUs. */
-  static long nanoCpus(String cpus) {
+  public static long nanoCpus(String cpus) {
     double v;
     try {
       v = Double.parseDouble(cpus.trim());
@@ -28,7 +28,7 @@ final class DockerUnits {
   }
 
   /** Docker's memory units, powers of 1024: {@code 10m} → 10,485,760 bytes. */
-  static long memoryBytes(String memory) {
+  public static long memoryBytes(String memory) {
     Matcher m = MEMORY.matcher(memory.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) throw new IllegalArgumentException("limits.memory: \"" + memory + "\" is not a size such as 512m or 1g");
     double v = Double.parseDouble(m.group(1));

@@ -85,61 +85,106 @@ class DockerRuntimeTest {
     });
   }
 
-  /** A step of attempt {@code attempt}; fields not given are empty. */
-  record Step(String attempt, String exec, String name, String image, String run, List<String> cmd,
-      List<String> entrypoint, Map<String, String> env, Map<String, String> files, String workdir, LimitsSpec limits,
-      List<MountSpec> mounts, List<String> networks, String gpus, RegistrySpec registry, List<SidecarSpec> sidecars) {
+  /** A step of attempt {@code attempt}, built fluently; fields not given are empty. */
+  static final class Step {
+    private String attempt = UUID.randomUUID().toString().replace("-", "");
+    private String exec = attempt;
+    private String name = "a task";
+    private String image = IMAGE;
+    private String run;
+    private List<String> cmd;
+    private List<String> entrypoint;
+    private Map<String, String> env;
+    private Map<String, String> files;
+    private String workdir;
+    private LimitsSpec limits;
+    private List<MountSpec> mounts;
+    private List<String> networks;
+    private String gpus;
+    private RegistrySpec registry;
+    private List<SidecarSpec> sidecars;
+
     static Step run(String script) {
-      String a = UUID.randomUUID().toString().replace("-", "");
-      return new Step(a, a, "a task", IMAGE, script, null, null, null, null, null, null, null, null, null, null, null);
+      Step s = new Step();
+      s.run = script;
+      return s;
+    }
+
+    String attempt() {
+      return attempt;
+    }
+
+    String exec() {
+      return exec;
+    }
+
+    /** Another step of {@code other}'s attempt (they share its volumes). */
+    Step of(Step other, String execution) {
+      attempt = other.attempt;
+      exec = execution;
+      return this;
     }
 
     Step exec(String e) {
-      return new Step(attempt, e, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, gpus, registry, sidecars);
+      exec = e;
+      return this;
     }
 
     Step named(String n) {
-      return new Step(attempt, exec, n, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, gpus, registry, sidecars);
+      name = n;
+      return this;
     }
 
     Step image(String i) {
-      return new Step(attempt, exec, name, i, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, gpus, registry, sidecars);
+      image = i;
+      return this;
     }
 
     Step cmd(List<String> c, List<String> e) {
-      return new Step(attempt, exec, name, image, run, c, e, env, files, workdir, limits, mounts, networks, gpus, registry, sidecars);
+      cmd = c;
+      entrypoint = e;
+      return this;
     }
 
     Step env(Map<String, String> v) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, v, files, workdir, limits, mounts, networks, gpus, registry, sidecars);
+      env = v;
+      return this;
     }
 
     Step files(Map<String, String> f, String w) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, f, w, limits, mounts, networks, gpus, registry, sidecars);
+      files = f;
+      workdir = w;
+      return this;
     }
 
     Step limits(LimitsSpec l) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, l, mounts, networks, gpus, registry, sidecars);
+      limits = l;
+      return this;
     }
 
     Step mounts(List<MountSpec> m) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, m, networks, gpus, registry, sidecars);
+      mounts = m;
+      return this;
     }
 
     Step networks(List<String> n) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, n, gpus, registry, sidecars);
+      networks = n;
+      return this;
     }
 
     Step gpus(String g) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, g, registry, sidecars);
+      gpus = g;
+      return this;
     }
 
     Step registry(RegistrySpec r) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, gpus, r, sidecars);
+      registry = r;
+      return this;
     }
 
     Step sidecars(List<SidecarSpec> s) {
-      return new Step(attempt, exec, name, image, run, cmd, entrypoint, env, files, workdir, limits, mounts, networks, gpus, registry, s);
+      sidecars = s;
+      return this;
     }
 
     io.jtork.runtime.StepSpec spec() {
@@ -258,10 +303,9 @@ class DockerRuntimeTest {
   void aVolumeIsSharedByTheStepsOfOneAttemptAndRemovedAfterIt() throws Exception {
     List<MountSpec> mounts = List.of(new MountSpec("volume", null, "/xyz", null));
     Step pre = Step.run("echo im a pre task > /xyz/pre").mounts(mounts);
-    Step main = pre.exec(pre.attempt() + "-main").named("main").mounts(mounts);
-    main = new Step(main.attempt(), main.exec(), "main", IMAGE, "cat /xyz/pre > $TORK_OUTPUT", null, null, null, null, null,
-        null, mounts, null, null, null, null);
-    assertThat(result(start(pre.exec(pre.attempt() + "-pre0"))).exitCode()).isZero();
+    pre.exec(pre.attempt() + "-pre0");
+    Step main = Step.run("cat /xyz/pre > $TORK_OUTPUT").of(pre, pre.attempt() + "-main").named("main").mounts(mounts);
+    assertThat(result(start(pre)).exitCode()).isZero();
     StepResult r = result(start(main));
     assertThat(r.output()).isEqualTo("im a pre task\n");
     assertThat(runtime.client().listVolumesCmd().withFilter("label", List.of(DockerRuntime.LABEL_ATTEMPT + "=" + pre.attempt()))
