@@ -1,6 +1,7 @@
 package io.jtork.job;
 
 import io.jtork.model.Ids;
+import io.jtork.model.ScheduleRef;
 import io.jtork.model.UserRef;
 import io.jtork.spec.JobSpec;
 import java.time.Duration;
@@ -26,6 +27,11 @@ public final class JobClient {
 
   public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy) {
     return entity(jobId).ask(r -> new JobEntity.Submit(spec, createdBy, null, null, r), askTimeout);
+  }
+
+  /** Submits a scheduled job's fire; a second submit of the same id answers with the job the first created. */
+  public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy, ScheduleRef schedule) {
+    return entity(jobId).ask(r -> new JobEntity.Submit(spec, createdBy, null, schedule, r), askTimeout);
   }
 
   public CompletionStage<JobEntity.Reply> get(String jobId) {

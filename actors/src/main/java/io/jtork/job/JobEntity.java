@@ -677,8 +677,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     JobSpec child = new JobSpec(sub.name(), sub.description(), List.of(), sub.inputs(),
         detached ? Map.of() : sub.secrets(), sub.output(), null, sub.webhooks(), job.spec().permissions(),
         sub.autoDelete(), null, sub.tasks());
-    String childId = java.util.UUID.nameUUIDFromBytes(("jtork-subjob:" + t.attemptId())
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
+    String childId = Ids.derived("jtork-subjob:" + t.attemptId());
     return SubJobActor.create(childId, child, t.id(), job.createdBy(), detached, reports(), t.id(), t.run());
   }
 

@@ -10,17 +10,21 @@ import io.jtork.job.TaskFactory;
 import io.jtork.logs.TaskLogWriter;
 import io.jtork.model.Ids;
 import io.jtork.projection.JobsProjection;
+import io.jtork.projection.ScheduledJobsProjection;
 import io.jtork.queue.TaskQueue;
 import io.jtork.redact.Redactor;
 import io.jtork.runtime.Runtimes;
 import io.jtork.runtime.TaskRuntime;
 import io.jtork.runtime.docker.DockerSettings;
+import io.jtork.scheduled.ScheduledJobClient;
+import io.jtork.scheduled.ScheduledJobEntity;
 import io.jtork.runtime.shell.ShellRuntime;
 import io.jtork.store.Database;
 import io.jtork.store.DatabaseSettings;
 import io.jtork.store.H2Maintenance;
 import io.jtork.store.JobReadModel;
 import io.jtork.store.Migrations;
+import io.jtork.store.ScheduledJobReadModel;
 import io.jtork.store.TaskLogStore;
 import io.jtork.worker.WorkerNode;
 import java.nio.file.Files;
@@ -39,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A running jtork node. {@link #start(Config)} migrates the schema (failing loudly), starts the
  * actor system on the configured database, forms a single-node cluster (standalone) and starts
- * the job and queue shards, the jobs projection, the task log writer and a worker.
+ * the job, scheduled-job and queue shards, the read-model projections, the task log writer and a worker.
  */
 public final class JtorkNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JtorkNode.class);
@@ -105,7 +109,10 @@ public final class JtorkNode implements AutoCloseable {
         settings.maxRedeliveries(), settings.snapshotEvery(), JobEntity.taskActorSettings(settings.deadlineGrace(),
             settings.probeTimeout(), settings.workerDiscoveryTimeout(), settings.queueTimeout())));
     TaskQueue.init(system);
+    ScheduledJobEntity.init(system, new ScheduledJobEntity.Settings(new JobClient(system, settings.askTimeout()),
+        settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30)));
     JobsProjection.init(system, database, redactor);
+    ScheduledJobsProjection.init(system, database, redactor);
     system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),
         "task-log-writer", org.apache.pekko.actor.typed.Props.empty());
     system.systemActorOf(workerBehavior(settings, identity, runtime), "worker",
@@ -161,6 +168,14 @@ public final class JtorkNode implements AutoCloseable {
 
   public JobClient jobs() {
     return new JobClient(system, settings.askTimeout());
+  }
+
+  public ScheduledJobClient scheduledJobs() {
+    return new ScheduledJobClient(system, settings.askTimeout());
+  }
+
+  public ScheduledJobReadModel scheduledReadModel() {
+    return new ScheduledJobReadModel(database);
   }
 
   public JobReadModel readModel() {

@@ -47,7 +47,8 @@ public record NodeSettings(
     String defaultCpus,
     String defaultMemory,
     Duration pullTimeout,
-    BindPolicy bindPolicy) {
+    BindPolicy bindPolicy,
+    int scheduleCatchUpMax) {
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -94,7 +95,8 @@ public record NodeSettings(
           limit(c, "worker.limits.cpus", DockerUnits::nanoCpus),
           limit(c, "worker.limits.memory", DockerUnits::memoryBytes),
           c.getDuration("runtime.docker.pull-timeout"),
-          new BindPolicy(c.getBoolean("mounts.bind.allowed"), stringList(c, "mounts.bind.sources")));
+          new BindPolicy(c.getBoolean("mounts.bind.allowed"), stringList(c, "mounts.bind.sources")),
+          positive(c, "schedules.catch-up-max"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
@@ -152,6 +154,12 @@ public record NodeSettings(
       throw new ConfigException.BadValue("jtork." + path, e.getMessage());
     }
     return s;
+  }
+
+  private static int positive(Config c, String path) {
+    int v = c.getInt(path);
+    if (v < 1) throw new ConfigException.BadValue("jtork." + path, "must be at least 1, not " + v);
+    return v;
   }
 
   private static Duration optionalDuration(Config c, String path) {

@@ -4,16 +4,21 @@ import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
 import io.jtork.model.Ids;
 import io.jtork.model.Job;
+import io.jtork.model.ScheduledJob;
 import io.jtork.model.Task;
 import io.jtork.model.UserRef;
 import io.jtork.node.JtorkNode;
 import io.jtork.redact.Redactor;
+import io.jtork.scheduled.ScheduledJobClient;
+import io.jtork.scheduled.ScheduledJobEntity;
 import io.jtork.spec.GoDuration;
 import io.jtork.spec.InvalidSpecException;
 import io.jtork.spec.JobSpec;
 import io.jtork.spec.JobSpecReader;
 import io.jtork.spec.JobSpecValidator;
+import io.jtork.spec.ScheduledJobSpec;
 import io.jtork.store.JobReadModel;
+import io.jtork.store.ScheduledJobReadModel;
 import io.jtork.store.TaskLogStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +45,7 @@ import org.apache.pekko.pattern.AskTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Tork's REST API: jobs, tasks, logs and health. */
+/** Tork's REST API: jobs, scheduled jobs, tasks, logs and health. */
 public final class ApiRoutes extends AllDirectives {
   static final String VERSION = "0.1.0";
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
@@ -48,6 +53,8 @@ public final class ApiRoutes extends AllDirectives {
   private final JtorkNode node;
   private final JobClient jobs;
   private final JobReadModel readModel;
+  private final ScheduledJobClient scheduled;
+  private final ScheduledJobReadModel scheduledReadModel;
   private final TaskLogStore logs;
   private final Redactor redactor;
   private final EventHistory history;
@@ -58,6 +65,8 @@ public final class ApiRoutes extends AllDirectives {
     this.node = node;
     this.jobs = node.jobs();
     this.readModel = node.readModel();
+    this.scheduled = node.scheduledJobs();
+    this.scheduledReadModel = node.scheduledReadModel();
     this.logs = node.logs();
     this.redactor = node.redactor();
     this.history = new EventHistory(node.system(), node.redactor());
@@ -77,6 +86,13 @@ public final class ApiRoutes extends AllDirectives {
                 path("log", () -> get(() -> jobLog(id))),
                 path("events", () -> get(() -> events(id)))))
         )),
+        pathPrefix("scheduled-jobs", () -> concat(
+            pathEnd(() -> concat(post(this::createScheduled), get(this::listScheduled))),
+            pathPrefix(PathMatchers.segment(), id -> concat(
+                pathEnd(() -> concat(get(() -> getScheduled(id)), delete(() -> deleteScheduled(id)))),
+                path("pause", () -> put(() -> pauseScheduled(id))),
+                path("events", () -> get(() -> scheduledEvents(id))),
+                path("resume", () -> put(() -> resumeScheduled(id))))))),
         pathPrefix("tasks", () -> pathPrefix(PathMatchers.segment(), id -> concat(
             pathEnd(() -> get(() -> getTask(id))),
             path("log", () -> get(() -> taskLog(id))))))
@@ -102,7 +118,8 @@ public final class ApiRoutes extends AllDirectives {
 
   // ---- jobs ----------------------------------------------------------------------------------
 
-  private Route submit() {
+  /** A job document (JSON or YAML, by content type, within the body limit), handed to {@code inner}. */
+  private Route document(java.util.function.BiFunction<String, JobSpecReader.Format, Route> inner) {
     return extractRequestEntity(entity -> {
       var mediaType = entity.getContentType().mediaType().toString();
       Optional<JobSpecReader.Format> format = JobSpecReader.Format.ofContentType(mediaType);
@@ -110,28 +127,32 @@ public final class ApiRoutes extends AllDirectives {
         return complete(Responses.error(StatusCodes.BAD_REQUEST, "unknown content type: " + mediaType
             + " (send the job as application/json, text/yaml or application/x-yaml)"));
       }
-      return withSizeLimit(bodyLimit, () -> extractStrictEntity(Duration.ofSeconds(10), bodyLimit, strict -> {
-        String body = strict.getData().decodeString(StandardCharsets.UTF_8);
-        JobSpec spec;
-        try {
-          spec = JobSpecValidator.parse(body, format.get(), node.expressions(), node.settings().bindPolicy());
-        } catch (InvalidSpecException e) {
-          return complete(Responses.invalid("job", e.errors()));
-        }
-        if (spec.waitFor() == null) {
-          return completeWithFuture(jobs.submit(spec, UserRef.GUEST).thenApply(reply -> respond(reply,
-              job -> Responses.ok(JobView.summary(job, redactor)))).exceptionally(this::failure));
-        }
-        Duration wait = GoDuration.parse(spec.waitFor().timeout()).orElseThrow();
-        return withRequestTimeout(wait.plusSeconds(30), () -> completeWithFuture(
-            jobs.submit(spec, UserRef.GUEST).thenCompose(reply -> {
-              if (!(reply instanceof JobEntity.Ok ok)) return CompletableFuture.completedFuture(respond(reply, j -> null));
-              return jobs.awaitEnd(ok.job().id(), wait).thenApply(end -> respond(end,
-                  job -> Responses.ok(JobView.of(job, redactor))));
-            }).exceptionally(e -> unwrap(e) instanceof TimeoutException
-                ? Responses.error(StatusCodes.REQUEST_TIMEOUT, "timeout waiting for job to complete")
-                : failure(e))));
-      }));
+      return withSizeLimit(bodyLimit, () -> extractStrictEntity(Duration.ofSeconds(10), bodyLimit, strict ->
+          inner.apply(strict.getData().decodeString(StandardCharsets.UTF_8), format.get())));
+    });
+  }
+
+  private Route submit() {
+    return document((body, format) -> {
+      JobSpec spec;
+      try {
+        spec = JobSpecValidator.parse(body, format, node.expressions(), node.settings().bindPolicy());
+      } catch (InvalidSpecException e) {
+        return complete(Responses.invalid("job", e.errors()));
+      }
+      if (spec.waitFor() == null) {
+        return completeWithFuture(jobs.submit(spec, UserRef.GUEST).thenApply(reply -> respond(reply,
+            job -> Responses.ok(JobView.summary(job, redactor)))).exceptionally(this::failure));
+      }
+      Duration wait = GoDuration.parse(spec.waitFor().timeout()).orElseThrow();
+      return withRequestTimeout(wait.plusSeconds(30), () -> completeWithFuture(
+          jobs.submit(spec, UserRef.GUEST).thenCompose(reply -> {
+            if (!(reply instanceof JobEntity.Ok ok)) return CompletableFuture.completedFuture(respond(reply, j -> null));
+            return jobs.awaitEnd(ok.job().id(), wait).thenApply(end -> respond(end,
+                job -> Responses.ok(JobView.of(job, redactor))));
+          }).exceptionally(e -> unwrap(e) instanceof TimeoutException
+              ? Responses.error(StatusCodes.REQUEST_TIMEOUT, "timeout waiting for job to complete")
+              : failure(e))));
     });
   }
 
@@ -175,6 +196,67 @@ public final class ApiRoutes extends AllDirectives {
     return completeWithFuture(history.of(id).thenApply(entries -> entries.isEmpty()
         ? Responses.error(StatusCodes.NOT_FOUND, "job not found")
         : Responses.ok(Map.of("items", entries))).exceptionally(this::failure));
+  }
+
+  // ---- scheduled jobs ------------------------------------------------------------------------
+
+  private Route createScheduled() {
+    return document((body, format) -> {
+      ScheduledJobSpec spec;
+      try {
+        spec = JobSpecValidator.parseScheduled(body, format, node.expressions(), node.settings().bindPolicy());
+      } catch (InvalidSpecException e) {
+        return complete(Responses.invalid("scheduled job", e.errors()));
+      }
+      return completeWithFuture(scheduled.create(Ids.newId(), spec, UserRef.GUEST).thenApply(reply ->
+          respondScheduled(reply, (s, next) -> Responses.ok(ScheduledJobView.summary(s, redactor))))
+          .exceptionally(this::failure));
+    });
+  }
+
+  private Route listScheduled() {
+    return parameterOptional("page", page -> parameterOptional("size", size -> {
+      Paging p = Paging.of(page, size, 10, 20);
+      return completeWithFuture(blockingCall(() -> Responses.ok(scheduledReadModel.list(p.page(), p.size()))));
+    }));
+  }
+
+  private Route getScheduled(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
+    return completeWithFuture(scheduled.get(id).thenApply(reply -> respondScheduled(reply,
+        (s, next) -> Responses.ok(ScheduledJobView.of(s, next, redactor)))).exceptionally(this::failure));
+  }
+
+  private Route pauseScheduled(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
+    return completeWithFuture(scheduled.pause(id, UserRef.GUEST.username())
+        .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
+  }
+
+  private Route resumeScheduled(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
+    return completeWithFuture(scheduled.resume(id, UserRef.GUEST.username())
+        .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
+  }
+
+  private Route deleteScheduled(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
+    return completeWithFuture(scheduled.delete(id, UserRef.GUEST.username())
+        .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
+  }
+
+  private Route scheduledEvents(String id) {
+    if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
+    return completeWithFuture(history.ofScheduled(id).thenApply(entries -> entries.isEmpty()
+        ? Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found")
+        : Responses.ok(Map.of("items", entries))).exceptionally(this::failure));
+  }
+
+  private static HttpResponse respondScheduled(ScheduledJobEntity.Reply reply,
+      java.util.function.BiFunction<ScheduledJob, java.time.Instant, HttpResponse> ok) {
+    if (reply instanceof ScheduledJobEntity.Ok o) return ok.apply(o.scheduledJob(), o.nextFireTime());
+    if (reply instanceof ScheduledJobEntity.NotFound nf) return Responses.error(StatusCodes.NOT_FOUND, nf.message());
+    return Responses.error(StatusCodes.BAD_REQUEST, ((ScheduledJobEntity.Rejected) reply).message());
   }
 
   // ---- tasks ---------------------------------------------------------------------------------

@@ -3,11 +3,12 @@ package io.jtork.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.jtork.event.JobEvent;
 import io.jtork.event.JobSubmitted;
+import io.jtork.event.ScheduledJobCreated;
 import io.jtork.job.JobEntity;
 import io.jtork.json.Json;
 import io.jtork.redact.Redactor;
+import io.jtork.scheduled.ScheduledJobEntity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,8 +22,8 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * A job's journal as a list of readable entries ({@code GET /jobs/{id}/events}), with every
- * secret redacted: values under {@code secrets}, secret-looking keys, and the job's secret
+ * A job's or a scheduled job's journal as a list of readable entries ({@code GET /jobs/{id}/events},
+ * {@code GET /scheduled-jobs/{id}/events}), with every secret redacted: values under {@code secrets}, secret-looking keys, and the job's secret
  * values wherever they appear.
  */
 final class EventHistory {
@@ -39,14 +40,23 @@ final class EventHistory {
   }
 
   CompletionStage<List<Entry>> of(String jobId) {
-    String pid = JobEntity.TYPE_KEY.name() + "|" + jobId;
+    return history(JobEntity.TYPE_KEY.name() + "|" + jobId);
+  }
+
+  /** A scheduled job's journal ({@code GET /scheduled-jobs/{id}/events}): its lifecycle and every fire. */
+  CompletionStage<List<Entry>> ofScheduled(String scheduledJobId) {
+    return history(ScheduledJobEntity.TYPE_KEY.name() + "|" + scheduledJobId);
+  }
+
+  private CompletionStage<List<Entry>> history(String pid) {
     return journal.currentEventsByPersistenceId(pid, 0L, Long.MAX_VALUE).runWith(Sink.seq(), system)
         .thenApply(envelopes -> {
           List<Entry> out = new ArrayList<>();
           Set<String> secrets = Set.of();
           for (var env : envelopes) {
-            JobEvent e = (JobEvent) env.event();
+            Object e = env.event();
             if (e instanceof JobSubmitted s) secrets = Set.copyOf(s.spec().secrets().values());
+            if (e instanceof ScheduledJobCreated c) secrets = Set.copyOf(c.spec().secrets().values());
             ObjectNode data = Json.json().valueToTree(e);
             data.remove("type");
             out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),

@@ -107,6 +107,10 @@ final class TestNode implements AutoCloseable {
         .PUT(HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  Response delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).DELETE().build());
+  }
+
   Response send(HttpRequest request) {
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -59,4 +59,12 @@ public final class Json {
       throw new UncheckedIOException(e);
     }
   }
+
+  public static <T> T read(String text, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+    try {
+      return JSON.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -23,6 +23,14 @@ public final class Ids {
     return sb.toString();
   }
 
+  /**
+   * An id derived from {@code name} (a name-based UUID, without dashes): the same name always gives
+   * the same id, which makes a retried submission land on the job the first one created.
+   */
+  public static String derived(String name) {
+    return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
+  }
+
   public static boolean isValid(String id) {
     return id != null && ID.matcher(id).matches();
   }

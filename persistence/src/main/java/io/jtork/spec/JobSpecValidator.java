@@ -63,6 +63,48 @@ public final class JobSpecValidator {
     return job;
   }
 
+  /**
+   * Parses and validates a scheduled job ({@code POST /scheduled-jobs}): the job part under the
+   * same rules as {@code POST /jobs}, and its {@code schedule}. Throws with all errors.
+   */
+  public static ScheduledJobSpec parseScheduled(String body, JobSpecReader.Format format,
+      ExpressionChecker expressions, BindPolicy binds) throws InvalidSpecException {
+    ScheduledJobSpec scheduled = JobSpecReader.read(body, format, ScheduledJobSpec.class);
+    JobSpecValidator v = new JobSpecValidator(expressions, binds);
+    v.job(scheduled.job());
+    v.schedule("schedule", scheduled.schedule());
+    if (!v.errors.isEmpty()) throw new InvalidSpecException(List.copyOf(v.errors));
+    return scheduled;
+  }
+
+  private void schedule(String path, ScheduleSpec s) {
+    if (s == null) {
+      error(path, "required");
+      return;
+    }
+    try {
+      io.jtork.schedule.CronSchedule.zone(s.timezone());
+    } catch (io.jtork.schedule.CronSchedule.InvalidScheduleException e) {
+      error(path + ".timezone", e.getMessage());
+    }
+    if (required(path + ".cron", s.cron())) {
+      try {
+        io.jtork.schedule.CronSchedule.parse(s.cron(), null);
+      } catch (io.jtork.schedule.CronSchedule.InvalidScheduleException e) {
+        error(path + ".cron", e.getMessage());
+      }
+    }
+    oneOf(path + ".catchUp", s.catchUp(), "none", "last", "all");
+    oneOf(path + ".overlap", s.overlap(), "allow", "skip");
+  }
+
+  private void oneOf(String path, String value, String... allowed) {
+    if (value == null || value.isBlank()) return;
+    if (!List.of(allowed).contains(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+      error(path, "must be one of " + String.join(", ", allowed) + " (got \"" + value + "\")");
+    }
+  }
+
   private void job(JobSpec job) {
     required("name", job.name());
     if (job.tasks().isEmpty()) error("tasks", "at least one task is required");

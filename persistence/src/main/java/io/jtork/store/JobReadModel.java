@@ -45,8 +45,8 @@ public final class JobReadModel {
       del.executeUpdate();
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, parent_id, name, description, state,"
-        + " created_at, position, task_count, progress, inputs, created_by, schedule_id, schedule_cron)"
-        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        + " created_at, position, task_count, progress, inputs, created_by, schedule_id, schedule_cron,"
+        + " schedule_fire_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, s.id());
       ps.setString(2, s.parentId());
       ps.setString(3, s.name());
@@ -60,6 +60,8 @@ public final class JobReadModel {
       ps.setString(11, s.createdBy() == null ? null : Json.write(s.createdBy()));
       ps.setString(12, s.schedule() == null ? null : s.schedule().id());
       ps.setString(13, s.schedule() == null ? null : s.schedule().cron());
+      if (s.schedule() == null || s.schedule().fireTime() == null) ps.setNull(14, Types.TIMESTAMP_WITH_TIMEZONE);
+      else ps.setObject(14, odt(s.schedule().fireTime()));
       ps.executeUpdate();
     }
     try (PreparedStatement del = c.prepareStatement("DELETE FROM job_tags WHERE job_id = ?")) {
@@ -229,7 +231,8 @@ public final class JobReadModel {
         rs.getString("result"),
         rs.getString("error"),
         JobSummary.nonZero(rs.getDouble("progress")),
-        scheduleId == null ? null : new ScheduleRef(scheduleId, rs.getString("schedule_cron")));
+        scheduleId == null ? null : new ScheduleRef(scheduleId, rs.getString("schedule_cron"),
+            instant(rs, "schedule_fire_time")));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,0 +1,99 @@
+package io.jtork.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.jtork.json.Json;
+import io.jtork.model.Page;
+import io.jtork.model.ScheduledJobState;
+import io.jtork.model.ScheduledJobSummary;
+import io.jtork.model.UserRef;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The {@code scheduled_jobs} table: written by the scheduled-jobs projection inside its
+ * transaction, read by {@code GET /scheduled-jobs}. Values arrive here already redacted.
+ */
+public final class ScheduledJobReadModel {
+  private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+  private final Database db;
+
+  public ScheduledJobReadModel(Database db) {
+    this.db = db;
+  }
+
+  public static void insert(Connection c, ScheduledJobSummary s) throws SQLException {
+    delete(c, s.id());
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_jobs (id, name, description, state, cron,"
+        + " created_at, inputs, created_by, tags) VALUES (?,?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, s.id());
+      ps.setString(2, s.name());
+      ps.setString(3, s.description());
+      ps.setString(4, s.state().name());
+      ps.setString(5, s.cron());
+      ps.setObject(6, JobReadModel.odt(s.createdAt()));
+      ps.setString(7, s.inputs() == null || s.inputs().isEmpty() ? null : Json.write(s.inputs()));
+      ps.setString(8, s.createdBy() == null ? null : Json.write(s.createdBy()));
+      ps.setString(9, s.tags() == null || s.tags().isEmpty() ? null : Json.write(s.tags()));
+      ps.executeUpdate();
+    }
+  }
+
+  public static void state(Connection c, String id, ScheduledJobState state) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE scheduled_jobs SET state = ? WHERE id = ?")) {
+      ps.setString(1, state.name());
+      ps.setString(2, id);
+      ps.executeUpdate();
+    }
+  }
+
+  public static void delete(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM scheduled_jobs WHERE id = ?")) {
+      ps.setString(1, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** A page of scheduled jobs, newest first (Tork: createdAt DESC). */
+  public Page<ScheduledJobSummary> list(int page, int size) throws SQLException {
+    try (Connection c = db.connection()) {
+      long total;
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM scheduled_jobs");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        total = rs.getLong(1);
+      }
+      List<ScheduledJobSummary> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM scheduled_jobs"
+          + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
+        ps.setInt(1, size);
+        ps.setLong(2, (long) (page - 1) * size);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) items.add(row(rs));
+        }
+      }
+      return Page.of(items, page, size, total);
+    }
+  }
+
+  private static ScheduledJobSummary row(ResultSet rs) throws SQLException {
+    String inputs = rs.getString("inputs");
+    String by = rs.getString("created_by");
+    String tags = rs.getString("tags");
+    return new ScheduledJobSummary(
+        rs.getString("id"),
+        by == null ? null : Json.read(by, UserRef.class),
+        inputs == null ? null : Json.read(inputs, STRING_MAP),
+        ScheduledJobState.valueOf(rs.getString("state")),
+        rs.getString("name"),
+        rs.getString("description"),
+        tags == null ? List.of() : Json.read(tags, STRING_LIST),
+        JobReadModel.instant(rs, "created_at"),
+        rs.getString("cron"));
+  }
+}

@@ -1,0 +1,19 @@
+-- Scheduled jobs for GET /scheduled-jobs, kept by the scheduled-jobs projection from the
+-- journal (GET /scheduled-jobs/{id} asks the entity). Deleted ones are removed.
+CREATE TABLE scheduled_jobs (
+  id VARCHAR(32) PRIMARY KEY,
+  name VARCHAR(1024),
+  description TEXT,
+  state VARCHAR(16) NOT NULL,
+  cron VARCHAR(256) NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  -- JSON, already redacted
+  inputs TEXT,
+  created_by TEXT,
+  tags TEXT
+);
+CREATE INDEX scheduled_jobs_created_at_idx ON scheduled_jobs (created_at);
+
+-- The scheduled instant of the fire that created a job (beyond Tork's schedule{id,cron}).
+ALTER TABLE jobs ADD COLUMN schedule_fire_time TIMESTAMPTZ;
+CREATE INDEX jobs_schedule_id_idx ON jobs (schedule_id);
