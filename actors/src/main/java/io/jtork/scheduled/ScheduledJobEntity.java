@@ -95,6 +95,12 @@ public final class ScheduledJobEntity
   /** Fires that came due while no node ran this schedule: decided once after recovery. */
   record CatchUp() implements Command {}
 
+  /**
+   * Whether the job of the first due fire exists: a crash may have come between its submission
+   * and its journaled {@link ScheduledJobFired}. {@code createdAt} is null when it does not.
+   */
+  record FirstDueChecked(Instant fireTime, String jobId, Instant createdAt, String error) implements Command {}
+
   /** Whether the previous fire's job is still active ({@code overlap: skip}). */
   record PreviousChecked(Instant fireTime, String activeState, String error) implements Command {}
 
@@ -193,6 +199,7 @@ public final class ScheduledJobEntity
         .onCommand(Resume.class, this::onResume)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(CatchUp.class, this::onCatchUp)
+        .onCommand(FirstDueChecked.class, this::onFirstDueChecked)
         .onCommand(Due.class, this::onDue)
         .onCommand(PreviousChecked.class, this::onPreviousChecked)
         .onCommand(Submitted.class, this::onSubmitted)
@@ -252,14 +259,41 @@ public final class ScheduledJobEntity
    */
   private Effect<ScheduledJobEvent, ScheduledJob> onCatchUp(ScheduledJob state, CatchUp c) {
     if (state.state() != ScheduledJobState.ACTIVE) return Effect().none();
-    Instant now = Instant.now();
-    CronSchedule schedule = cron(state);
-    Optional<Instant> first = schedule.nextAfter(reference(state));
-    if (first.isEmpty() || first.get().isAfter(now)) {
+    Optional<Instant> first = cron(state).nextAfter(reference(state));
+    if (first.isEmpty() || first.get().isAfter(Instant.now())) {
       arm(state);
       return Effect().none();
     }
-    Instant latest = schedule.latestAtOrBefore(now).orElse(first.get());
+    // Only the first due fire can have been in flight at the crash (fires go one at a time).
+    Instant fireTime = first.get();
+    String jobId = jobId(id, fireTime);
+    ctx.pipeToSelf(settings.jobs().get(jobId), (reply, failure) -> new FirstDueChecked(fireTime, jobId,
+        reply instanceof JobEntity.Ok ok ? ok.job().createdAt() : null, failure == null ? null : failure.toString()));
+    return Effect().none();
+  }
+
+  private Effect<ScheduledJobEvent, ScheduledJob> onFirstDueChecked(ScheduledJob state, FirstDueChecked c) {
+    if (state.state() != ScheduledJobState.ACTIVE) return Effect().none();
+    if (c.error() != null) {
+      ctx.getLog().warn("scheduled job {}: could not ask whether the fire of {} made its job before the node went"
+          + " down ({}); trying again", id, c.fireTime(), c.error());
+      timers.startSingleTimer("catch-up", new CatchUp(), Duration.ofSeconds(1));
+      return Effect().none();
+    }
+    if (c.createdAt() != null) {
+      ctx.getLog().info("scheduled job {}: the fire of {} had made job {} before the node went down", id,
+          c.fireTime(), c.jobId());
+      return Effect().persist(new ScheduledJobFired(c.fireTime(), c.jobId(), c.createdAt()))
+          .thenRun(s -> ctx.getSelf().tell(new CatchUp()));
+    }
+    return catchUp(state, c.fireTime());
+  }
+
+  /** Journals the due fires {@code catchUp} drops as missed; {@link #arm} then fires the kept ones in order. */
+  private Effect<ScheduledJobEvent, ScheduledJob> catchUp(ScheduledJob state, Instant first) {
+    Instant now = Instant.now();
+    CronSchedule schedule = cron(state);
+    Instant latest = schedule.latestAtOrBefore(now).filter(i -> !i.isBefore(first)).orElse(first);
     ScheduleSpec.CatchUp policy = state.spec().schedule().catchUpPolicy();
     int keep = switch (policy) {
       case NONE -> 0;
@@ -272,21 +306,21 @@ public final class ScheduledJobEntity
       oldestKept = latest;
       for (int i = 1; i < keep; i++) {
         Optional<Instant> before = schedule.latestAtOrBefore(oldestKept.minusMillis(1));
-        if (before.isEmpty() || before.get().isBefore(first.get())) break;
+        if (before.isEmpty() || before.get().isBefore(first)) break;
         oldestKept = before.get();
       }
     }
     Instant lastDropped = oldestKept == null ? latest
-        : schedule.latestAtOrBefore(oldestKept.minusMillis(1)).filter(i -> !i.isBefore(first.get())).orElse(null);
+        : schedule.latestAtOrBefore(oldestKept.minusMillis(1)).filter(i -> !i.isBefore(first)).orElse(null);
     if (lastDropped == null) {
-      ctx.getLog().info("scheduled job {}: catching up on fires since {} ({})", id, first.get(), policy);
+      ctx.getLog().info("scheduled job {}: catching up on the fires since {} ({})", id, first, policy);
       arm(state);
       return Effect().none();
     }
-    long count = count(schedule, first.get(), lastDropped);
-    ctx.getLog().info("scheduled job {}: {} fire(s) from {} to {} were missed while no node ran it; catchUp {} drops"
-        + " them", id, count >= COUNT_CAP ? "at least " + count : count, first.get(), lastDropped, policy);
-    return Effect().persist(new ScheduledJobFiresMissed(first.get(), lastDropped, count,
+    long count = count(schedule, first, lastDropped);
+    ctx.getLog().info("scheduled job {}: {} fire(s) from {} to {} came due while no node ran it; catchUp {} drops"
+        + " them", id, count >= COUNT_CAP ? "at least " + count : count, first, lastDropped, policy);
+    return Effect().persist(new ScheduledJobFiresMissed(first, lastDropped, count,
         policy.name().toLowerCase(java.util.Locale.ROOT), now)).thenRun(this::arm);
   }
 

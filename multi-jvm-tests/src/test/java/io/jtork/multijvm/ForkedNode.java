@@ -86,10 +86,15 @@ final class ForkedNode implements AutoCloseable {
   }
 
   JsonNode postYaml(String yaml) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs"))
+    return postYaml("/jobs", yaml);
+  }
+
+  /** POSTs a YAML document to {@code path} and returns the answer, which must be a 200. */
+  JsonNode postYaml(String path, String yaml) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(15)).header("Content-Type", "text/yaml")
         .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) throw new AssertionError("submit answered " + r.statusCode() + ": " + r.body());
+    if (r.statusCode() != 200) throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
     return Json.json().readTree(r.body());
   }
 
