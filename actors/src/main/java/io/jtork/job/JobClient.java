@@ -14,10 +14,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class JobClient {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final java.util.concurrent.Executor executor;
 
   public JobClient(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.executor = system.executionContext();
   }
 
   /** Submits under a new id; the reply carries the job as it was accepted. */
@@ -26,29 +28,36 @@ public final class JobClient {
   }
 
   public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy) {
-    return entity(jobId).ask(r -> new JobEntity.Submit(spec, createdBy, null, null, r), askTimeout);
+    return ask(jobId, r -> new JobEntity.Submit(spec, createdBy, null, null, r), askTimeout);
   }
 
   /** Submits a scheduled job's fire; a second submit of the same id answers with the job the first created. */
   public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy, ScheduleRef schedule) {
-    return entity(jobId).ask(r -> new JobEntity.Submit(spec, createdBy, null, schedule, r), askTimeout);
+    return ask(jobId, r -> new JobEntity.Submit(spec, createdBy, null, schedule, r), askTimeout);
   }
 
   public CompletionStage<JobEntity.Reply> get(String jobId) {
-    return entity(jobId).ask(JobEntity.Get::new, askTimeout);
+    return ask(jobId, JobEntity.Get::new, askTimeout);
   }
 
   public CompletionStage<JobEntity.Reply> cancel(String jobId, String by) {
-    return entity(jobId).ask(r -> new JobEntity.Cancel(by, r), askTimeout);
+    return ask(jobId, r -> new JobEntity.Cancel(by, r), askTimeout);
   }
 
   public CompletionStage<JobEntity.Reply> restart(String jobId, String by) {
-    return entity(jobId).ask(r -> new JobEntity.Restart(by, r), askTimeout);
+    return ask(jobId, r -> new JobEntity.Restart(by, r), askTimeout);
   }
 
   /** Completes when the job ends, or fails with a {@link java.util.concurrent.TimeoutException} after {@code timeout}. */
   public CompletionStage<JobEntity.Reply> awaitEnd(String jobId, Duration timeout) {
-    return entity(jobId).ask(JobEntity.AwaitEnd::new, timeout);
+    return ask(jobId, JobEntity.AwaitEnd::new, timeout);
+  }
+
+  /** Asks the entity; the answer completes on the actor system's dispatcher (see {@link Stages}). */
+  private CompletionStage<JobEntity.Reply> ask(String jobId,
+      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<JobEntity.Reply>, JobEntity.Command> message,
+      Duration timeout) {
+    return Stages.on(entity(jobId).ask(message, timeout), executor);
   }
 
   private EntityRef<JobEntity.Command> entity(String jobId) {

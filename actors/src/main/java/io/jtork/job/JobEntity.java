@@ -79,6 +79,14 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    * {@code event_type_tag} view (no tag rows are written). The jobs projection reads it.
    */
   public static final String TAG = TYPE_KEY.name();
+  /**
+   * A write the journal refuses (the database down, its queue full) restarts the entity, which
+   * recovers what was written and carries on from there, instead of stopping it until its shard
+   * restarts it 10 s later.
+   */
+  static final org.apache.pekko.actor.typed.BackoffSupervisorStrategy ON_PERSIST_FAILURE =
+      org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5),
+          0.2);
 
   /**
    * What a job entity needs besides its id.
@@ -173,7 +181,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   private JobEntity(String jobId, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(PersistenceId.of(TYPE_KEY.name(), jobId));
+    super(PersistenceId.of(TYPE_KEY.name(), jobId), ON_PERSIST_FAILURE);
     this.jobId = jobId;
     this.settings = settings;
     this.ctx = ctx;

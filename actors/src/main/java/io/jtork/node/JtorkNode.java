@@ -110,7 +110,7 @@ public final class JtorkNode implements AutoCloseable {
             settings.probeTimeout(), settings.workerDiscoveryTimeout(), settings.queueTimeout())));
     TaskQueue.init(system);
     ScheduledJobEntity.init(system, new ScheduledJobEntity.Settings(new JobClient(system, settings.askTimeout()),
-        settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30)));
+        settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30), Duration.ofSeconds(2)));
     JobsProjection.init(system, database, redactor);
     ScheduledJobsProjection.init(system, database, redactor);
     system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),

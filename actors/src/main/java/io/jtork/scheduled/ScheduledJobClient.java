@@ -1,5 +1,6 @@
 package io.jtork.scheduled;
 
+import io.jtork.job.Stages;
 import io.jtork.model.UserRef;
 import io.jtork.spec.ScheduledJobSpec;
 import java.time.Duration;
@@ -12,30 +13,39 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class ScheduledJobClient {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final java.util.concurrent.Executor executor;
 
   public ScheduledJobClient(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.executor = system.executionContext();
   }
 
   public CompletionStage<ScheduledJobEntity.Reply> create(String id, ScheduledJobSpec spec, UserRef createdBy) {
-    return entity(id).ask(r -> new ScheduledJobEntity.Create(spec, createdBy, r), askTimeout);
+    return ask(id, r -> new ScheduledJobEntity.Create(spec, createdBy, r), askTimeout);
   }
 
   public CompletionStage<ScheduledJobEntity.Reply> get(String id) {
-    return entity(id).ask(ScheduledJobEntity.Get::new, askTimeout);
+    return ask(id, ScheduledJobEntity.Get::new, askTimeout);
   }
 
   public CompletionStage<ScheduledJobEntity.Reply> pause(String id, String by) {
-    return entity(id).ask(r -> new ScheduledJobEntity.Pause(by, r), askTimeout);
+    return ask(id, r -> new ScheduledJobEntity.Pause(by, r), askTimeout);
   }
 
   public CompletionStage<ScheduledJobEntity.Reply> resume(String id, String by) {
-    return entity(id).ask(r -> new ScheduledJobEntity.Resume(by, r), askTimeout);
+    return ask(id, r -> new ScheduledJobEntity.Resume(by, r), askTimeout);
   }
 
   public CompletionStage<ScheduledJobEntity.Reply> delete(String id, String by) {
-    return entity(id).ask(r -> new ScheduledJobEntity.Delete(by, r), askTimeout);
+    return ask(id, r -> new ScheduledJobEntity.Delete(by, r), askTimeout);
+  }
+
+  /** Asks the entity; the answer completes on the actor system's dispatcher (see {@link Stages}). */
+  private CompletionStage<ScheduledJobEntity.Reply> ask(String id,
+      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<ScheduledJobEntity.Reply>, ScheduledJobEntity.Command> message,
+      Duration timeout) {
+    return Stages.on(entity(id).ask(message, timeout), executor);
   }
 
   private EntityRef<ScheduledJobEntity.Command> entity(String id) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.jtork.event.JobSubmitted;
 import io.jtork.event.ScheduledJobCreated;
 import io.jtork.job.JobEntity;
+import io.jtork.job.Stages;
 import io.jtork.json.Json;
 import io.jtork.redact.Redactor;
 import io.jtork.scheduled.ScheduledJobEntity;
@@ -49,8 +50,8 @@ final class EventHistory {
   }
 
   private CompletionStage<List<Entry>> history(String pid) {
-    return journal.currentEventsByPersistenceId(pid, 0L, Long.MAX_VALUE).runWith(Sink.seq(), system)
-        .thenApply(envelopes -> {
+    return Stages.on(journal.currentEventsByPersistenceId(pid, 0L, Long.MAX_VALUE).runWith(Sink.seq(), system),
+            system.executionContext()).thenApply(envelopes -> {
           List<Entry> out = new ArrayList<>();
           Set<String> secrets = Set.of();
           for (var env : envelopes) {
