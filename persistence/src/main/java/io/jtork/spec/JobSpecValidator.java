@@ -89,7 +89,10 @@ public final class JobSpecValidator {
     }
     if (required(path + ".cron", s.cron())) {
       try {
-        io.jtork.schedule.CronSchedule.parse(s.cron(), null);
+        var cron = io.jtork.schedule.CronSchedule.parse(s.cron(), null);
+        if (cron.nextAfter(java.time.Instant.now()).isEmpty()) {
+          error(path + ".cron", "\"" + s.cron() + "\" never fires");
+        }
       } catch (io.jtork.schedule.CronSchedule.InvalidScheduleException e) {
         error(path + ".cron", e.getMessage());
       }

@@ -37,6 +37,8 @@ class ScheduledJobSpecTest {
         Arguments.of("out of range", withSchedule("{cron: \"0 25 * * *\"}"),
             List.of("schedule.cron: \"0 25 * * *\" is not a valid cron expression:"
                 + " Value 25 not in range [0, 23]")),
+        Arguments.of("never fires", withSchedule("{cron: \"0 0 30 2 *\"}"),
+            List.of("schedule.cron: \"0 0 30 2 *\" never fires")),
         Arguments.of("time zone", withSchedule("{cron: \"* * * * *\", timezone: Europe/Atlantis}"),
             List.of("schedule.timezone: unknown time zone \"Europe/Atlantis\" (use an IANA name such as Europe/Berlin"
                 + " or America/New_York)")),
