@@ -23,6 +23,8 @@ import io.jtork.event.TaskReleased;
 import io.jtork.event.TaskRunLost;
 import io.jtork.event.TaskSkipped;
 import io.jtork.event.TaskStarted;
+import io.jtork.event.WebhookAttempted;
+import io.jtork.event.WebhookQueued;
 import io.jtork.expr.ExpressionException;
 import io.jtork.expr.Expressions;
 import io.jtork.expr.Scope;
@@ -33,12 +35,15 @@ import io.jtork.model.ScheduleRef;
 import io.jtork.model.Task;
 import io.jtork.model.TaskState;
 import io.jtork.model.UserRef;
+import io.jtork.model.WebhookCall;
 import io.jtork.redact.Redactor;
 import io.jtork.serialization.JtorkSerializable;
 import io.jtork.spec.GoDuration;
 import io.jtork.spec.JobSpec;
 import io.jtork.spec.RetrySpec;
 import io.jtork.spec.TaskSpec;
+import io.jtork.webhook.WebhookSender;
+import io.jtork.webhook.Webhooks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +100,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    * @param maxRedeliveries how often a run may be lost with its worker before the task fails
    */
   public record Settings(TaskFactory tasks, Expressions expressions, Duration passivateAfter, int maxRedeliveries,
-      int snapshotEvery, TaskActor.Settings taskActors) {}
+      int snapshotEvery, TaskActor.Settings taskActors, Webhooks webhooks, WebhookSender webhookSender) {}
 
   /** Settings for the task actors a job spawns (their type is package-private). */
   public static TaskActor.Settings taskActorSettings(Duration deadlineGrace, Duration probeTimeout,
@@ -142,6 +147,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   private record PassivateIfIdle() implements Command {}
 
+  /** The outcome of an attempt at the outbox's first call. */
+  private record WebhookAttemptDone(String callId, String url, Integer status, String error, boolean retryable)
+      implements Command {}
+
+  /** Time to try the outbox's first call again. */
+  private record WebhookRetry() implements Command {}
+
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
       @JsonSubTypes.Type(value = Ok.class, name = "ok"),
@@ -178,6 +190,10 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private final List<ActorRef<Reply>> waiters = new ArrayList<>();
   /** Where this job's task actors send their reports, to reach the entity in batches. */
   private ActorRef<Command> reports;
+  /** The webhook call being attempted, if any (one at a time, in the order queued). */
+  private String delivering;
+  /** The call that was first in the outbox when this entity recovered: it may have been sent. */
+  private String possiblySent;
 
   private JobEntity(String jobId, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -208,6 +224,11 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   public SignalHandler<Job> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          if (!state.outbox().isEmpty()) {
+            // The first call may have gone out just before the node stopped: it says so if sent again.
+            possiblySent = state.outbox().get(0).id();
+            deliverNext(state);
+          }
           if (state.exists() && state.state().isActive()) {
             ctx.getLog().info("job {} recovered {}: re-attaching {} active task(s)", jobId, state.state(),
                 state.activeTasks().size());
@@ -243,7 +264,14 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
           return Effect().none();
         })
         .onCommand(PassivateIfIdle.class, (state, c) -> {
-          if (!state.exists() || state.state().isTerminal()) shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+          if (!state.exists() || state.state().isTerminal() && state.outbox().isEmpty()) {
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+          }
+          return Effect().none();
+        })
+        .onCommand(WebhookAttemptDone.class, this::onWebhookAttemptDone)
+        .onCommand(WebhookRetry.class, (state, c) -> {
+          deliverNext(state);
           return Effect().none();
         })
         .build();
@@ -412,7 +440,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   // ---- deciding what comes next --------------------------------------------------------------
 
   /** Events computed against the state they lead to, so each decision sees the one before. */
-  private static final class Plan {
+  /**
+   * The events one command leads to, each applied as it is added. A change that owes webhook
+   * calls queues them in the same write ({@link WebhookQueued}): the outbox is journaled with the
+   * change, so a crash after the write cannot lose a call.
+   */
+  private final class Plan {
     Job state;
     final List<JobEvent> events = new ArrayList<>();
 
@@ -421,8 +454,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     }
 
     Plan add(JobEvent e) {
+      Job before = state;
       events.add(e);
       state = e.applyTo(state);
+      if (!(e instanceof WebhookQueued) && !(e instanceof WebhookAttempted)) {
+        for (WebhookCall call : settings.webhooks().calls(before, state)) add(new WebhookQueued(call, e.at()));
+      }
       return this;
     }
   }
@@ -629,6 +666,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   private void afterChange(Job state) {
     reconcile(state, false);
+    deliverNext(state);
     if (state.state() != null && state.state().isTerminal()) {
       waiters.forEach(w -> w.tell(new Ok(state)));
       waiters.clear();
@@ -698,6 +736,52 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Instant notBefore = t.scheduledAt() != null && t.scheduledAt().isAfter(t.createdAt()) ? t.scheduledAt() : null;
     return new TaskWork(jobId, t.id(), t.run(), t.position(), t.createdAt(), queue, priority, spec, timeout,
         List.copyOf(job.context().secrets().values()), notBefore);
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------
+
+  /** Attempts the outbox's first call unless one is under way or waiting for its retry. */
+  private void deliverNext(Job state) {
+    if (delivering != null || state.outbox().isEmpty() || timers.isTimerActive("webhook-retry")) return;
+    WebhookCall call = state.outbox().get(0);
+    delivering = call.id();
+    Webhooks.Request request;
+    try {
+      request = settings.webhooks().request(state, call);
+    } catch (ExpressionException e) {
+      ctx.getSelf().tell(new WebhookAttemptDone(call.id(), null, null, "the webhook's url or headers could not be"
+          + " evaluated: " + redact(e.getMessage(), state), false));
+      return;
+    }
+    String url = redact(request.url(), state);
+    ctx.pipeToSelf(settings.webhookSender().send(request, call.id(), call.id().equals(possiblySent)),
+        (outcome, error) -> error != null
+            ? new WebhookAttemptDone(call.id(), url, null, error.toString(), true)
+            : new WebhookAttemptDone(call.id(), url, outcome.status(), outcome.error(), outcome.retryable()));
+  }
+
+  private Effect<JobEvent, Job> onWebhookAttemptDone(Job state, WebhookAttemptDone c) {
+    delivering = null;
+    WebhookCall call = state.outbox().stream().filter(w -> w.id().equals(c.callId())).findFirst().orElse(null);
+    if (call == null) return Effect().none();
+    int attempt = call.attempts() + 1;
+    boolean delivered = c.status() != null && c.status() >= 200 && c.status() < 300;
+    boolean done = delivered || !c.retryable() || attempt >= Webhooks.MAX_ATTEMPTS;
+    if (!delivered) {
+      ctx.getLog().warn("job {}: webhook {} attempt {} of {}: {}{}", jobId, c.url(), attempt, Webhooks.MAX_ATTEMPTS,
+          c.status() != null ? "HTTP " + c.status() : c.error(), done ? "; giving up" : "");
+    }
+    return Effect().persist(new WebhookAttempted(c.callId(), c.url(), attempt, c.status(),
+            redact(c.error(), state), done, Instant.now()))
+        .thenRun(s -> {
+          if (!done) {
+            // Tork waits attempts × 2 s between attempts.
+            timers.startSingleTimer("webhook-retry", new WebhookRetry(), Duration.ofSeconds(2L * attempt));
+          } else {
+            deliverNext(s);
+            if (s.outbox().isEmpty() && s.state() != null && s.state().isTerminal()) schedulePassivation();
+          }
+        });
   }
 
   private void schedulePassivation() {

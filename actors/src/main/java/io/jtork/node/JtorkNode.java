@@ -26,6 +26,8 @@ import io.jtork.store.JobReadModel;
 import io.jtork.store.Migrations;
 import io.jtork.store.ScheduledJobReadModel;
 import io.jtork.store.TaskLogStore;
+import io.jtork.webhook.WebhookSender;
+import io.jtork.webhook.Webhooks;
 import io.jtork.worker.WorkerNode;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -107,7 +109,10 @@ public final class JtorkNode implements AutoCloseable {
 
     JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
         settings.maxRedeliveries(), settings.snapshotEvery(), JobEntity.taskActorSettings(settings.deadlineGrace(),
-            settings.probeTimeout(), settings.workerDiscoveryTimeout(), settings.queueTimeout())));
+            settings.probeTimeout(), settings.workerDiscoveryTimeout(), settings.queueTimeout()),
+        new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
+            org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),
+            settings.webhooksDenyLinkLocal(), Duration.ofSeconds(5))));
     TaskQueue.init(system);
     ScheduledJobEntity.init(system, new ScheduledJobEntity.Settings(new JobClient(system, settings.askTimeout()),
         settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30), Duration.ofSeconds(2)));

@@ -48,7 +48,8 @@ public record NodeSettings(
     String defaultMemory,
     Duration pullTimeout,
     BindPolicy bindPolicy,
-    int scheduleCatchUpMax) {
+    int scheduleCatchUpMax,
+    boolean webhooksDenyLinkLocal) {
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -96,7 +97,8 @@ public record NodeSettings(
           limit(c, "worker.limits.memory", DockerUnits::memoryBytes),
           c.getDuration("runtime.docker.pull-timeout"),
           new BindPolicy(c.getBoolean("mounts.bind.allowed"), stringList(c, "mounts.bind.sources")),
-          positive(c, "schedules.catch-up-max"));
+          positive(c, "schedules.catch-up-max"),
+          c.getBoolean("webhooks.deny-link-local"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

@@ -84,11 +84,6 @@ public record JobView(
 
   /** Tork's JobSummary of a job, redacted. */
   static JobSummary summary(Job j, Redactor r) {
-    Collection<String> secrets = j.context().secrets().values();
-    var spec = j.spec();
-    return new JobSummary(j.id(), j.createdBy(), j.parentId(), r.redactMap(spec.inputs(), secrets), spec.name(),
-        spec.description(), spec.tags(), j.state(), j.createdAt(), j.startedAt(), j.completedAt(), j.failedAt(),
-        j.position(), JobSummary.nonZero(j.taskCount()), Redactor.redactValues(j.result(), secrets),
-        Redactor.redactValues(j.error(), secrets), JobSummary.nonZero(j.progress()), j.schedule());
+    return JobSummary.of(j, r);
   }
 }

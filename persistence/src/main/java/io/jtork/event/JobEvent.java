@@ -30,10 +30,13 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = TaskCancelled.class, name = "TaskCancelled"),
     @JsonSubTypes.Type(value = TaskSkipped.class, name = "TaskSkipped"),
     @JsonSubTypes.Type(value = TaskRunLost.class, name = "TaskRunLost"),
+    @JsonSubTypes.Type(value = WebhookQueued.class, name = "WebhookQueued"),
+    @JsonSubTypes.Type(value = WebhookAttempted.class, name = "WebhookAttempted"),
 })
 public sealed interface JobEvent extends JtorkSerializable
     permits JobSubmitted, JobStarted, JobRunning, JobAdvanced, JobCompleted, JobFailed, JobCancelled, JobRestarted,
-    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskSkipped, TaskRunLost, TaskReleased, TaskOutputStored {
+    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskSkipped, TaskRunLost, TaskReleased, TaskOutputStored,
+    WebhookQueued, WebhookAttempted {
 
   Instant at();
 

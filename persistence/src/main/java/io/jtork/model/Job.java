@@ -36,15 +36,17 @@ public record Job(
     String error,
     JobContext context,
     List<Task> execution,
-    ScheduleRef schedule) implements JtorkSerializable {
+    ScheduleRef schedule,
+    List<WebhookCall> outbox) implements JtorkSerializable {
 
   public Job {
     execution = execution == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(execution));
+    outbox = outbox == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(outbox));
   }
 
   public static Job empty(String id) {
     return new Job(id, null, null, null, null, null, null, null, null, null, 0, 0, 0, null, null,
-        new JobContext(null, null, null, null), List.of(), null);
+        new JobContext(null, null, null, null), List.of(), null, List.of());
   }
 
   public boolean exists() {
@@ -85,56 +87,77 @@ public record Job(
 
   public Job withState(JobState s) {
     return new Job(id, parentId, spec, s, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt, position,
-        taskCount, progress, result, error, context, execution, schedule);
+        taskCount, progress, result, error, context, execution, schedule, outbox);
   }
 
   public Job started(Instant at) {
     return new Job(id, parentId, spec, JobState.SCHEDULED, createdBy, createdAt, at, completedAt, failedAt, deleteAt,
-        1, taskCount, progress, result, error, context, execution, schedule);
+        1, taskCount, progress, result, error, context, execution, schedule, outbox);
   }
 
   public Job advanced(int newPosition, double newProgress) {
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
-        newPosition, taskCount, newProgress, result, error, context, execution, schedule);
+        newPosition, taskCount, newProgress, result, error, context, execution, schedule, outbox);
   }
 
   public Job withProgress(double p) {
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
-        position, taskCount, p, result, error, context, execution, schedule);
+        position, taskCount, p, result, error, context, execution, schedule, outbox);
   }
 
   public Job withContext(JobContext c) {
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
-        position, taskCount, progress, result, error, c, execution, schedule);
+        position, taskCount, progress, result, error, c, execution, schedule, outbox);
   }
 
   public Job completed(String res, Instant at, Instant deleteAtOrNull) {
     return new Job(id, parentId, spec, JobState.COMPLETED, createdBy, createdAt, startedAt, at, failedAt,
-        deleteAtOrNull, position, taskCount, 100, res, null, context, execution, schedule);
+        deleteAtOrNull, position, taskCount, 100, res, null, context, execution, schedule, outbox);
   }
 
   public Job failed(String err, Instant at) {
     return new Job(id, parentId, spec, JobState.FAILED, createdBy, createdAt, startedAt, completedAt, at, deleteAt,
-        position, taskCount, progress, result, err, context, execution, schedule);
+        position, taskCount, progress, result, err, context, execution, schedule, outbox);
   }
 
   public Job restarted() {
     return new Job(id, parentId, spec, JobState.RUNNING, createdBy, createdAt, startedAt, null, null, null,
-        position, taskCount, progress, null, null, context, execution, schedule);
+        position, taskCount, progress, null, null, context, execution, schedule, outbox);
   }
 
   public Job withTask(Task t) {
     List<Task> list = new ArrayList<>(execution);
     list.add(t);
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
-        position, taskCount, progress, result, error, context, list, schedule);
+        position, taskCount, progress, result, error, context, list, schedule, outbox);
   }
 
   public Job updateTask(String taskId, UnaryOperator<Task> change) {
     List<Task> list = new ArrayList<>(execution.size());
     for (Task t : execution) list.add(t.id().equals(taskId) ? change.apply(t) : t);
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
-        position, taskCount, progress, result, error, context, list, schedule);
+        position, taskCount, progress, result, error, context, list, schedule, outbox);
+  }
+
+  public Job withOutbox(List<WebhookCall> calls) {
+    return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
+        position, taskCount, progress, result, error, context, execution, schedule, calls);
+  }
+
+  public List<WebhookCall> outboxWith(WebhookCall call) {
+    List<WebhookCall> list = new ArrayList<>(outbox);
+    list.add(call);
+    return list;
+  }
+
+  /** The outbox after an attempt at {@code callId}: without it when {@code done}, else with one more attempt. */
+  public List<WebhookCall> outboxAfterAttempt(String callId, boolean done) {
+    List<WebhookCall> list = new ArrayList<>(outbox.size());
+    for (WebhookCall c : outbox) {
+      if (!c.id().equals(callId)) list.add(c);
+      else if (!done) list.add(c.attempted());
+    }
+    return list;
   }
 
   @Override

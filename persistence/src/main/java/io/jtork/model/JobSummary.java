@@ -30,6 +30,16 @@ public record JobSummary(
     Double progress,
     ScheduleRef schedule) {
 
+  /** Tork's JobSummary of {@code j}, with secret keys and the job's secret values redacted. */
+  public static JobSummary of(Job j, io.jtork.redact.Redactor r) {
+    java.util.Collection<String> secrets = j.context().secrets().values();
+    var spec = j.spec();
+    return new JobSummary(j.id(), j.createdBy(), j.parentId(), r.redactMap(spec.inputs(), secrets), spec.name(),
+        spec.description(), spec.tags(), j.state(), j.createdAt(), j.startedAt(), j.completedAt(), j.failedAt(),
+        j.position(), nonZero(j.taskCount()), io.jtork.redact.Redactor.redactValues(j.result(), secrets),
+        io.jtork.redact.Redactor.redactValues(j.error(), secrets), nonZero(j.progress()), j.schedule());
+  }
+
   public static Integer nonZero(int v) {
     return v == 0 ? null : v;
   }
