@@ -48,6 +48,10 @@ public final class JobClient {
     return ask(jobId, r -> new JobEntity.Restart(by, r), askTimeout);
   }
 
+  public CompletionStage<JobEntity.Reply> delete(String jobId, String by, String reason) {
+    return ask(jobId, r -> new JobEntity.Delete(by, reason, r), askTimeout);
+  }
+
   /** Completes when the job ends, or fails with a {@link java.util.concurrent.TimeoutException} after {@code timeout}. */
   public CompletionStage<JobEntity.Reply> awaitEnd(String jobId, Duration timeout) {
     return ask(jobId, JobEntity.AwaitEnd::new, timeout);

@@ -7,6 +7,7 @@ import io.jtork.dispatch.TaskWork;
 import io.jtork.event.JobAdvanced;
 import io.jtork.event.JobCancelled;
 import io.jtork.event.JobCompleted;
+import io.jtork.event.JobDeleted;
 import io.jtork.event.JobEvent;
 import io.jtork.event.JobFailed;
 import io.jtork.event.JobRestarted;
@@ -120,6 +121,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   public record Cancel(String by, ActorRef<Reply> replyTo) implements Command {}
 
   public record Restart(String by, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Deletes a finished job ({@code autoDelete}, retention); {@code reason} goes into its history. */
+  public record Delete(String by, String reason, ActorRef<Reply> replyTo) implements Command {}
 
   /** Replies once the job is COMPLETED, FAILED or CANCELLED (for {@code wait}). */
   public record AwaitEnd(ActorRef<Reply> replyTo) implements Command {}
@@ -253,6 +257,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         .onCommand(AwaitEnd.class, this::onAwaitEnd)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Restart.class, this::onRestart)
+        .onCommand(Delete.class, this::onDelete)
         .onCommand(RunStarted.class, this::onReport)
         .onCommand(RunProgressed.class, this::onReport)
         .onCommand(RunSucceeded.class, this::onReport)
@@ -280,7 +285,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   // ---- commands from the API -----------------------------------------------------------------
 
   private Effect<JobEvent, Job> onSubmit(Job state, Submit c) {
-    if (state.exists()) return Effect().reply(c.replyTo(), new Ok(state));
+    // A second submit of an id answers with the job it made, even a deleted one (a derived id
+    // submitted again after a crash must not run the job twice).
+    if (state.state() != null) return Effect().reply(c.replyTo(), new Ok(state));
     Instant now = Instant.now();
     Plan plan = new Plan(state);
     plan.add(new JobSubmitted(jobId, c.spec(), c.createdBy(), c.parentId(), c.schedule(), now));
@@ -319,6 +326,18 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     plan.add(new JobRestarted(c.by(), now));
     startTaskAt(plan, state.position(), now);
     return persist(plan).thenReply(c.replyTo(), Ok::new);
+  }
+
+  private Effect<JobEvent, Job> onDelete(Job state, Delete c) {
+    if (!state.exists()) return Effect().reply(c.replyTo(), notFound());
+    if (!state.state().isTerminal()) {
+      return Effect().reply(c.replyTo(), new Rejected("job is " + state.state() + " and can not be deleted"));
+    }
+    Instant now = Instant.now();
+    String reason = c.reason() != null ? c.reason()
+        : state.deleteAt() != null && !state.deleteAt().isAfter(now) ? "autoDelete" : "retention of finished jobs";
+    return Effect().persist(new JobDeleted(c.by(), reason, now)).thenRun(s -> schedulePassivation())
+        .thenReply(c.replyTo(), Ok::new);
   }
 
   // ---- reports from task actors --------------------------------------------------------------

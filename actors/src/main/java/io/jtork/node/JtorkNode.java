@@ -12,6 +12,7 @@ import io.jtork.model.Ids;
 import io.jtork.projection.JobsProjection;
 import io.jtork.projection.ScheduledJobsProjection;
 import io.jtork.queue.TaskQueue;
+import io.jtork.retention.RetentionSweeper;
 import io.jtork.redact.Redactor;
 import io.jtork.runtime.Runtimes;
 import io.jtork.runtime.TaskRuntime;
@@ -118,6 +119,11 @@ public final class JtorkNode implements AutoCloseable {
         settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30), Duration.ofSeconds(2)));
     JobsProjection.init(system, database, redactor);
     ScheduledJobsProjection.init(system, database, redactor);
+    RetentionSweeper.init(system, new RetentionSweeper.Settings(settings.retentionSweepInterval(),
+            settings.retentionJobs(), settings.retentionLogs(), 500), new JobReadModel(database),
+        new TaskLogStore(database), new JobClient(system, settings.askTimeout()),
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(
+            "jtork.blocking-dispatcher")));
     system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),
         "task-log-writer", org.apache.pekko.actor.typed.Props.empty());
     system.systemActorOf(workerBehavior(settings, identity, runtime), "worker",

@@ -49,7 +49,10 @@ public record NodeSettings(
     Duration pullTimeout,
     BindPolicy bindPolicy,
     int scheduleCatchUpMax,
-    boolean webhooksDenyLinkLocal) {
+    boolean webhooksDenyLinkLocal,
+    Duration retentionSweepInterval,
+    Duration retentionJobs,
+    Duration retentionLogs) {
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -98,7 +101,10 @@ public record NodeSettings(
           c.getDuration("runtime.docker.pull-timeout"),
           new BindPolicy(c.getBoolean("mounts.bind.allowed"), stringList(c, "mounts.bind.sources")),
           positive(c, "schedules.catch-up-max"),
-          c.getBoolean("webhooks.deny-link-local"));
+          c.getBoolean("webhooks.deny-link-local"),
+          c.getDuration("retention.sweep-interval"),
+          optionalDuration(c, "retention.jobs"),
+          optionalDuration(c, "retention.logs"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package io.jtork.projection;
 import io.jtork.event.JobAdvanced;
 import io.jtork.event.JobCancelled;
 import io.jtork.event.JobCompleted;
+import io.jtork.event.JobDeleted;
 import io.jtork.event.JobEvent;
 import io.jtork.event.JobFailed;
 import io.jtork.event.JobRestarted;
@@ -98,13 +99,15 @@ public final class JobsProjection {
       } else if (event instanceof TaskProgressed e) {
         JobReadModel.progress(c, jobId, e.jobProgress());
       } else if (event instanceof JobCompleted e) {
-        JobReadModel.completed(c, jobId, e.result(), e.at());
+        JobReadModel.completed(c, jobId, e.result(), e.at(), e.deleteAt());
       } else if (event instanceof JobFailed e) {
         JobReadModel.failed(c, jobId, e.error(), e.at());
       } else if (event instanceof JobCancelled) {
         JobReadModel.state(c, jobId, JobState.CANCELLED);
       } else if (event instanceof JobRestarted) {
         JobReadModel.restarted(c, jobId);
+      } else if (event instanceof JobDeleted) {
+        JobReadModel.deleted(c, jobId);
       } else if (event instanceof TaskCreated e) {
         JobReadModel.taskCreated(c, e.task().id(), jobId, e.task().position(), e.task().createdAt());
       }

@@ -31,12 +31,13 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = TaskSkipped.class, name = "TaskSkipped"),
     @JsonSubTypes.Type(value = TaskRunLost.class, name = "TaskRunLost"),
     @JsonSubTypes.Type(value = WebhookQueued.class, name = "WebhookQueued"),
+    @JsonSubTypes.Type(value = JobDeleted.class, name = "JobDeleted"),
     @JsonSubTypes.Type(value = WebhookAttempted.class, name = "WebhookAttempted"),
 })
 public sealed interface JobEvent extends JtorkSerializable
     permits JobSubmitted, JobStarted, JobRunning, JobAdvanced, JobCompleted, JobFailed, JobCancelled, JobRestarted,
     TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskSkipped, TaskRunLost, TaskReleased, TaskOutputStored,
-    WebhookQueued, WebhookAttempted {
+    WebhookQueued, WebhookAttempted, JobDeleted {
 
   Instant at();
 

@@ -49,8 +49,9 @@ public record Job(
         new JobContext(null, null, null, null), List.of(), null, List.of());
   }
 
+  /** Submitted and not deleted. */
   public boolean exists() {
-    return state != null;
+    return state != null && state != JobState.DELETED;
   }
 
   public String name() {

@@ -96,9 +96,56 @@ public final class JobReadModel {
     update(c, "UPDATE jobs SET progress = ? WHERE id = ?", progress, id);
   }
 
-  public static void completed(Connection c, String id, String result, Instant at) throws SQLException {
-    update(c, "UPDATE jobs SET state = 'COMPLETED', progress = 100, result = ?, error = NULL, completed_at = ?"
-        + " WHERE id = ?", result, odt(at), id);
+  public static void completed(Connection c, String id, String result, Instant at, Instant deleteAt)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'COMPLETED', progress = 100, result = ?,"
+        + " error = NULL, completed_at = ?, delete_at = ? WHERE id = ?")) {
+      if (result == null) ps.setNull(1, Types.VARCHAR);
+      else ps.setString(1, result);
+      ps.setObject(2, odt(at));
+      if (deleteAt == null) ps.setNull(3, Types.TIMESTAMP_WITH_TIMEZONE);
+      else ps.setObject(3, odt(deleteAt));
+      ps.setString(4, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** A deleted job leaves the read model: its row, tags, tasks and logs. */
+  public static void deleted(Connection c, String id) throws SQLException {
+    for (String table : List.of("task_log_parts", "tasks", "job_tags")) {
+      update(c, "DELETE FROM " + table + " WHERE job_id = ?", id);
+    }
+    update(c, "DELETE FROM jobs WHERE id = ?", id);
+  }
+
+  /**
+   * Jobs to delete now: COMPLETED ones whose {@code autoDelete} is due, and finished ones
+   * (COMPLETED, FAILED, CANCELLED) that ended before {@code finishedBefore} (null: none).
+   */
+  public List<String> dueForDeletion(Instant now, Instant finishedBefore, int limit) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = db.connection()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE delete_at <= ? AND state = 'COMPLETED'"
+          + " ORDER BY delete_at LIMIT ?")) {
+        ps.setObject(1, odt(now));
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) ids.add(rs.getString(1));
+        }
+      }
+      if (finishedBefore != null && ids.size() < limit) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE state IN ('COMPLETED', 'FAILED',"
+            + " 'CANCELLED') AND created_at < ? AND COALESCE(completed_at, failed_at, created_at) < ? LIMIT ?")) {
+          ps.setObject(1, odt(finishedBefore));
+          ps.setObject(2, odt(finishedBefore));
+          ps.setInt(3, limit - ids.size());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) if (!ids.contains(rs.getString(1))) ids.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return ids;
   }
 
   public static void failed(Connection c, String id, String error, Instant at) throws SQLException {

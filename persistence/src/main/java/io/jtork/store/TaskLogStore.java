@@ -52,6 +52,15 @@ public final class TaskLogStore {
   }
 
   /** A task's parts, newest first. */
+  /** Deletes log parts written before {@code before} (log retention); answers how many. */
+  public int deleteOlderThan(Instant before) throws SQLException {
+    try (java.sql.Connection c = db.connection();
+        java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM task_log_parts WHERE created_at < ?")) {
+      ps.setObject(1, before.atOffset(java.time.ZoneOffset.UTC));
+      return ps.executeUpdate();
+    }
+  }
+
   public Page<TaskLogPart> forTask(String taskId, int page, int size, String q) throws SQLException {
     return query("task_id = ?", taskId, "run DESC, number DESC", page, size, q);
   }
