@@ -672,8 +672,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     for (Task t : plan.state.activeTasks()) plan.add(new TaskCancelled(t.id(), now));
   }
 
-  private static String redact(String text, Job job) {
-    return Redactor.redactValues(text, job.context().secrets().values());
+  private String redact(String text, Job job) {
+    return Redactor.redactValues(text, secretValues(job));
+  }
+
+  /** The job's secret values, and its inputs under secret-looking keys. */
+  private java.util.Set<String> secretValues(Job job) {
+    return settings.webhooks().redactor().secretValues(job.context().secrets(), job.context().inputs());
   }
 
   // ---- side effects, after the events are journaled ------------------------------------------
@@ -754,7 +759,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     // A retry with a delay is created with a later scheduledAt: its task actor waits until then.
     Instant notBefore = t.scheduledAt() != null && t.scheduledAt().isAfter(t.createdAt()) ? t.scheduledAt() : null;
     return new TaskWork(jobId, t.id(), t.run(), t.position(), t.createdAt(), queue, priority, spec, timeout,
-        List.copyOf(job.context().secrets().values()), notBefore);
+        List.copyOf(secretValues(job)), notBefore);
   }
 
   // ---- webhooks ------------------------------------------------------------------------------

@@ -84,6 +84,10 @@ public final class JtorkNode implements AutoCloseable {
         migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
 
     Config full = persistenceConfig(settings).withFallback(config).resolve();
+    if (io.jtork.encryption.SealedJsonSerializer.key(full.getString("jtork.secrets.key")) == null) {
+      log.warn("jtork.secrets.key is not set: job secrets are stored unencrypted in the journal and snapshots"
+          + " (set JTORK_SECRETS_KEY to a base64 AES key, e.g. from `openssl rand -base64 32`)");
+    }
     String workerId = WorkerIdentity.stableId(settings.dataDir());
     TaskRuntime runtime = Runtimes.choose(settings.runtimeType(),
         () -> new ShellRuntime(settings.shellCommand(), settings.shellWorkRoot(), settings.shellInheritEnv()),

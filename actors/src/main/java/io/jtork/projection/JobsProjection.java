@@ -86,7 +86,7 @@ public final class JobsProjection {
       if (event instanceof JobSubmitted e) {
         var spec = e.spec();
         JobSummary s = new JobSummary(jobId, e.createdBy(), e.parentId(),
-            redactor.redactMap(spec.inputs(), spec.secrets().values()), spec.name(), spec.description(), spec.tags(),
+            redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), spec.name(), spec.description(), spec.tags(),
             JobState.PENDING, e.at(), null, null, null, 0, JobSummary.nonZero(spec.tasks().size()), null, null, null,
             e.schedule());
         JobReadModel.insertJob(c, s, spec.tags());

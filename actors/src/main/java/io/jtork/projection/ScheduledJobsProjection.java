@@ -74,7 +74,7 @@ public final class ScheduledJobsProjection {
       if (event instanceof ScheduledJobCreated e) {
         var spec = e.spec();
         ScheduledJobReadModel.insert(c, new ScheduledJobSummary(id, e.createdBy(),
-            redactor.redactMap(spec.inputs(), spec.secrets().values()), ScheduledJobState.ACTIVE, spec.name(),
+            redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), ScheduledJobState.ACTIVE, spec.name(),
             spec.description(), spec.tags(), e.at(), spec.schedule().cron()));
       } else if (event instanceof ScheduledJobPaused) {
         ScheduledJobReadModel.state(c, id, ScheduledJobState.PAUSED);

@@ -41,6 +41,10 @@ public final class Webhooks {
     this.redactor = redactor;
   }
 
+  public Redactor redactor() {
+    return redactor;
+  }
+
   /** The calls the change from {@code before} to {@code after} owes; none when the job has no webhooks. */
   public List<WebhookCall> calls(Job before, Job after) {
     if (after.spec() == null || after.spec().webhooks().isEmpty()) return List.of();
@@ -67,7 +71,8 @@ public final class Webhooks {
             boolean changed = event.equals("task.StateChange") ? was == null || was.state() != t.state()
                 : was != null && was.progress() != t.progress();
             if (!changed) continue;
-            TaskSummary summary = TaskSummary.of(t, after.context().secrets().values());
+            TaskSummary summary = TaskSummary.of(t, redactor.secretValues(after.context().secrets(),
+                after.context().inputs()));
             if (job == null) job = goAndJsonNames(JobSummary.of(after, redactor));
             if (condition(hook, Map.of("job", job, "task", goAndJsonNames(summary)), after)) {
               out.add(call(after, i, event, summary));
@@ -91,7 +96,7 @@ public final class Webhooks {
       return Boolean.TRUE.equals(v);
     } catch (ExpressionException e) {
       log.warn("job {}: webhook condition could not be evaluated, the call is skipped: {}", job.id(),
-          Redactor.redactValues(e.getMessage(), job.context().secrets().values()));
+          Redactor.redactValues(e.getMessage(), redactor.secretValues(job.context().secrets(), job.context().inputs())));
       return false;
     }
   }

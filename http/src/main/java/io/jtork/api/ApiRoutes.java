@@ -269,7 +269,8 @@ public final class ApiRoutes extends AllDirectives {
           if (!(reply instanceof JobEntity.Ok ok)) return Responses.error(StatusCodes.NOT_FOUND, "task not found");
           Job job = ok.job();
           Optional<Task> task = job.task(id);
-          return task.map(t -> Responses.ok(TaskView.of(t, job, redactor, job.context().secrets().values())))
+          return task.map(t -> Responses.ok(TaskView.of(t, job, redactor,
+              redactor.secretValues(job.context().secrets(), job.context().inputs()))))
               .orElseGet(() -> Responses.error(StatusCodes.NOT_FOUND, "task not found"));
         })).exceptionally(this::failure));
   }

@@ -56,8 +56,8 @@ final class EventHistory {
           Set<String> secrets = Set.of();
           for (var env : envelopes) {
             Object e = env.event();
-            if (e instanceof JobSubmitted s) secrets = Set.copyOf(s.spec().secrets().values());
-            if (e instanceof ScheduledJobCreated c) secrets = Set.copyOf(c.spec().secrets().values());
+            if (e instanceof JobSubmitted s) secrets = redactor.secretValues(s.spec().secrets(), s.spec().inputs());
+            if (e instanceof ScheduledJobCreated c) secrets = redactor.secretValues(c.spec().secrets(), c.spec().inputs());
             ObjectNode data = Json.json().valueToTree(e);
             data.remove("type");
             out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),

@@ -57,7 +57,7 @@ public record JobView(
       Map<String, String> tasks) {}
 
   static JobView of(Job j, Redactor r) {
-    Collection<String> secrets = j.context().secrets().values();
+    Collection<String> secrets = r.secretValues(j.context().secrets(), j.context().inputs());
     var spec = j.spec();
     return new JobView(
         j.id(), j.parentId(), spec.name(), spec.description(), spec.tags(), j.state(), j.createdAt(), j.createdBy(),

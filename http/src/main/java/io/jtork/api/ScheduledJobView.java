@@ -46,7 +46,7 @@ public record ScheduledJobView(
 
   static ScheduledJobView of(ScheduledJob s, Instant next, Redactor r) {
     var spec = s.spec();
-    Collection<String> secrets = spec.secrets().values();
+    Collection<String> secrets = r.secretValues(spec.secrets(), spec.inputs());
     var schedule = spec.schedule();
     return new ScheduledJobView(s.id(), spec.name(), spec.description(), schedule.cron(), schedule.timezone(),
         schedule.catchUp(), schedule.overlap(), s.state(), r.redactMap(spec.inputs(), secrets),
@@ -58,7 +58,7 @@ public record ScheduledJobView(
   /** Tork's ScheduledJobSummary, redacted. */
   static ScheduledJobSummary summary(ScheduledJob s, Redactor r) {
     var spec = s.spec();
-    return new ScheduledJobSummary(s.id(), s.createdBy(), r.redactMap(spec.inputs(), spec.secrets().values()),
+    return new ScheduledJobSummary(s.id(), s.createdBy(), r.redactMap(spec.inputs(), r.secretValues(spec.secrets(), spec.inputs())),
         s.state(), spec.name(), spec.description(), spec.tags(), s.createdAt(), spec.schedule().cron());
   }
 }

@@ -87,6 +87,16 @@ final class TestNode implements AutoCloseable {
     return new TestNode(node, ApiServer.start(node), pgDatabase, dir);
   }
 
+  /** The H2 node's data directory (null on PostgreSQL). */
+  Path dataDir() {
+    return dir;
+  }
+
+  /** A connection to the PostgreSQL node's database (null on H2). */
+  Connection postgresConnection() throws java.sql.SQLException {
+    return pgDatabase == null ? null : DriverManager.getConnection(POSTGRES + pgDatabase, POSTGRES_USER, "");
+  }
+
   Response post(String path, String contentType, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -32,7 +32,7 @@ public record JobSummary(
 
   /** Tork's JobSummary of {@code j}, with secret keys and the job's secret values redacted. */
   public static JobSummary of(Job j, io.jtork.redact.Redactor r) {
-    java.util.Collection<String> secrets = j.context().secrets().values();
+    java.util.Collection<String> secrets = r.secretValues(j.context().secrets(), j.context().inputs());
     var spec = j.spec();
     return new JobSummary(j.id(), j.createdBy(), j.parentId(), r.redactMap(spec.inputs(), secrets), spec.name(),
         spec.description(), spec.tags(), j.state(), j.createdAt(), j.startedAt(), j.completedAt(), j.failedAt(),

@@ -42,6 +42,21 @@ public final class Redactor {
     return false;
   }
 
+  /**
+   * The values to redact wherever they appear for a job: its {@code secrets}, and the inputs
+   * whose keys look secret ({@code DB_PASSWORD}), which a task may pass on under another name.
+   */
+  public java.util.Set<String> secretValues(Map<String, String> secrets, Map<String, String> inputs) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    if (secrets != null) secrets.values().forEach(v -> {
+      if (v != null && !v.isEmpty()) out.add(v);
+    });
+    if (inputs != null) inputs.forEach((k, v) -> {
+      if (isSecretKey(k) && v != null && !v.isEmpty()) out.add(v);
+    });
+    return out;
+  }
+
   /** {@code text} with every occurrence of every non-empty secret value replaced. */
   public static String redactValues(String text, Collection<String> secretValues) {
     if (text == null || text.isEmpty() || secretValues == null || secretValues.isEmpty()) return text;

@@ -1,0 +1,120 @@
+package io.jtork.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jtork.node.JtorkNode;
+import io.jtork.node.NodeConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** With {@code jtork.secrets.key}, no secret value reaches the database; without one, the same scan finds it. */
+class SecretsAtRestTest {
+  /** A 32-byte AES key, base64 (a test key, used nowhere else). */
+  static final String KEY = "q8Zb3m1xV0c9yJ2rT5uW7eH4kL6nP8sD0fG2hJ4kL6M=";
+  static final String SECRET = "zq-s3cr3t-at-rest-91";
+  static final String PASSWORD = "pw-at-rest-77";
+
+  private static String run(TestNode n) {
+    String id = n.submit("""
+        name: secret at rest
+        secrets: {token: %s}
+        inputs: {DB_PASSWORD: %s}
+        output: "{{ tasks.out }}"
+        tasks:
+        - name: uses it
+          var: out
+          env: {TOKEN: "{{ secrets.token }}", PW: "{{ inputs.DB_PASSWORD }}"}
+          run: echo "token $TOKEN pw $PW"; echo -n "$TOKEN" > $TORK_OUTPUT
+        """.formatted(SECRET, PASSWORD));
+    assertThat(n.awaitState(id, "COMPLETED", "FAILED").get("state").asText()).isEqualTo("COMPLETED");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs/" + id + "/log").body().contains("token"));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs?q=rest").body().contains(id));
+    // Everything still reads back through the API (sealed payloads are opened), redacted.
+    assertThat(n.get("/jobs/" + id + "/events").status()).isEqualTo(200);
+    assertThat(n.get("/jobs/" + id).body()).doesNotContain(SECRET).contains("[REDACTED]");
+    return id;
+  }
+
+  private static boolean inH2Files(Path dir, String value) throws Exception {
+    byte[] needle = value.getBytes(StandardCharsets.UTF_8);
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".mv.db")).toList()) {
+        byte[] hay = Files.readAllBytes(f);
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+          for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void withAKeyNoSecretIsInTheH2Files() throws Exception {
+    try (TestNode n = TestNode.h2(Map.of("jtork.secrets.key", KEY))) {
+      run(n);
+      assertThat(inH2Files(n.dataDir(), SECRET)).as("the secret in the H2 files").isFalse();
+      assertThat(inH2Files(n.dataDir(), PASSWORD)).as("the password input in the H2 files").isFalse();
+    }
+  }
+
+  @Test
+  void withoutAKeyTheSameScanFindsTheSecret() throws Exception {
+    try (TestNode n = TestNode.h2(Map.of())) {
+      run(n);
+      assertThat(inH2Files(n.dataDir(), SECRET)).as("the scan finds what is stored in clear").isTrue();
+    }
+  }
+
+  @Test
+  void withAKeyNoSecretIsInPostgres() throws Exception {
+    try (TestNode n = TestNode.postgres(Map.of("jtork.secrets.key", KEY))) {
+      run(n);
+      try (Connection c = n.postgresConnection()) {
+        for (String value : List.of(SECRET, PASSWORD)) {
+          for (String sql : List.of(
+              "SELECT COUNT(*) FROM event_journal WHERE POSITION(CONVERT_TO(?, 'UTF8') IN event_payload) > 0",
+              "SELECT COUNT(*) FROM snapshot WHERE POSITION(CONVERT_TO(?, 'UTF8') IN snapshot_payload) > 0",
+              "SELECT COUNT(*) FROM jobs WHERE inputs LIKE '%' || ? || '%' OR result LIKE '%' || ? || '%'",
+              "SELECT COUNT(*) FROM task_log_parts WHERE contents LIKE '%' || ? || '%'")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) ps.setString(i, value);
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).as(sql + " for " + value).isZero();
+              }
+            }
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(*) FILTER (WHERE LENGTH(event_payload) > 0"
+            + " AND GET_BYTE(event_payload, 0) = 229) FROM event_journal WHERE persistence_id LIKE 'Job|%'");
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertThat(rs.getInt(1)).as("job events").isPositive();
+          assertThat(rs.getInt(2)).as("sealed job events").isEqualTo(rs.getInt(1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aKeyThatIsNotAnAesKeyStopsTheNodeNamingTheSetting() throws Exception {
+    Path dir = Files.createTempDirectory("jtork-badkey-");
+    assertThatThrownBy(() -> JtorkNode.start(NodeConfig.load(Optional.empty(), Map.of("jtork.data-dir",
+        dir.toString(), "jtork.runtime.type", "shell", "jtork.secrets.key", "c2hvcnQ="))))
+        .hasMessageContaining("jtork.secrets.key must be an AES key of 16, 24 or 32 bytes (base64), not 5 bytes");
+  }
+}
