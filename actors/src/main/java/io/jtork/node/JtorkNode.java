@@ -94,6 +94,13 @@ public final class JtorkNode implements AutoCloseable {
         dockerSettings(settings, "docker", settings.dockerHost(), workerId),
         dockerSettings(settings, "podman", settings.podmanHost(), workerId));
     Database database = Database.open(settings.database(), "jtork-read-model");
+    try {
+      bootstrapAdmin(settings, new io.jtork.auth.UserStore(database));
+    } catch (Exception e) {
+      database.close();
+      runtime.close();
+      throw e;
+    }
     AutoCloseable maintenance = H2Maintenance.start(database, 1_000);
     Expressions expressions = new Expressions();
     Redactor redactor = new Redactor(settings.redactPatterns());
@@ -134,6 +141,24 @@ public final class JtorkNode implements AutoCloseable {
         org.apache.pekko.actor.typed.Props.empty());
     log.info("jtork node {} started: {} database, {} runtime", nodeId, settings.database().kind(), runtime.name());
     return new JtorkNode(settings, system, database, maintenance, runtime, identity, expressions, redactor);
+  }
+
+  /** With auth on: creates the configured administrator if missing; refuses to start with no way in. */
+  private static void bootstrapAdmin(NodeSettings s, io.jtork.auth.UserStore users) throws Exception {
+    if (!s.authEnabled()) return;
+    if (s.authAdminUsername() != null && s.authAdminPassword() != null
+        && users.find(s.authAdminUsername()).isEmpty()) {
+      users.createUser(s.authAdminUsername(), "Administrator", s.authAdminPassword(), true);
+      log.info("created the administrator {}", s.authAdminUsername());
+    }
+    if (users.count() == 0) {
+      throw new IllegalArgumentException("jtork.auth.enabled is on but there is no user: set jtork.auth.admin.username"
+          + " and jtork.auth.admin.password (JTORK_AUTH_ADMIN_USERNAME, JTORK_AUTH_ADMIN_PASSWORD)");
+    }
+  }
+
+  public io.jtork.auth.UserStore users() {
+    return new io.jtork.auth.UserStore(database);
   }
 
   private static Behavior<io.jtork.dispatch.WorkerCommand> workerBehavior(NodeSettings s, WorkerNode.Identity id,

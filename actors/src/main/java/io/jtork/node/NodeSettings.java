@@ -52,7 +52,10 @@ public record NodeSettings(
     boolean webhooksDenyLinkLocal,
     Duration retentionSweepInterval,
     Duration retentionJobs,
-    Duration retentionLogs) {
+    Duration retentionLogs,
+    boolean authEnabled,
+    String authAdminUsername,
+    String authAdminPassword) {
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -104,7 +107,10 @@ public record NodeSettings(
           c.getBoolean("webhooks.deny-link-local"),
           c.getDuration("retention.sweep-interval"),
           optionalDuration(c, "retention.jobs"),
-          optionalDuration(c, "retention.logs"));
+          optionalDuration(c, "retention.logs"),
+          c.getBoolean("auth.enabled"),
+          blankToNull(c.getString("auth.admin.username")),
+          blankToNull(c.getString("auth.admin.password")));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
@@ -147,6 +153,13 @@ public record NodeSettings(
     if (!configured.isBlank()) return configured;
     String env = System.getenv("DOCKER_HOST");
     return env != null && !env.isBlank() ? env : "unix:///var/run/docker.sock";
+  }
+
+  /** The admin password never appears in a string form of the settings. */
+  @Override
+  public String toString() {
+    return "NodeSettings[dataDir=" + dataDir + ", http=" + httpInterface + ":" + httpPort + ", datastore="
+        + database.kind() + ", runtime=" + runtimeType + ", auth=" + authEnabled + "]";
   }
 
   private static String blankToNull(String s) {

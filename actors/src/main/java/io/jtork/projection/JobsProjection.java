@@ -89,7 +89,7 @@ public final class JobsProjection {
             redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), spec.name(), spec.description(), spec.tags(),
             JobState.PENDING, e.at(), null, null, null, 0, JobSummary.nonZero(spec.tasks().size()), null, null, null,
             e.schedule());
-        JobReadModel.insertJob(c, s, spec.tags());
+        JobReadModel.insertJob(c, s, spec.tags(), spec.permissions());
       } else if (event instanceof JobStarted e) {
         JobReadModel.started(c, jobId, e.at());
       } else if (event instanceof JobRunning) {

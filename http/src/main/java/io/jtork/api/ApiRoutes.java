@@ -1,5 +1,7 @@
 package io.jtork.api;
 
+import io.jtork.auth.Principal;
+import io.jtork.auth.UserStore;
 import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
 import io.jtork.model.Ids;
@@ -16,12 +18,15 @@ import io.jtork.spec.InvalidSpecException;
 import io.jtork.spec.JobSpec;
 import io.jtork.spec.JobSpecReader;
 import io.jtork.spec.JobSpecValidator;
+import io.jtork.spec.PermissionSpec;
 import io.jtork.spec.ScheduledJobSpec;
+import io.jtork.spec.SpecError;
 import io.jtork.store.JobReadModel;
 import io.jtork.store.ScheduledJobReadModel;
 import io.jtork.store.TaskLogStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +60,8 @@ public final class ApiRoutes extends AllDirectives {
   private final JobReadModel readModel;
   private final ScheduledJobClient scheduled;
   private final ScheduledJobReadModel scheduledReadModel;
+  private final UserStore users;
+  private final Authenticator authenticator;
   private final TaskLogStore logs;
   private final Redactor redactor;
   private final EventHistory history;
@@ -67,6 +74,8 @@ public final class ApiRoutes extends AllDirectives {
     this.readModel = node.readModel();
     this.scheduled = node.scheduledJobs();
     this.scheduledReadModel = node.scheduledReadModel();
+    this.users = node.users();
+    this.authenticator = new Authenticator(users);
     this.logs = node.logs();
     this.redactor = node.redactor();
     this.history = new EventHistory(node.system(), node.redactor());
@@ -77,26 +86,33 @@ public final class ApiRoutes extends AllDirectives {
   public Route routes() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         path("health", () -> get(this::health)),
+        authenticated(who -> concat(
         pathPrefix("jobs", () -> concat(
-            pathEnd(() -> concat(post(this::submit), get(this::listJobs))),
+            pathEnd(() -> concat(post(() -> submit(who)), get(() -> listJobs(who)))),
             pathPrefix(PathMatchers.segment(), id -> concat(
-                pathEnd(() -> get(() -> getJob(id))),
-                path("cancel", () -> put(() -> cancel(id))),
-                path("restart", () -> put(() -> restart(id))),
-                path("log", () -> get(() -> jobLog(id))),
-                path("events", () -> get(() -> events(id)))))
+                pathEnd(() -> get(() -> getJob(id, who))),
+                path("cancel", () -> put(() -> cancel(id, who))),
+                path("restart", () -> put(() -> restart(id, who))),
+                path("log", () -> get(() -> jobLog(id, who))),
+                path("events", () -> get(() -> events(id, who)))))
         )),
         pathPrefix("scheduled-jobs", () -> concat(
-            pathEnd(() -> concat(post(this::createScheduled), get(this::listScheduled))),
+            pathEnd(() -> concat(post(() -> createScheduled(who)), get(this::listScheduled))),
             pathPrefix(PathMatchers.segment(), id -> concat(
-                pathEnd(() -> concat(get(() -> getScheduled(id)), delete(() -> deleteScheduled(id)))),
-                path("pause", () -> put(() -> pauseScheduled(id))),
-                path("events", () -> get(() -> scheduledEvents(id))),
-                path("resume", () -> put(() -> resumeScheduled(id))))))),
+                pathEnd(() -> concat(get(() -> getScheduled(id, who)), delete(() -> deleteScheduled(id, who)))),
+                path("pause", () -> put(() -> pauseScheduled(id, who))),
+                path("events", () -> get(() -> scheduledEvents(id, who))),
+                path("resume", () -> put(() -> resumeScheduled(id, who))))))),
         pathPrefix("tasks", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-            pathEnd(() -> get(() -> getTask(id))),
-            path("log", () -> get(() -> taskLog(id))))))
-    )));
+            pathEnd(() -> get(() -> getTask(id, who))),
+            path("log", () -> get(() -> taskLog(id, who)))))),
+        pathPrefix("users", () -> concat(
+            pathEnd(() -> post(() -> admin(who, this::createUser))),
+            path(PathMatchers.segment("me").slash("keys"), () -> post(() -> createKey(who))),
+            path(PathMatchers.segment().slash("roles"), username -> post(() -> admin(who,
+                () -> assignRole(username)))))),
+        path("roles", () -> post(() -> admin(who, this::createRole)))
+    )))));
   }
 
   // ---- health --------------------------------------------------------------------------------
@@ -132,7 +148,7 @@ public final class ApiRoutes extends AllDirectives {
     });
   }
 
-  private Route submit() {
+  private Route submit(Principal who) {
     return document((body, format) -> {
       JobSpec spec;
       try {
@@ -140,67 +156,103 @@ public final class ApiRoutes extends AllDirectives {
       } catch (InvalidSpecException e) {
         return complete(Responses.invalid("job", e.errors()));
       }
+      return onSuccess(blockingCall(() -> permissionErrors(spec.permissions())), errors -> errors.isEmpty()
+          ? accept(spec, who) : complete(Responses.invalid("job", errors)));
+    });
+  }
+
+  /** Tork: a permission's user or role must exist. */
+  private List<SpecError> permissionErrors(List<PermissionSpec> permissions) throws java.sql.SQLException {
+    List<SpecError> errors = new java.util.ArrayList<>();
+    for (int i = 0; i < permissions.size(); i++) {
+      PermissionSpec p = permissions.get(i);
+      if (p == null) continue;
+      if (p.user() != null && !users.unknownUsers(List.of(p.user())).isEmpty()) {
+        errors.add(new SpecError("permissions[" + i + "].user", "user \"" + p.user() + "\" does not exist"));
+      }
+      if (p.role() != null && !users.unknownRoles(List.of(p.role())).isEmpty()) {
+        errors.add(new SpecError("permissions[" + i + "].role", "role \"" + p.role() + "\" does not exist"));
+      }
+    }
+    return errors;
+  }
+
+  private Route accept(JobSpec spec, Principal who) {
+    {
       if (spec.waitFor() == null) {
-        return completeWithFuture(jobs.submit(spec, UserRef.GUEST).thenApply(reply -> respond(reply,
+        return completeWithFuture(jobs.submit(spec, who.user()).thenApply(reply -> respond(reply,
             job -> Responses.ok(JobView.summary(job, redactor)))).exceptionally(this::failure));
       }
       Duration wait = GoDuration.parse(spec.waitFor().timeout()).orElseThrow();
       return withRequestTimeout(wait.plusSeconds(30), () -> completeWithFuture(
-          jobs.submit(spec, UserRef.GUEST).thenCompose(reply -> {
+          jobs.submit(spec, who.user()).thenCompose(reply -> {
             if (!(reply instanceof JobEntity.Ok ok)) return CompletableFuture.completedFuture(respond(reply, j -> null));
             return jobs.awaitEnd(ok.job().id(), wait).thenApply(end -> respond(end,
                 job -> Responses.ok(JobView.of(job, redactor))));
           }).exceptionally(e -> unwrap(e) instanceof TimeoutException
               ? Responses.error(StatusCodes.REQUEST_TIMEOUT, "timeout waiting for job to complete")
               : failure(e))));
-    });
+    }
   }
 
-  private Route listJobs() {
+  private Route listJobs(Principal who) {
     return parameterOptional("page", page -> parameterOptional("size", size -> parameterOptional("q", q -> {
       Paging p = Paging.of(page, size, 10, 20);
-      return completeWithFuture(blockingCall(() -> Responses.ok(readModel.list(p.page(), p.size(), q.orElse(null)))));
+      return completeWithFuture(blockingCall(() -> Responses.ok(readModel.list(p.page(), p.size(), q.orElse(null),
+          who))));
     })));
   }
 
-  private Route getJob(String id) {
+  /**
+   * The job, if {@code who} may see it; a job they may not see is "not found", like one that does
+   * not exist, so that its existence does not show.
+   */
+  private CompletionStage<JobEntity.Reply> visibleJob(String id, Principal who) {
+    return jobs.get(id).thenApply(reply -> reply instanceof JobEntity.Ok ok
+        && !who.mayAccess(ok.job().spec().permissions()) ? new JobEntity.NotFound("job not found") : reply);
+  }
+
+  private Route getJob(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
-    return completeWithFuture(jobs.get(id).thenApply(reply -> respond(reply, job -> Responses.ok(JobView.of(job,
+    return completeWithFuture(visibleJob(id, who).thenApply(reply -> respond(reply, job -> Responses.ok(JobView.of(job,
         redactor)))).exceptionally(this::failure));
   }
 
-  private Route cancel(String id) {
+  private Route cancel(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
-    return completeWithFuture(jobs.cancel(id, UserRef.GUEST.username())
+    return completeWithFuture(visibleJob(id, who).thenCompose(seen -> seen instanceof JobEntity.Ok
+            ? jobs.cancel(id, who.user().username()) : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respond(reply, job -> Responses.statusOk())).exceptionally(this::failure));
   }
 
-  private Route restart(String id) {
+  private Route restart(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
-    return completeWithFuture(jobs.restart(id, UserRef.GUEST.username())
+    return completeWithFuture(visibleJob(id, who).thenCompose(seen -> seen instanceof JobEntity.Ok
+            ? jobs.restart(id, who.user().username()) : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respond(reply, job -> Responses.statusOk())).exceptionally(this::failure));
   }
 
-  private Route jobLog(String id) {
+  private Route jobLog(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
     return parameterOptional("page", page -> parameterOptional("size", size -> parameterOptional("q", q -> {
       Paging p = Paging.of(page, size, 25, 100);
-      return completeWithFuture(jobs.get(id).thenCompose(reply -> reply instanceof JobEntity.Ok
+      return completeWithFuture(visibleJob(id, who).thenCompose(reply -> reply instanceof JobEntity.Ok
           ? blockingCall(() -> Responses.ok(logs.forJob(id, p.page(), p.size(), q.orElse(null))))
           : CompletableFuture.completedFuture(respond(reply, j -> null))).exceptionally(this::failure));
     })));
   }
 
-  private Route events(String id) {
+  private Route events(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
     return completeWithFuture(history.of(id).thenApply(entries -> entries.isEmpty()
+        || !who.mayAccess(EventHistory.permissions(entries))
         ? Responses.error(StatusCodes.NOT_FOUND, "job not found")
         : Responses.ok(Map.of("items", entries))).exceptionally(this::failure));
   }
 
   // ---- scheduled jobs ------------------------------------------------------------------------
 
-  private Route createScheduled() {
+  private Route createScheduled(Principal who) {
     return document((body, format) -> {
       ScheduledJobSpec spec;
       try {
@@ -208,7 +260,7 @@ public final class ApiRoutes extends AllDirectives {
       } catch (InvalidSpecException e) {
         return complete(Responses.invalid("scheduled job", e.errors()));
       }
-      return completeWithFuture(scheduled.create(Ids.newId(), spec, UserRef.GUEST).thenApply(reply ->
+      return completeWithFuture(scheduled.create(Ids.newId(), spec, who.user()).thenApply(reply ->
           respondScheduled(reply, (s, next) -> Responses.ok(ScheduledJobView.summary(s, redactor))))
           .exceptionally(this::failure));
     });
@@ -221,35 +273,45 @@ public final class ApiRoutes extends AllDirectives {
     }));
   }
 
-  private Route getScheduled(String id) {
+  private Route getScheduled(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
-    return completeWithFuture(scheduled.get(id).thenApply(reply -> respondScheduled(reply,
+    return completeWithFuture(visibleScheduled(id, who).thenApply(reply -> respondScheduled(reply,
         (s, next) -> Responses.ok(ScheduledJobView.of(s, next, redactor)))).exceptionally(this::failure));
   }
 
-  private Route pauseScheduled(String id) {
+  private Route pauseScheduled(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
-    return completeWithFuture(scheduled.pause(id, UserRef.GUEST.username())
+    return completeWithFuture(visibleScheduled(id, who).thenCompose(seen -> seen instanceof ScheduledJobEntity.Ok
+            ? scheduled.pause(id, who.user().username()) : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
   }
 
-  private Route resumeScheduled(String id) {
+  private Route resumeScheduled(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
-    return completeWithFuture(scheduled.resume(id, UserRef.GUEST.username())
+    return completeWithFuture(visibleScheduled(id, who).thenCompose(seen -> seen instanceof ScheduledJobEntity.Ok
+            ? scheduled.resume(id, who.user().username()) : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
   }
 
-  private Route deleteScheduled(String id) {
+  private Route deleteScheduled(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
-    return completeWithFuture(scheduled.delete(id, UserRef.GUEST.username())
+    return completeWithFuture(visibleScheduled(id, who).thenCompose(seen -> seen instanceof ScheduledJobEntity.Ok
+            ? scheduled.delete(id, who.user().username()) : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
   }
 
-  private Route scheduledEvents(String id) {
+  private Route scheduledEvents(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
     return completeWithFuture(history.ofScheduled(id).thenApply(entries -> entries.isEmpty()
-        ? Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found")
+        || !who.mayAccess(EventHistory.permissions(entries)) ? Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found")
         : Responses.ok(Map.of("items", entries))).exceptionally(this::failure));
+  }
+
+  /** The scheduled job, if {@code who} may see it (its {@code permissions}); else "not found". */
+  private CompletionStage<ScheduledJobEntity.Reply> visibleScheduled(String id, Principal who) {
+    return scheduled.get(id).thenApply(reply -> reply instanceof ScheduledJobEntity.Ok ok
+        && !who.mayAccess(ok.scheduledJob().spec().permissions())
+        ? new ScheduledJobEntity.NotFound("scheduled job not found") : reply);
   }
 
   private static HttpResponse respondScheduled(ScheduledJobEntity.Reply reply,
@@ -261,11 +323,11 @@ public final class ApiRoutes extends AllDirectives {
 
   // ---- tasks ---------------------------------------------------------------------------------
 
-  private Route getTask(String id) {
+  private Route getTask(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "task not found"));
     return completeWithFuture(blockingCall(() -> readModel.jobIdOfTask(id)).thenCompose(jobId -> jobId.isEmpty()
         ? CompletableFuture.completedFuture(Responses.error(StatusCodes.NOT_FOUND, "task not found"))
-        : jobs.get(jobId.get()).thenApply(reply -> {
+        : visibleJob(jobId.get(), who).thenApply(reply -> {
           if (!(reply instanceof JobEntity.Ok ok)) return Responses.error(StatusCodes.NOT_FOUND, "task not found");
           Job job = ok.job();
           Optional<Task> task = job.task(id);
@@ -275,14 +337,106 @@ public final class ApiRoutes extends AllDirectives {
         })).exceptionally(this::failure));
   }
 
-  private Route taskLog(String id) {
+  private Route taskLog(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "task not found"));
     return parameterOptional("page", page -> parameterOptional("size", size -> parameterOptional("q", q -> {
       Paging p = Paging.of(page, size, 25, 100);
-      return completeWithFuture(blockingCall(() -> readModel.jobIdOfTask(id).isEmpty()
-          ? Responses.error(StatusCodes.NOT_FOUND, "task not found")
-          : Responses.ok(logs.forTask(id, p.page(), p.size(), q.orElse(null)))));
+      HttpResponse notFound = Responses.error(StatusCodes.NOT_FOUND, "task not found");
+      return completeWithFuture(blockingCall(() -> readModel.jobIdOfTask(id)).thenCompose(jobId -> jobId.isEmpty()
+          ? CompletableFuture.completedFuture(notFound)
+          : visibleJob(jobId.get(), who).thenCompose(reply -> reply instanceof JobEntity.Ok
+              ? blockingCall(() -> Responses.ok(logs.forTask(id, p.page(), p.size(), q.orElse(null))))
+              : CompletableFuture.completedFuture(notFound))).exceptionally(this::failure));
     })));
+  }
+
+  // ---- users and roles -----------------------------------------------------------------------
+
+  /**
+   * Every route but {@code /health} runs as someone: with {@code jtork.auth.enabled}, the user of
+   * the {@code Authorization} header (401 without one or with a wrong one); else Tork's guest.
+   */
+  private Route authenticated(Function<Principal, Route> inner) {
+    if (!node.settings().authEnabled()) return inner.apply(Principal.GUEST);
+    return optionalHeaderValueByName("Authorization", header -> header.isEmpty()
+        ? complete(unauthorized("authentication required: use HTTP Basic or Authorization: Bearer <API key>"))
+        : onSuccess(blockingCall(() -> authenticator.authenticate(header.get())), who -> who.isPresent()
+            ? inner.apply(who.get())
+            : complete(unauthorized("invalid credentials"))));
+  }
+
+  private static HttpResponse unauthorized(String message) {
+    return Responses.error(StatusCodes.UNAUTHORIZED, message)
+        .addHeader(org.apache.pekko.http.javadsl.model.HttpHeader.parse("WWW-Authenticate", "Basic realm=\"jtork\""));
+  }
+
+  private Route admin(Principal who, java.util.function.Supplier<Route> inner) {
+    return who.admin() ? inner.get()
+        : complete(Responses.error(StatusCodes.FORBIDDEN, "only administrators may do this"));
+  }
+
+  /** A small JSON body ({@code POST /users}, {@code /roles}...), or a 400 naming the problem. */
+  private Route jsonBody(Function<com.fasterxml.jackson.databind.JsonNode, Route> inner) {
+    return withSizeLimit(bodyLimit, () -> extractStrictEntity(Duration.ofSeconds(10), bodyLimit, strict -> {
+      try {
+        var node = io.jtork.json.Json.json().readTree(strict.getData().decodeString(StandardCharsets.UTF_8));
+        if (node == null || !node.isObject()) return complete(Responses.error(StatusCodes.BAD_REQUEST,
+            "expected a JSON object"));
+        return inner.apply(node);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        return complete(Responses.error(StatusCodes.BAD_REQUEST, "invalid JSON: " + e.getOriginalMessage()));
+      }
+    }));
+  }
+
+  interface UserCall {
+    HttpResponse call() throws Exception;
+  }
+
+  /** Runs a user-store call off the actors' threads; a refusal is a 400 with its message. */
+  private Route userCall(UserCall call) {
+    return completeWithFuture(blockingCall(() -> {
+      try {
+        return call.call();
+      } catch (UserStore.Refused e) {
+        return Responses.error(StatusCodes.BAD_REQUEST, e.getMessage());
+      }
+    }).exceptionally(this::failure));
+  }
+
+  private Route createUser() {
+    return jsonBody(b -> userCall(() -> {
+      UserRef u = users.createUser(text(b, "username"), text(b, "name"), text(b, "password"),
+          b.path("admin").asBoolean(false));
+      return Responses.ok(Map.of("id", u.id(), "username", u.username(), "name", u.name(), "createdAt", u.createdAt(),
+          "admin", b.path("admin").asBoolean(false)));
+    }));
+  }
+
+  private Route createRole() {
+    return jsonBody(b -> userCall(() -> {
+      users.createRole(text(b, "slug"), text(b, "name"));
+      return Responses.ok(Map.of("slug", text(b, "slug"), "name", b.hasNonNull("name") ? text(b, "name") : text(b, "slug")));
+    }));
+  }
+
+  private Route assignRole(String username) {
+    return jsonBody(b -> userCall(() -> {
+      users.assignRole(username, text(b, "role"));
+      return Responses.statusOk();
+    }));
+  }
+
+  private Route createKey(Principal who) {
+    if (who == Principal.GUEST) {
+      return complete(Responses.error(StatusCodes.BAD_REQUEST, "API keys need jtork.auth.enabled"));
+    }
+    return userCall(() -> Responses.ok(Map.of("key", users.createApiKey(who.user()))));
+  }
+
+  private static String text(com.fasterxml.jackson.databind.JsonNode b, String field) {
+    var v = b.get(field);
+    return v == null || v.isNull() ? null : v.asText();
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

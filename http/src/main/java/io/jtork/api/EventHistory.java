@@ -67,6 +67,16 @@ final class EventHistory {
         });
   }
 
+  /** The permissions of the job or scheduled job whose history this is (from its first event). */
+  static List<io.jtork.spec.PermissionSpec> permissions(List<Entry> entries) {
+    JsonNode p = entries.isEmpty() ? null : entries.get(0).data().path("spec").path("permissions");
+    if (p == null || !p.isArray()) return List.of();
+    List<io.jtork.spec.PermissionSpec> out = new ArrayList<>();
+    p.forEach(n -> out.add(new io.jtork.spec.PermissionSpec(n.path("role").isTextual() ? n.get("role").asText() : null,
+        n.path("user").isTextual() ? n.get("user").asText() : null)));
+    return out;
+  }
+
   private JsonNode redact(JsonNode node, Set<String> secrets) {
     if (node.isTextual()) return TextNode.valueOf(Redactor.redactValues(node.asText(), secrets));
     if (node.isArray()) {

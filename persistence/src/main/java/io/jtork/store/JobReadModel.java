@@ -40,6 +40,16 @@ public final class JobReadModel {
   // ---- writes, inside the projection's transaction ----------------------------------------
 
   public static void insertJob(Connection c, JobSummary s, List<String> tags) throws SQLException {
+    insertJob(c, s, tags, List.of());
+  }
+
+  public static void insertJob(Connection c, JobSummary s, List<String> tags,
+      List<io.jtork.spec.PermissionSpec> permissions) throws SQLException {
+    update(c, "DELETE FROM job_permissions WHERE job_id = ?", s.id());
+    for (io.jtork.spec.PermissionSpec p : permissions) {
+      if (p == null) continue;
+      update(c, "INSERT INTO job_permissions (job_id, username, role) VALUES (?,?,?)", s.id(), p.user(), p.role());
+    }
     try (PreparedStatement del = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
       del.setString(1, s.id());
       del.executeUpdate();
@@ -112,7 +122,7 @@ public final class JobReadModel {
 
   /** A deleted job leaves the read model: its row, tags, tasks and logs. */
   public static void deleted(Connection c, String id) throws SQLException {
-    for (String table : List.of("task_log_parts", "tasks", "job_tags")) {
+    for (String table : List.of("task_log_parts", "tasks", "job_tags", "job_permissions")) {
       update(c, "DELETE FROM " + table + " WHERE job_id = ?", id);
     }
     update(c, "DELETE FROM jobs WHERE id = ?", id);
@@ -181,9 +191,24 @@ public final class JobReadModel {
    * (all words must match); {@code tag:x} and {@code tags:a,b} filter by tag.
    */
   public Page<JobSummary> list(int page, int size, String q) throws SQLException {
+    return list(page, size, q, io.jtork.auth.Principal.GUEST);
+  }
+
+  /** As above, only the jobs {@code who} may see (those without permissions, or that grant them). */
+  public Page<JobSummary> list(int page, int size, String q, io.jtork.auth.Principal who) throws SQLException {
     Query query = Query.parse(q);
     StringBuilder where = new StringBuilder(" WHERE 1=1");
     List<Object> args = new ArrayList<>();
+    if (!who.admin()) {
+      where.append(" AND (NOT EXISTS (SELECT 1 FROM job_permissions p WHERE p.job_id = j.id) OR EXISTS (SELECT 1 FROM"
+          + " job_permissions p WHERE p.job_id = j.id AND (p.username = ?");
+      args.add(who.user().username());
+      for (String role : who.roles()) {
+        where.append(" OR p.role = ?");
+        args.add(role);
+      }
+      where.append(")))");
+    }
     for (String word : query.words) {
       where.append(" AND (LOWER(j.name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(j.description, '')) LIKE ? ESCAPE '\\'"
           + " OR LOWER(j.state) = ?)");

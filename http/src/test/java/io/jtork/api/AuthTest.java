@@ -1,0 +1,166 @@
+package io.jtork.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Users, roles, API keys and job permissions on every endpoint, with jtork.auth.enabled. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthTest {
+  private TestNode node;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNode.h2(Map.of("jtork.auth.enabled", true, "jtork.auth.admin.username", "alice",
+        "jtork.auth.admin.password", "alice-admin-pw"));
+    assertThat(as("alice", "alice-admin-pw", "POST", "/roles", "{\"slug\":\"ops\",\"name\":\"Operations\"}").status())
+        .isEqualTo(200);
+    for (String u : List.of("bob", "carol")) {
+      assertThat(as("alice", "alice-admin-pw", "POST", "/users",
+          "{\"username\":\"" + u + "\",\"password\":\"" + u + "-password\"}").status()).isEqualTo(200);
+    }
+    assertThat(as("alice", "alice-admin-pw", "POST", "/users/carol/roles", "{\"role\":\"ops\"}").status())
+        .isEqualTo(200);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (node != null) node.close();
+  }
+
+  private TestNode.Response as(String user, String password, String method, String path, String json) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.base + path)).timeout(Duration.ofSeconds(30));
+    if (user != null) {
+      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+          .getBytes(StandardCharsets.UTF_8)));
+    }
+    if (json != null) b.header("Content-Type", json.startsWith("{") ? "application/json" : "text/yaml");
+    b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    return node.send(b.build());
+  }
+
+  private String submitAs(String user, String password, String yaml) {
+    TestNode.Response r = as(user, password, "POST", "/jobs", yaml);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().get("id").asText();
+  }
+
+  @Test
+  void everyJobEndpointHidesAJobFromThoseWithoutPermission() throws Exception {
+    String restricted = submitAs("alice", "alice-admin-pw", """
+        name: ops only
+        permissions: [{role: ops}]
+        tasks:
+        - name: long
+          run: sleep 60
+        """);
+    String open = submitAs("bob", "bob-password", "name: for everyone\ntasks:\n- name: t\n  run: echo hi\n");
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+      JsonNode j = as("alice", "alice-admin-pw", "GET", "/jobs/" + restricted, null).json();
+      return j.at("/execution/0/state").asText().equals("RUNNING");
+    });
+    String task = as("alice", "alice-admin-pw", "GET", "/jobs/" + restricted, null).json().at("/execution/0/id").asText();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        as("alice", "alice-admin-pw", "GET", "/tasks/" + task, null).status() == 200
+            && as("alice", "alice-admin-pw", "GET", "/jobs?q=ops", null).body().contains(restricted));
+
+    List<String> reads = List.of("/jobs/" + restricted, "/jobs/" + restricted + "/log", "/jobs/" + restricted + "/events",
+        "/tasks/" + task, "/tasks/" + task + "/log");
+    for (String path : reads) {
+      TestNode.Response bob = as("bob", "bob-password", "GET", path, null);
+      assertThat(bob.status()).as("bob " + path).isEqualTo(404);
+      assertThat(bob.body()).as("bob " + path).doesNotContain("ops only");
+      assertThat(as("carol", "carol-password", "GET", path, null).status()).as("carol " + path).isEqualTo(200);
+      assertThat(as("alice", "alice-admin-pw", "GET", path, null).status()).as("alice " + path).isEqualTo(200);
+    }
+    assertThat(as("bob", "bob-password", "PUT", "/jobs/" + restricted + "/cancel", null).status()).isEqualTo(404);
+    assertThat(as("bob", "bob-password", "GET", "/jobs?size=20", null).body()).doesNotContain(restricted).contains(open);
+    assertThat(as("carol", "carol-password", "GET", "/jobs?size=20", null).body()).contains(restricted).contains(open);
+    assertThat(as("carol", "carol-password", "PUT", "/jobs/" + restricted + "/cancel", null).status()).isEqualTo(200);
+    assertThat(as("bob", "bob-password", "PUT", "/jobs/" + restricted + "/restart", null).status()).isEqualTo(404);
+    assertThat(as("carol", "carol-password", "PUT", "/jobs/" + restricted + "/restart", null).status()).isEqualTo(200);
+    assertThat(as("carol", "carol-password", "PUT", "/jobs/" + restricted + "/cancel", null).status()).isEqualTo(200);
+
+    JsonNode job = as("alice", "alice-admin-pw", "GET", "/jobs/" + restricted, null).json();
+    assertThat(job.at("/createdBy/username").asText()).isEqualTo("alice");
+    assertThat(as("bob", "bob-password", "GET", "/jobs/" + open, null).json().at("/createdBy/username").asText())
+        .isEqualTo("bob");
+    String history = as("alice", "alice-admin-pw", "GET", "/jobs/" + restricted + "/events", null).body();
+    assertThat(history).contains("\"by\":\"carol\"");
+  }
+
+  @Test
+  void withoutOrWithWrongCredentialsIs401AndUnknownUsersTakeAsLong() {
+    TestNode.Response none = as(null, null, "GET", "/jobs", null);
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.json().get("message").asText()).startsWith("authentication required");
+    assertThat(as("bob", "wrong-password", "GET", "/jobs", null).status()).isEqualTo(401);
+    assertThat(as("nobody", "whatever-pw", "GET", "/jobs", null).json().get("message").asText())
+        .isEqualTo("invalid credentials");
+    assertThat(node.get("/health").status()).isEqualTo(200);
+    // A wrong password for a real user and any password for an unknown one cost one slow hash each.
+    List<Long> real = new ArrayList<>();
+    List<Long> unknown = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      long t0 = System.nanoTime();
+      as("bob", "wrong-" + i, "GET", "/jobs", null);
+      real.add(System.nanoTime() - t0);
+      t0 = System.nanoTime();
+      as("nobody" + i, "wrong-" + i, "GET", "/jobs", null);
+      unknown.add(System.nanoTime() - t0);
+    }
+    real.sort(null);
+    unknown.sort(null);
+    long a = real.get(3);
+    long b = unknown.get(3);
+    assertThat(Math.abs(a - b)).as("median %d ms vs %d ms", a / 1_000_000, b / 1_000_000)
+        .isLessThan(Math.max(a, b) / 2);
+  }
+
+  @Test
+  void apiKeysAuthenticateAsTheirUser() {
+    TestNode.Response key = as("carol", "carol-password", "POST", "/users/me/keys", null);
+    assertThat(key.status()).isEqualTo(200);
+    String k = key.json().get("key").asText();
+    TestNode.Response r = node.send(HttpRequest.newBuilder(URI.create(node.base + "/jobs"))
+        .header("Authorization", "Bearer " + k).header("Content-Type", "text/yaml")
+        .POST(HttpRequest.BodyPublishers.ofString("name: by key\ntasks:\n- name: t\n  run: echo\n")).build());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().at("/createdBy/username").asText()).isEqualTo("carol");
+    assertThat(node.send(HttpRequest.newBuilder(URI.create(node.base + "/jobs"))
+        .header("Authorization", "Bearer jtk_not-a-key").GET().build()).status()).isEqualTo(401);
+  }
+
+  @Test
+  void badInputIsA400AndChangesNothing() {
+    TestNode.Response dup = as("alice", "alice-admin-pw", "POST", "/users", "{\"username\":\"bob\",\"password\":\"another-pw\"}");
+    assertThat(dup.status()).isEqualTo(400);
+    assertThat(dup.json().get("message").asText()).isEqualTo("user \"bob\" already exists");
+    assertThat(as("bob", "bob-password", "GET", "/jobs", null).status()).as("bob's password is unchanged").isEqualTo(200);
+    TestNode.Response role = as("alice", "alice-admin-pw", "POST", "/users/bob/roles", "{\"role\":\"nope\"}");
+    assertThat(role.status()).isEqualTo(400);
+    assertThat(role.json().get("message").asText()).isEqualTo("role \"nope\" does not exist");
+    TestNode.Response perms = as("alice", "alice-admin-pw", "POST", "/jobs",
+        "name: bad perms\npermissions: [{user: zed}, {role: ghosts}]\ntasks:\n- name: t\n  run: echo\n");
+    assertThat(perms.status()).isEqualTo(400);
+    assertThat(perms.json().get("message").asText()).isEqualTo("invalid job: permissions[0].user: user \"zed\" does not"
+        + " exist; permissions[1].role: role \"ghosts\" does not exist");
+    assertThat(as("alice", "alice-admin-pw", "GET", "/jobs?q=perms", null).json().get("totalItems").asInt()).isZero();
+    TestNode.Response notAdmin = as("bob", "bob-password", "POST", "/users", "{\"username\":\"eve\",\"password\":\"eve-password\"}");
+    assertThat(notAdmin.status()).isEqualTo(403);
+    assertThat(as("eve", "eve-password", "GET", "/jobs", null).status()).isEqualTo(401);
+  }
+}

@@ -1,0 +1,171 @@
+package io.jtork.auth;
+
+import io.jtork.model.Ids;
+import io.jtork.model.UserRef;
+import io.jtork.store.Database;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Users, roles, their assignments and API keys, in the database. */
+public final class UserStore {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Database db;
+
+  public UserStore(Database db) {
+    this.db = db;
+  }
+
+  /** A request that does not apply: its message names what is wrong. */
+  public static final class Refused extends Exception {
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
+  /** A stored user with their password hash and role slugs. */
+  public record StoredUser(UserRef ref, String passwordHash, boolean admin, Set<String> roles) {
+    public Principal principal() {
+      return new Principal(ref, roles, admin);
+    }
+  }
+
+  public UserRef createUser(String username, String name, String password, boolean admin)
+      throws SQLException, Refused {
+    if (username == null || username.isBlank()) throw new Refused("username: required");
+    if (password == null || password.length() < 8) throw new Refused("password: at least 8 characters are required");
+    if (find(username).isPresent()) throw new Refused("user \"" + username + "\" already exists");
+    UserRef ref = new UserRef(Ids.newId(), name == null || name.isBlank() ? username : name, username,
+        Instant.now(), false);
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("INSERT INTO users (id, username,"
+        + " name, password_hash, admin, disabled, created_at) VALUES (?,?,?,?,?,?,?)")) {
+      ps.setString(1, ref.id());
+      ps.setString(2, username);
+      ps.setString(3, ref.name());
+      ps.setString(4, Passwords.hash(password));
+      ps.setBoolean(5, admin);
+      ps.setBoolean(6, false);
+      ps.setObject(7, ref.createdAt().atOffset(ZoneOffset.UTC));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (find(username).isPresent()) throw new Refused("user \"" + username + "\" already exists");
+      throw e;
+    }
+    return ref;
+  }
+
+  public void createRole(String slug, String name) throws SQLException, Refused {
+    if (slug == null || !slug.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+      throw new Refused("slug: required, lower-case letters, digits, '.', '_' and '-' (got \"" + slug + "\")");
+    }
+    if (roleId(slug).isPresent()) throw new Refused("role \"" + slug + "\" already exists");
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO roles (id, slug, name, created_at) VALUES (?,?,?,?)")) {
+      ps.setString(1, Ids.newId());
+      ps.setString(2, slug);
+      ps.setString(3, name == null || name.isBlank() ? slug : name);
+      ps.setObject(4, Instant.now().atOffset(ZoneOffset.UTC));
+      ps.executeUpdate();
+    }
+  }
+
+  public void assignRole(String username, String slug) throws SQLException, Refused {
+    StoredUser user = find(username).orElseThrow(() -> new Refused("user \"" + username + "\" does not exist"));
+    String role = roleId(slug).orElseThrow(() -> new Refused("role \"" + slug + "\" does not exist"));
+    if (user.roles().contains(slug)) return;
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO users_roles (user_id, role_id) VALUES (?,?)")) {
+      ps.setString(1, user.ref().id());
+      ps.setString(2, role);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Makes an API key for the user; only its hash is kept, the key is shown once. */
+  public String createApiKey(UserRef user) throws SQLException {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    String key = "jtk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (?,?,?)")) {
+      ps.setString(1, Passwords.sha256(key));
+      ps.setString(2, user.id());
+      ps.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+      ps.executeUpdate();
+    }
+    return key;
+  }
+
+  public Optional<StoredUser> find(String username) throws SQLException {
+    return one("SELECT * FROM users WHERE username = ?", username);
+  }
+
+  public Optional<StoredUser> findByApiKey(String key) throws SQLException {
+    return one("SELECT u.* FROM users u JOIN api_keys k ON k.user_id = u.id WHERE k.key_hash = ?",
+        Passwords.sha256(key));
+  }
+
+  public long count() throws SQLException {
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM users");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Of {@code usernames}, those that do not exist. */
+  public List<String> unknownUsers(Collection<String> usernames) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    for (String u : new java.util.LinkedHashSet<>(usernames)) if (find(u).isEmpty()) out.add(u);
+    return out;
+  }
+
+  /** Of {@code slugs}, those that do not exist. */
+  public List<String> unknownRoles(Collection<String> slugs) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    for (String r : new java.util.LinkedHashSet<>(slugs)) if (roleId(r).isEmpty()) out.add(r);
+    return out;
+  }
+
+  private Optional<String> roleId(String slug) throws SQLException {
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT id FROM roles WHERE slug = ?")) {
+      ps.setString(1, slug);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private Optional<StoredUser> one(String sql, String arg) throws SQLException {
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, arg);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        String id = rs.getString("id");
+        UserRef ref = new UserRef(id, rs.getString("name"), rs.getString("username"),
+            rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(), rs.getBoolean("disabled"));
+        String hash = rs.getString("password_hash");
+        boolean admin = rs.getBoolean("admin");
+        Set<String> roles = new HashSet<>();
+        try (PreparedStatement r = c.prepareStatement("SELECT r.slug FROM roles r JOIN users_roles ur ON ur.role_id = r.id"
+            + " WHERE ur.user_id = ?")) {
+          r.setString(1, id);
+          try (ResultSet rr = r.executeQuery()) {
+            while (rr.next()) roles.add(rr.getString(1));
+          }
+        }
+        return Optional.of(new StoredUser(ref, hash, admin, Set.copyOf(roles)));
+      }
+    }
+  }
+}
