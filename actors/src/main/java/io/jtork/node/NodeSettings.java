@@ -55,7 +55,11 @@ public record NodeSettings(
     Duration retentionLogs,
     boolean authEnabled,
     String authAdminUsername,
-    String authAdminPassword) {
+    String authAdminPassword,
+    boolean corsEnabled,
+    List<String> corsAllowedOrigins,
+    boolean rateLimitEnabled,
+    int rateLimitPerSecond) {
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -110,7 +114,11 @@ public record NodeSettings(
           optionalDuration(c, "retention.logs"),
           c.getBoolean("auth.enabled"),
           blankToNull(c.getString("auth.admin.username")),
-          blankToNull(c.getString("auth.admin.password")));
+          blankToNull(c.getString("auth.admin.password")),
+          c.getBoolean("http.cors.enabled"),
+          stringList(c, "http.cors.allowed-origins"),
+          c.getBoolean("http.rate-limit.enabled"),
+          positive(c, "http.rate-limit.per-second"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

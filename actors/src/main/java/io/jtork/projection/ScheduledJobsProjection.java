@@ -75,7 +75,7 @@ public final class ScheduledJobsProjection {
         var spec = e.spec();
         ScheduledJobReadModel.insert(c, new ScheduledJobSummary(id, e.createdBy(),
             redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), ScheduledJobState.ACTIVE, spec.name(),
-            spec.description(), spec.tags(), e.at(), spec.schedule().cron()));
+            spec.description(), spec.tags(), e.at(), spec.schedule().cron()), spec.permissions());
       } else if (event instanceof ScheduledJobPaused) {
         ScheduledJobReadModel.state(c, id, ScheduledJobState.PAUSED);
       } else if (event instanceof ScheduledJobResumed) {

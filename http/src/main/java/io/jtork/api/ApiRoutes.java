@@ -62,6 +62,7 @@ public final class ApiRoutes extends AllDirectives {
   private final ScheduledJobReadModel scheduledReadModel;
   private final UserStore users;
   private final Authenticator authenticator;
+  private final RateLimiter rateLimiter;
   private final TaskLogStore logs;
   private final Redactor redactor;
   private final EventHistory history;
@@ -76,6 +77,7 @@ public final class ApiRoutes extends AllDirectives {
     this.scheduledReadModel = node.scheduledReadModel();
     this.users = node.users();
     this.authenticator = new Authenticator(users);
+    this.rateLimiter = node.settings().rateLimitEnabled() ? new RateLimiter(node.settings().rateLimitPerSecond()) : null;
     this.logs = node.logs();
     this.redactor = node.redactor();
     this.history = new EventHistory(node.system(), node.redactor());
@@ -84,7 +86,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   public Route routes() {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+    return limits(() -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         path("health", () -> get(this::health)),
         authenticated(who -> concat(
         pathPrefix("jobs", () -> concat(
@@ -97,7 +99,7 @@ public final class ApiRoutes extends AllDirectives {
                 path("events", () -> get(() -> events(id, who)))))
         )),
         pathPrefix("scheduled-jobs", () -> concat(
-            pathEnd(() -> concat(post(() -> createScheduled(who)), get(this::listScheduled))),
+            pathEnd(() -> concat(post(() -> createScheduled(who)), get(() -> listScheduled(who)))),
             pathPrefix(PathMatchers.segment(), id -> concat(
                 pathEnd(() -> concat(get(() -> getScheduled(id, who)), delete(() -> deleteScheduled(id, who)))),
                 path("pause", () -> put(() -> pauseScheduled(id, who))),
@@ -112,7 +114,27 @@ public final class ApiRoutes extends AllDirectives {
             path(PathMatchers.segment().slash("roles"), username -> post(() -> admin(who,
                 () -> assignRole(username)))))),
         path("roles", () -> post(() -> admin(who, this::createRole)))
-    )))));
+    ))))));
+  }
+
+  /** CORS (pekko-http-cors) and the per-address rate limit, each when configured. */
+  private Route limits(java.util.function.Supplier<Route> inner) {
+    java.util.function.Supplier<Route> limited = rateLimiter == null ? inner
+        : () -> optionalAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.remoteAddress, address -> {
+          String client = address.flatMap(a -> a.getAddress()).map(java.net.InetAddress::getHostAddress).orElse("?");
+          return rateLimiter.allow(client) ? inner.get() : complete(Responses.error(StatusCodes.TOO_MANY_REQUESTS,
+              "too many requests: at most " + rateLimiter.perSecond() + " a second from one address")
+              .addHeader(org.apache.pekko.http.javadsl.model.HttpHeader.parse("Retry-After", "1")));
+        });
+    if (!node.settings().corsEnabled()) return limited.get();
+    var config = com.typesafe.config.ConfigFactory.parseMap(Map.of(
+        "pekko.http.cors.allowed-origins", node.settings().corsAllowedOrigins().contains("*") ? "*"
+            : String.join(" ", node.settings().corsAllowedOrigins()),
+        "pekko.http.cors.allowed-methods", List.of("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS")))
+        .withFallback(node.system().settings().config());
+    return handleRejections(jsonErrors(org.apache.pekko.http.cors.javadsl.CorsDirectives.corsRejectionHandler()),
+        () -> org.apache.pekko.http.cors.javadsl.CorsDirectives.cors(
+            org.apache.pekko.http.cors.javadsl.settings.CorsSettings.create(config), limited));
   }
 
   // ---- health --------------------------------------------------------------------------------
@@ -260,16 +282,18 @@ public final class ApiRoutes extends AllDirectives {
       } catch (InvalidSpecException e) {
         return complete(Responses.invalid("scheduled job", e.errors()));
       }
-      return completeWithFuture(scheduled.create(Ids.newId(), spec, who.user()).thenApply(reply ->
-          respondScheduled(reply, (s, next) -> Responses.ok(ScheduledJobView.summary(s, redactor))))
-          .exceptionally(this::failure));
+      return onSuccess(blockingCall(() -> permissionErrors(spec.permissions())), errors -> !errors.isEmpty()
+          ? complete(Responses.invalid("scheduled job", errors))
+          : completeWithFuture(scheduled.create(Ids.newId(), spec, who.user()).thenApply(reply ->
+              respondScheduled(reply, (s, next) -> Responses.ok(ScheduledJobView.summary(s, redactor))))
+              .exceptionally(this::failure)));
     });
   }
 
-  private Route listScheduled() {
+  private Route listScheduled(Principal who) {
     return parameterOptional("page", page -> parameterOptional("size", size -> {
       Paging p = Paging.of(page, size, 10, 20);
-      return completeWithFuture(blockingCall(() -> Responses.ok(scheduledReadModel.list(p.page(), p.size()))));
+      return completeWithFuture(blockingCall(() -> Responses.ok(scheduledReadModel.list(p.page(), p.size(), who))));
     }));
   }
 
@@ -509,7 +533,11 @@ public final class ApiRoutes extends AllDirectives {
 
   /** Pekko's own rejections (unknown path, wrong method...) in Tork's JSON error shape. */
   private RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+    return jsonErrors(RejectionHandler.defaultHandler());
+  }
+
+  private RejectionHandler jsonErrors(RejectionHandler handler) {
+    return handler.mapRejectionResponse(response -> {
       if (response.status().intValue() == 413) return tooLarge();
       if (response.entity() instanceof HttpEntity.Strict strict) {
         String text = strict.getData().decodeString(StandardCharsets.UTF_8);

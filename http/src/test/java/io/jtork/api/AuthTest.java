@@ -103,6 +103,32 @@ class AuthTest {
   }
 
   @Test
+  void scheduledJobEndpointsHideAScheduleFromThoseWithoutPermission() {
+    TestNode.Response created = as("alice", "alice-admin-pw", "POST", "/scheduled-jobs",
+        "name: ops schedule\npermissions: [{role: ops}]\nschedule: {cron: \"0 0 1 1 *\"}\ntasks:\n- name: t\n  run: echo\n");
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    String id = created.json().get("id").asText();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        as("carol", "carol-password", "GET", "/scheduled-jobs?size=20", null).body().contains(id));
+    assertThat(as("bob", "bob-password", "GET", "/scheduled-jobs?size=20", null).body()).doesNotContain(id);
+    for (String[] call : List.of(new String[] {"GET", "/scheduled-jobs/" + id},
+        new String[] {"GET", "/scheduled-jobs/" + id + "/events"}, new String[] {"PUT", "/scheduled-jobs/" + id + "/pause"},
+        new String[] {"PUT", "/scheduled-jobs/" + id + "/resume"}, new String[] {"DELETE", "/scheduled-jobs/" + id})) {
+      assertThat(as("bob", "bob-password", call[0], call[1], null).status()).as("bob " + call[1]).isEqualTo(404);
+    }
+    assertThat(as("carol", "carol-password", "GET", "/scheduled-jobs/" + id, null).status()).isEqualTo(200);
+    assertThat(as("carol", "carol-password", "GET", "/scheduled-jobs/" + id + "/events", null).status()).isEqualTo(200);
+    assertThat(as("carol", "carol-password", "PUT", "/scheduled-jobs/" + id + "/pause", null).status()).isEqualTo(200);
+    assertThat(as("carol", "carol-password", "PUT", "/scheduled-jobs/" + id + "/resume", null).status()).isEqualTo(200);
+    assertThat(as("carol", "carol-password", "DELETE", "/scheduled-jobs/" + id, null).status()).isEqualTo(200);
+    TestNode.Response bad = as("alice", "alice-admin-pw", "POST", "/scheduled-jobs",
+        "name: s\npermissions: [{user: zed}]\nschedule: {cron: \"@daily\"}\ntasks:\n- name: t\n");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("message").asText())
+        .isEqualTo("invalid scheduled job: permissions[0].user: user \"zed\" does not exist");
+  }
+
+  @Test
   void withoutOrWithWrongCredentialsIs401AndUnknownUsersTakeAsLong() {
     TestNode.Response none = as(null, null, "GET", "/jobs", null);
     assertThat(none.status()).isEqualTo(401);

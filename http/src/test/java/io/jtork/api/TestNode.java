@@ -121,6 +121,14 @@ final class TestNode implements AutoCloseable {
     return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).DELETE().build());
   }
 
+  java.net.http.HttpHeaders sendForHeaders(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).headers();
+    } catch (Exception e) {
+      throw new AssertionError("request failed: " + request, e);
+    }
+  }
+
   Response send(HttpRequest request) {
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());

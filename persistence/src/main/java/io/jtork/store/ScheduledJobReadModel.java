@@ -27,8 +27,19 @@ public final class ScheduledJobReadModel {
     this.db = db;
   }
 
-  public static void insert(Connection c, ScheduledJobSummary s) throws SQLException {
+  public static void insert(Connection c, ScheduledJobSummary s, List<io.jtork.spec.PermissionSpec> permissions)
+      throws SQLException {
     delete(c, s.id());
+    for (io.jtork.spec.PermissionSpec p : permissions) {
+      if (p == null) continue;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_job_permissions (scheduled_job_id,"
+          + " username, role) VALUES (?,?,?)")) {
+        ps.setString(1, s.id());
+        ps.setString(2, p.user());
+        ps.setString(3, p.role());
+        ps.executeUpdate();
+      }
+    }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_jobs (id, name, description, state, cron,"
         + " created_at, inputs, created_by, tags) VALUES (?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, s.id());
@@ -53,26 +64,50 @@ public final class ScheduledJobReadModel {
   }
 
   public static void delete(Connection c, String id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM scheduled_jobs WHERE id = ?")) {
-      ps.setString(1, id);
-      ps.executeUpdate();
+    for (String sql : List.of("DELETE FROM scheduled_job_permissions WHERE scheduled_job_id = ?",
+        "DELETE FROM scheduled_jobs WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, id);
+        ps.executeUpdate();
+      }
     }
   }
 
   /** A page of scheduled jobs, newest first (Tork: createdAt DESC). */
   public Page<ScheduledJobSummary> list(int page, int size) throws SQLException {
+    return list(page, size, io.jtork.auth.Principal.GUEST);
+  }
+
+  /** As above, only those {@code who} may see (no permissions, or permissions that grant them). */
+  public Page<ScheduledJobSummary> list(int page, int size, io.jtork.auth.Principal who) throws SQLException {
+    String where = "";
+    List<String> args = new ArrayList<>();
+    if (!who.admin()) {
+      StringBuilder w = new StringBuilder(" WHERE NOT EXISTS (SELECT 1 FROM scheduled_job_permissions p WHERE"
+          + " p.scheduled_job_id = s.id) OR EXISTS (SELECT 1 FROM scheduled_job_permissions p WHERE"
+          + " p.scheduled_job_id = s.id AND (p.username = ?");
+      args.add(who.user().username());
+      for (String role : who.roles()) {
+        w.append(" OR p.role = ?");
+        args.add(role);
+      }
+      where = w.append("))").toString();
+    }
     try (Connection c = db.connection()) {
       long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM scheduled_jobs");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        total = rs.getLong(1);
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM scheduled_jobs s" + where)) {
+        for (int i = 0; i < args.size(); i++) ps.setString(i + 1, args.get(i));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
       }
       List<ScheduledJobSummary> items = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM scheduled_jobs"
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM scheduled_jobs s" + where
           + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
-        ps.setInt(1, size);
-        ps.setLong(2, (long) (page - 1) * size);
+        for (int i = 0; i < args.size(); i++) ps.setString(i + 1, args.get(i));
+        ps.setInt(args.size() + 1, size);
+        ps.setLong(args.size() + 2, (long) (page - 1) * size);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) items.add(row(rs));
         }
