@@ -129,6 +129,25 @@ class AuthTest {
   }
 
   @Test
+  void aSubjobInheritsItsParentsPermissions() {
+    String parent = submitAs("alice", "alice-admin-pw",
+        "name: parent with child\npermissions: [{role: ops}]\ntasks:\n- name: sub\n  subjob:\n    name: inheritedchild\n"
+            + "    tasks:\n    - name: c\n      run: echo child\n");
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        as("alice", "alice-admin-pw", "GET", "/jobs/" + parent, null).json().path("state").asText().equals("COMPLETED"));
+    JsonNode[] found = new JsonNode[1];
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      found[0] = as("alice", "alice-admin-pw", "GET", "/jobs?q=inheritedchild", null).json().path("items").path(0);
+      return found[0].has("id");
+    });
+    String child = found[0].get("id").asText();
+    assertThat(found[0].get("parentId").asText()).isNotBlank();
+    assertThat(as("bob", "bob-password", "GET", "/jobs/" + child, null).status()).isEqualTo(404);
+    assertThat(as("bob", "bob-password", "GET", "/jobs?q=inheritedchild", null).json().get("totalItems").asInt()).isZero();
+    assertThat(as("carol", "carol-password", "GET", "/jobs/" + child, null).status()).isEqualTo(200);
+  }
+
+  @Test
   void withoutOrWithWrongCredentialsIs401AndUnknownUsersTakeAsLong() {
     TestNode.Response none = as(null, null, "GET", "/jobs", null);
     assertThat(none.status()).isEqualTo(401);
