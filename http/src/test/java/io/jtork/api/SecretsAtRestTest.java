@@ -111,6 +111,31 @@ class SecretsAtRestTest {
   }
 
   @Test
+  void aJournalWrittenWithoutAKeyStaysReadableOnceOneIsSet() throws Exception {
+    Path dir = Files.createTempDirectory("jtork-rekey-");
+    Map<String, Object> plain = Map.of("jtork.data-dir", dir.toString(), "jtork.runtime.type", "shell",
+        "jtork.http.port", 0);
+    String id;
+    try (JtorkNode first = JtorkNode.start(NodeConfig.load(Optional.empty(), plain))) {
+      var spec = io.jtork.spec.JobSpecValidator.parse("name: before the key\ntasks:\n- name: t\n  run: echo\n",
+          io.jtork.spec.JobSpecReader.Format.YAML, first.expressions());
+      id = ((io.jtork.job.JobEntity.Ok) first.jobs().submit(spec, io.jtork.model.UserRef.GUEST).toCompletableFuture()
+          .get()).job().id();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.jobs().get(id).toCompletableFuture().get()
+          instanceof io.jtork.job.JobEntity.Ok ok && ok.job().state() == io.jtork.model.JobState.COMPLETED);
+    }
+    Map<String, Object> keyed = new java.util.HashMap<>(plain);
+    keyed.put("jtork.secrets.key", KEY);
+    try (JtorkNode second = JtorkNode.start(NodeConfig.load(Optional.empty(), keyed))) {
+      var reply = second.jobs().get(id).toCompletableFuture().get();
+      assertThat(reply).isInstanceOfSatisfying(io.jtork.job.JobEntity.Ok.class, ok -> {
+        assertThat(ok.job().name()).isEqualTo("before the key");
+        assertThat(ok.job().state()).isEqualTo(io.jtork.model.JobState.COMPLETED);
+      });
+    }
+  }
+
+  @Test
   void aKeyThatIsNotAnAesKeyStopsTheNodeNamingTheSetting() throws Exception {
     Path dir = Files.createTempDirectory("jtork-badkey-");
     assertThatThrownBy(() -> JtorkNode.start(NodeConfig.load(Optional.empty(), Map.of("jtork.data-dir",
