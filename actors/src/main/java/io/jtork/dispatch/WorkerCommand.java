@@ -18,6 +18,18 @@ public interface WorkerCommand extends JtorkSerializable {
    */
   record ProbeRun(String attemptId, ActorRef<TaskCommand> replyTo) implements WorkerCommand {}
 
+  /** Describe yourself ({@code GET /nodes}, {@code GET /metrics}). */
+  record Describe(ActorRef<NodeInfo> replyTo) implements WorkerCommand {}
+
+  /**
+   * Tork's Node: {@code queue} is the worker's own queue ({@code x-<id>}), {@code status} UP or DOWN
+   * (its runtime does not answer); beyond Tork, the task queues it serves and its runtime.
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  record NodeInfo(String id, String name, java.time.Instant startedAt, double cpuPercent,
+      java.time.Instant lastHeartbeatAt, String queue, String status, String hostname, int port, int taskCount,
+      String version, java.util.Map<String, Integer> queues, String runtime) implements JtorkSerializable {}
+
   /** A queue took the worker's demand; the worker watches it to offer its slots again if it moves. */
   record QueueSubscribed(String queue, ActorRef<QueueCommand> queueRef) implements WorkerCommand {}
 }

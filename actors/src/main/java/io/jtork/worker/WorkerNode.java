@@ -133,6 +133,10 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
           return this;
         })
         .onMessage(WorkerCommand.ProbeRun.class, this::onProbe)
+        .onMessage(WorkerCommand.Describe.class, d -> {
+          d.replyTo().tell(describe());
+          return this;
+        })
         .onMessage(WorkerCommand.QueueSubscribed.class, q -> {
           getContext().watchWith(q.queueRef(), new QueueLost(q.queue()));
           return this;
@@ -170,6 +174,29 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         })
         .build();
   }
+
+  private final java.time.Instant startedAt = java.time.Instant.now();
+
+  private WorkerCommand.NodeInfo describe() {
+    double cpu = 0;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      cpu = Math.max(0, os.getProcessCpuLoad() * 100.0);
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    var self = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).selfMember().address();
+    return new WorkerCommand.NodeInfo(identity.nodeId(), host, startedAt, Math.round(cpu * 100.0) / 100.0,
+        java.time.Instant.now(), "x-" + identity.nodeId(), healthy ? "UP" : "DOWN", host,
+        self.getPort().orElse(0), running.size(), VERSION, settings.queues(), runtime.name());
+  }
+
+  /** The version nodes report. */
+  public static final String VERSION = "0.1.0";
 
   private Behavior<WorkerCommand> onRunTask(WorkerCommand.RunTask r) {
     TaskWork work = r.work();

@@ -63,6 +63,7 @@ public final class ApiRoutes extends AllDirectives {
   private final UserStore users;
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
+  private final io.jtork.worker.ClusterInfo clusterInfo;
   private final TaskLogStore logs;
   private final Redactor redactor;
   private final EventHistory history;
@@ -77,6 +78,7 @@ public final class ApiRoutes extends AllDirectives {
     this.scheduledReadModel = node.scheduledReadModel();
     this.users = node.users();
     this.authenticator = new Authenticator(users);
+    this.clusterInfo = new io.jtork.worker.ClusterInfo(node.system(), Duration.ofSeconds(3));
     this.rateLimiter = node.settings().rateLimitEnabled() ? new RateLimiter(node.settings().rateLimitPerSecond()) : null;
     this.logs = node.logs();
     this.redactor = node.redactor();
@@ -113,7 +115,12 @@ public final class ApiRoutes extends AllDirectives {
             path(PathMatchers.segment("me").slash("keys"), () -> post(() -> createKey(who))),
             path(PathMatchers.segment().slash("roles"), username -> post(() -> admin(who,
                 () -> assignRole(username)))))),
-        path("roles", () -> post(() -> admin(who, this::createRole)))
+        path("roles", () -> post(() -> admin(who, this::createRole))),
+        path("nodes", () -> get(this::nodes)),
+        pathPrefix("queues", () -> concat(
+            pathEnd(() -> get(this::queues)),
+            path(PathMatchers.segment(), name -> get(() -> queue(name))))),
+        path("metrics", () -> get(this::metrics))
     ))))));
   }
 
@@ -372,6 +379,36 @@ public final class ApiRoutes extends AllDirectives {
               ? blockingCall(() -> Responses.ok(logs.forTask(id, p.page(), p.size(), q.orElse(null))))
               : CompletableFuture.completedFuture(notFound))).exceptionally(this::failure));
     })));
+  }
+
+  // ---- nodes, queues, metrics ----------------------------------------------------------------
+
+  private Route nodes() {
+    return completeWithFuture(clusterInfo.nodes().thenApply(Responses::ok).exceptionally(this::failure));
+  }
+
+  private Route queues() {
+    return completeWithFuture(clusterInfo.queues().thenApply(Responses::ok).exceptionally(this::failure));
+  }
+
+  /** Tork: 404 {@code queue X not found}; here a queue exists while a worker serves it or tasks wait in it. */
+  private Route queue(String name) {
+    return completeWithFuture(clusterInfo.nodes().thenCombine(clusterInfo.queue(name), (nodes, info) ->
+        nodes.stream().anyMatch(n -> n.queues().containsKey(name)) || info.size() > 0 || info.unacked() > 0
+            ? Responses.ok(info) : Responses.error(StatusCodes.NOT_FOUND, "queue " + name + " not found"))
+        .exceptionally(this::failure));
+  }
+
+  /** Tork's {@code stats.go} shape: running jobs and tasks, online nodes and their mean CPU. */
+  private Route metrics() {
+    return completeWithFuture(clusterInfo.nodes().thenCombine(blockingCall(() ->
+        readModel.countInState(io.jtork.model.JobState.RUNNING)), (nodes, running) -> {
+          double cpu = nodes.stream().mapToDouble(n -> n.cpuPercent()).average().orElse(0);
+          return Responses.ok(Map.of("jobs", Map.of("running", running),
+              "tasks", Map.of("running", nodes.stream().mapToInt(n -> n.taskCount()).sum()),
+              "nodes", Map.of("online", nodes.stream().filter(n -> n.status().equals("UP")).count(),
+                  "cpuPercent", Math.round(cpu * 100.0) / 100.0)));
+        }).exceptionally(this::failure));
   }
 
   // ---- users and roles -----------------------------------------------------------------------

@@ -52,6 +52,41 @@ abstract class ApiContract {
     return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   }
 
+  // ---- nodes, queues, metrics -------------------------------------------------------------
+
+  @Test
+  void nodesQueuesAndMetricsDescribeTheWorkersAndTheirWork() throws Exception {
+    TestNode n = node();
+    JsonNode nodes = n.get("/nodes").json();
+    assertThat(nodes).hasSize(1);
+    JsonNode worker = nodes.get(0);
+    assertThat(worker.get("status").asText()).isEqualTo("UP");
+    assertThat(worker.get("queue").asText()).isEqualTo("x-" + worker.get("id").asText());
+    assertThat(worker.get("version").asText()).isEqualTo("0.1.0");
+    assertThat(worker.at("/queues/default").asInt()).isPositive();
+    assertThat(worker.has("startedAt")).isTrue();
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        n.get("/queues").json().findValuesAsText("name").contains("default"));
+    JsonNode queue = n.get("/queues/default").json();
+    assertThat(queue.get("name").asText()).isEqualTo("default");
+    assertThat(queue.get("subscribers").asInt()).isPositive();
+    TestNode.Response missing = n.get("/queues/no-such-queue");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("message").asText()).isEqualTo("queue no-such-queue not found");
+
+    String id = n.submit("name: metered\ntasks:\n- name: waits\n  run: sleep 3\n");
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> {
+      JsonNode m = n.get("/metrics").json();
+      return m.at("/jobs/running").asInt() >= 1 && m.at("/tasks/running").asInt() >= 1;
+    });
+    JsonNode metrics = n.get("/metrics").json();
+    assertThat(metrics.at("/nodes/online").asInt()).isEqualTo(1);
+    assertThat(metrics.at("/nodes/cpuPercent").isNumber()).isTrue();
+    assertThat(n.get("/nodes").json().get(0).get("taskCount").asInt()).isGreaterThanOrEqualTo(1);
+    n.awaitState(id, "COMPLETED");
+  }
+
   // ---- running jobs -----------------------------------------------------------------------
 
   @Test

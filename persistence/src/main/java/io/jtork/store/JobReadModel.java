@@ -257,6 +257,16 @@ public final class JobReadModel {
     }
   }
 
+  public long countInState(JobState state) throws SQLException {
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE state = ?")) {
+      ps.setString(1, state.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   public long count() throws SQLException {
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs");
         ResultSet rs = ps.executeQuery()) {
