@@ -228,6 +228,11 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   public SignalHandler<Job> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          // After a restart on a failed write the object survives but its children and timers do
+          // not: forget them, so that reconcile starts the task actors and the report buffer again.
+          taskActors.clear();
+          reports = null;
+          delivering = null;
           if (!state.outbox().isEmpty()) {
             // The first call may have gone out just before the node stopped: it says so if sent again.
             possiblySent = state.outbox().get(0).id();
@@ -269,7 +274,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
           return Effect().none();
         })
         .onCommand(PassivateIfIdle.class, (state, c) -> {
-          if (!state.exists() || state.state().isTerminal() && state.outbox().isEmpty()) {
+          if ((!state.exists() || state.state().isTerminal()) && state.outbox().isEmpty()) {
             shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
           }
           return Effect().none();

@@ -195,6 +195,10 @@ public final class ScheduledJobEntity
   public SignalHandler<ScheduledJob> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          // After a restart on a failed write the object survives but its timers do not.
+          inFlight = null;
+          armed = null;
+          attempts = 0;
           if (state.state() == ScheduledJobState.ACTIVE) ctx.getSelf().tell(new CatchUp());
           else schedulePassivation();
         })

@@ -55,15 +55,16 @@ public final class WebhookSender {
     }
     return CompletableFuture.supplyAsync(() -> denied(uri), lookups).thenCompose(denial -> {
       if (denial != null) return CompletableFuture.completedFuture(new Outcome(null, denial, false));
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
-          .header("Content-Type", "application/json; charset=UTF-8")
-          .header("X-Jtork-Delivery", deliveryId)
-          .POST(HttpRequest.BodyPublishers.ofString(request.body()));
-      if (redelivery) b.header("X-Jtork-Redelivery", "true");
+      HttpRequest.Builder b;
       try {
+        b = HttpRequest.newBuilder(uri).timeout(timeout)
+            .header("Content-Type", "application/json; charset=UTF-8")
+            .header("X-Jtork-Delivery", deliveryId)
+            .POST(HttpRequest.BodyPublishers.ofString(request.body()));
+        if (redelivery) b.header("X-Jtork-Redelivery", "true");
         request.headers().forEach(b::header);
       } catch (IllegalArgumentException e) {
-        return CompletableFuture.completedFuture(new Outcome(null, "invalid header: " + e.getMessage(), false));
+        return CompletableFuture.completedFuture(new Outcome(null, "invalid request: " + e.getMessage(), false));
       }
       return http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
           .handle((response, error) -> {

@@ -391,11 +391,15 @@ public final class ApiRoutes extends AllDirectives {
     return completeWithFuture(clusterInfo.queues().thenApply(Responses::ok).exceptionally(this::failure));
   }
 
-  /** Tork: 404 {@code queue X not found}; here a queue exists while a worker serves it or tasks wait in it. */
+  /**
+   * Tork: 404 {@code queue X not found}; here a queue exists while a worker serves it. Only then is
+   * the queue asked (asking starts its entity, which should not happen for any name a client sends).
+   */
   private Route queue(String name) {
-    return completeWithFuture(clusterInfo.nodes().thenCombine(clusterInfo.queue(name), (nodes, info) ->
-        nodes.stream().anyMatch(n -> n.queues().containsKey(name)) || info.size() > 0 || info.unacked() > 0
-            ? Responses.ok(info) : Responses.error(StatusCodes.NOT_FOUND, "queue " + name + " not found"))
+    return completeWithFuture(clusterInfo.nodes().thenCompose(nodes ->
+        nodes.stream().anyMatch(n -> n.queues().containsKey(name))
+            ? clusterInfo.queue(name).thenApply(Responses::ok)
+            : CompletableFuture.completedFuture(Responses.error(StatusCodes.NOT_FOUND, "queue " + name + " not found")))
         .exceptionally(this::failure));
   }
 
