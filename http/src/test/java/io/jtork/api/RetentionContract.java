@@ -73,7 +73,8 @@ abstract class RetentionContract {
     JsonNode failed = node.awaitState(id, "FAILED", "COMPLETED");
     assertThat(failed.get("state").asText()).isEqualTo("FAILED");
     assertThat(failed.has("deleteAt")).isFalse();
-    Thread.sleep(3000);
+    Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .until(() -> node.get("/jobs/" + id).status() == 200);
     assertThat(node.get("/jobs/" + id).status()).isEqualTo(200);
     assertThat(node.get("/jobs?q=failed-stays").body()).contains(id);
   }

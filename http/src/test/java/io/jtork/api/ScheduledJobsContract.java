@@ -61,6 +61,18 @@ abstract class ScheduledJobsContract {
     return out;
   }
 
+  /** The number of jobs the schedule made, once it has stayed the same for 1.5 s. */
+  private int settled(String name) {
+    int[] last = {-1};
+    Awaitility.await().pollInterval(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(15)).until(() -> {
+      int now = jobsOf(name).size();
+      boolean same = now == last[0];
+      last[0] = now;
+      return same;
+    });
+    return last[0];
+  }
+
   private static Instant instant(JsonNode n, String pointer) {
     return Instant.parse(n.at(pointer).asText());
   }
@@ -196,9 +208,9 @@ abstract class ScheduledJobsContract {
         n.get("/scheduled-jobs?size=20").body().contains("\"id\":\"" + id + "\",\"createdBy\"")
             && n.get("/scheduled-jobs?size=20").body().contains("PAUSED"));
 
-    Thread.sleep(1500); // a fire that was already being submitted at the pause may still land
-    int atPause = jobsOf(name).size();
-    Thread.sleep(3000);
+    int atPause = settled(name); // a fire that was already being submitted at the pause may still land
+    Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .until(() -> jobsOf(name).size() == atPause);
     assertThat(jobsOf(name)).as("no fire while paused").hasSize(atPause);
     assertThat(jobsOf(name)).allSatisfy(j -> assertThat(instant(j, "/schedule/fireTime")).isBefore(pausedAt));
 
@@ -231,9 +243,9 @@ abstract class ScheduledJobsContract {
         n.put("/scheduled-jobs/" + id + "/resume"))) {
       assertThat(r.status()).isEqualTo(404);
     }
-    Thread.sleep(1500);
-    int atDelete = jobsOf(name).size();
-    Thread.sleep(3000);
+    int atDelete = settled(name);
+    Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .until(() -> jobsOf(name).size() == atDelete);
     assertThat(jobsOf(name)).as("no fire after the delete").hasSize(atDelete);
   }
 
@@ -296,7 +308,8 @@ abstract class ScheduledJobsContract {
       assertThat(r.status()).as(c.body()).isEqualTo(400);
       assertThat(r.json().get("message").asText()).as(c.body()).isEqualTo(c.message());
     }
-    Thread.sleep(1500);
+    Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4))
+        .until(() -> !n.get("/scheduled-jobs?size=20").body().contains(name));
     assertThat(n.get("/scheduled-jobs?size=20").body()).doesNotContain(name);
     assertThat(jobsOf(name)).isEmpty();
   }

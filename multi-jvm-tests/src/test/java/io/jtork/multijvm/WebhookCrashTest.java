@@ -65,7 +65,9 @@ class WebhookCrashTest {
       try (ForkedNode second = ForkedNode.standalone(data, port)) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
             received.stream().anyMatch(r -> r.answered() == 200));
-        Thread.sleep(3000); // nothing more may come
+        // nothing more may come
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
+            received.stream().filter(r -> r.answered() == 200).count() == 1);
         List<Received> delivered = received.stream().filter(r -> r.answered() == 200).toList();
         assertThat(delivered).as("delivered exactly once").hasSize(1);
         assertThat(delivered.get(0).state()).isEqualTo("COMPLETED");
