@@ -98,10 +98,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    * What a job entity needs besides its id.
    *
    * @param passivateAfter how long a finished job stays in memory after its last command
-   * @param maxRedeliveries how often a run may be lost with its worker before the task fails
+   * @param maxRedeliveries how often a run may be lost with its worker before the task fails, when
+   *     lost runs do not count as retries
+   * @param workerLostCountsAsRetry whether a run lost with its worker uses up one of the task's
+   *     {@code retry.limit} (true) or is redelivered as the same execution (false)
    */
   public record Settings(TaskFactory tasks, Expressions expressions, Duration passivateAfter, int maxRedeliveries,
-      int snapshotEvery, TaskActor.Settings taskActors, Webhooks webhooks, WebhookSender webhookSender) {}
+      boolean workerLostCountsAsRetry, int snapshotEvery, TaskActor.Settings taskActors, Webhooks webhooks, WebhookSender webhookSender) {}
 
   /** Settings for the task actors a job spawns (their type is package-private). */
   public static TaskActor.Settings taskActorSettings(Duration deadlineGrace, Duration probeTimeout,
@@ -177,7 +180,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   public static void init(ActorSystem<?> system, Settings settings) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx ->
             create(ctx.getEntityId(), settings, ctx.getShard()))
-        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true))
+        .withRole(io.jtork.cluster.Roles.COORDINATOR));
   }
 
   static Behavior<Command> create(String jobId, Settings settings,
@@ -439,10 +443,22 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     return Duration.ofMillis((long) Math.min(millis, Duration.ofDays(1).toMillis()));
   }
 
+  /**
+   * A run lost with its worker. By default it is a failed attempt whose error says "worker lost",
+   * retried if the task's {@code retry.limit} allows, so the execution list shows the lost attempt
+   * and its node; with {@code jtork.task.worker-lost-counts-as-retry = false} the same execution
+   * is run again ({@link TaskRunLost}), up to {@code jtork.job.max-redeliveries} times.
+   */
   private void applyRunLost(Plan plan, RunLost c) {
     Job state = plan.state;
     Task t = current(state, c.taskId(), c.run());
     if (t == null || !state.state().isActive()) return;
+    if (settings.workerLostCountsAsRetry()) {
+      ctx.getLog().info("job {}: run {} of task {} lost ({}); it counts as a failed attempt", jobId, c.run(),
+          c.taskId(), c.reason());
+      applyRunFailed(plan, c.taskId(), c.run(), c.reason(), Instant.now());
+      return;
+    }
     if (t.redelivered() + 1 > settings.maxRedeliveries()) {
       applyRunFailed(plan, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(), Instant.now());
       return;
@@ -455,7 +471,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private Task current(Job state, String taskId, int run) {
     Task t = state.task(taskId).orElse(null);
     if (t == null || t.run() != run || !t.state().isActive()) {
-      ctx.getLog().debug("job {}: ignoring a stale report for run {} of task {}", jobId, run, taskId);
+      ctx.getLog().info("job {}: ignoring a report for run {} of task {}, which is not its current run", jobId, run,
+          taskId);
       return null;
     }
     return t;

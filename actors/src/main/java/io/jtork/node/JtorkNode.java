@@ -2,6 +2,7 @@ package io.jtork.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.jtork.cluster.Roles;
 import io.jtork.dispatch.WorkerAddress;
 import io.jtork.expr.Expressions;
 import io.jtork.job.JobClient;
@@ -33,6 +34,7 @@ import io.jtork.worker.WorkerNode;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -44,14 +46,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running jtork node. {@link #start(Config)} migrates the schema (failing loudly), starts the
- * actor system on the configured database, forms a single-node cluster (standalone) and starts
- * the job, scheduled-job and queue shards, the read-model projections, the task log writer and a worker.
+ * A running jtork node. {@link #start(Config, Roles)} starts what its role hosts: on a
+ * coordinator it migrates the schema (failing loudly), opens the database and starts the job,
+ * scheduled-job and queue shards, the read-model projections, the retention sweeper and the task
+ * log writer; on a worker, a {@link WorkerNode} and its runtime; a standalone node does both in a
+ * single-node cluster. {@link #database()} is null on a worker, {@link #runtime()} and
+ * {@link #worker()} on a coordinator.
  */
 public final class JtorkNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JtorkNode.class);
 
   private final NodeSettings settings;
+  private final Roles role;
   private final ActorSystem<Void> system;
   private final Database database;
   private final AutoCloseable maintenance;
@@ -60,9 +66,11 @@ public final class JtorkNode implements AutoCloseable {
   private final Expressions expressions;
   private final Redactor redactor;
 
-  private JtorkNode(NodeSettings settings, ActorSystem<Void> system, Database database, AutoCloseable maintenance,
-      TaskRuntime runtime, WorkerNode.Identity worker, Expressions expressions, Redactor redactor) {
+  private JtorkNode(NodeSettings settings, Roles role, ActorSystem<Void> system, Database database,
+      AutoCloseable maintenance, TaskRuntime runtime, WorkerNode.Identity worker, Expressions expressions,
+      Redactor redactor) {
     this.settings = settings;
+    this.role = role;
     this.system = system;
     this.database = database;
     this.maintenance = maintenance;
@@ -76,32 +84,59 @@ public final class JtorkNode implements AutoCloseable {
     return new DockerSettings(name, host, s.dockerConfig(), workerId, s.defaultCpus(), s.defaultMemory(), s.pullTimeout());
   }
 
+  /** A standalone node: coordinator and worker in one JVM, a single-node cluster. */
   public static JtorkNode start(Config config) throws Exception {
-    NodeSettings settings = NodeSettings.from(config);
-    if (settings.database().kind() == DatabaseSettings.Kind.H2) Files.createDirectories(settings.dataDir());
-    var migrated = Migrations.migrate(settings.database());
-    log.info("schema on {} is at version {} ({} migration(s) applied now)", settings.database().url(),
-        migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
+    return start(config, Roles.STANDALONE);
+  }
 
-    Config full = persistenceConfig(settings).withFallback(config).resolve();
-    if (io.jtork.encryption.SealedJsonSerializer.key(full.getString("jtork.secrets.key")) == null) {
-      log.warn("jtork.secrets.key is not set: job secrets are stored unencrypted in the journal and snapshots"
-          + " (set JTORK_SECRETS_KEY to a base64 AES key, e.g. from `openssl rand -base64 32`)");
+  /**
+   * Starts a node in {@code role}. A coordinator migrates the schema (failing loudly) and opens
+   * the database; a worker touches neither. A standalone node joins itself; the others join the
+   * seed nodes of {@code jtork.cluster.seed-nodes}.
+   */
+  public static JtorkNode start(Config config, Roles role) throws Exception {
+    NodeSettings settings = NodeSettings.from(config);
+    if (role != Roles.STANDALONE && settings.seedNodes().isEmpty()) {
+      throw new IllegalArgumentException("a " + role.mode() + " needs seed nodes to join: set jtork.cluster.seed-nodes"
+          + " (JTORK_CLUSTER_SEED_NODES=\"pekko://jtork@host:2551,...\") or use --seed-nodes");
     }
-    String workerId = WorkerIdentity.stableId(settings.dataDir());
-    TaskRuntime runtime = Runtimes.choose(settings.runtimeType(),
-        () -> new ShellRuntime(settings.shellCommand(), settings.shellWorkRoot(), settings.shellInheritEnv()),
-        dockerSettings(settings, "docker", settings.dockerHost(), workerId),
-        dockerSettings(settings, "podman", settings.podmanHost(), workerId));
-    Database database = Database.open(settings.database(), "jtork-read-model");
-    try {
-      bootstrapAdmin(settings, new io.jtork.auth.UserStore(database));
-    } catch (Exception e) {
-      database.close();
-      runtime.close();
-      throw e;
+    Config full = clusterConfig(settings, role).withFallback(
+        role.coordinates() ? persistenceConfig(settings).withFallback(config) : config).resolve();
+    Database database = null;
+    AutoCloseable maintenance = () -> {};
+    if (role.coordinates()) {
+      if (settings.database().kind() == DatabaseSettings.Kind.H2) Files.createDirectories(settings.dataDir());
+      var migrated = Migrations.migrate(settings.database());
+      log.info("schema on {} is at version {} ({} migration(s) applied now)", settings.database().url(),
+          migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
+      if (io.jtork.encryption.SealedJsonSerializer.key(full.getString("jtork.secrets.key")) == null) {
+        log.warn("jtork.secrets.key is not set: job secrets are stored unencrypted in the journal and snapshots"
+            + " (set JTORK_SECRETS_KEY to a base64 AES key, e.g. from `openssl rand -base64 32`)");
+      }
+      database = Database.open(settings.database(), "jtork-read-model");
+      try {
+        bootstrapAdmin(settings, new io.jtork.auth.UserStore(database));
+      } catch (Exception e) {
+        database.close();
+        throw e;
+      }
+      maintenance = H2Maintenance.start(database, 1_000);
     }
-    AutoCloseable maintenance = H2Maintenance.start(database, 1_000);
+    TaskRuntime runtime = null;
+    String workerId = null;
+    if (role.works()) {
+      workerId = WorkerIdentity.stableId(settings.dataDir());
+      String id = workerId;
+      try {
+        runtime = Runtimes.choose(settings.runtimeType(),
+            () -> new ShellRuntime(settings.shellCommand(), settings.shellWorkRoot(), settings.shellInheritEnv()),
+            dockerSettings(settings, "docker", settings.dockerHost(), id),
+            dockerSettings(settings, "podman", settings.podmanHost(), id));
+      } catch (RuntimeException e) {
+        closeQuietly(maintenance, database, null);
+        throw e;
+      }
+    }
     Expressions expressions = new Expressions();
     Redactor redactor = new Redactor(settings.redactPatterns());
     String nodeId = Ids.newNodeId();
@@ -109,38 +144,86 @@ public final class JtorkNode implements AutoCloseable {
     try {
       system = ActorSystem.create(Behaviors.empty(), "jtork", full);
     } catch (RuntimeException e) {
-      maintenance.close();
-      database.close();
-      runtime.close();
+      closeQuietly(maintenance, database, runtime);
       throw e;
     }
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    WorkerNode.Identity identity = new WorkerNode.Identity(nodeId, WorkerAddress.of(cluster.selfMember().uniqueAddress()),
-        runtime.name());
+    // Seed nodes from the configuration are joined by Pekko itself; a standalone node joins itself.
+    if (role == Roles.STANDALONE) cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
-    JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
-        settings.maxRedeliveries(), settings.snapshotEvery(), JobEntity.taskActorSettings(settings.deadlineGrace(),
-            settings.probeTimeout(), settings.workerDiscoveryTimeout(), settings.queueTimeout()),
-        new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
-            org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),
-            settings.webhooksDenyLinkLocal(), Duration.ofSeconds(5))));
+    // Every node starts the queue region (a proxy on a worker): workers offer their slots to queues.
     TaskQueue.init(system);
-    ScheduledJobEntity.init(system, new ScheduledJobEntity.Settings(new JobClient(system, settings.askTimeout()),
-        settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30), Duration.ofSeconds(2)));
-    JobsProjection.init(system, database, redactor);
-    ScheduledJobsProjection.init(system, database, redactor);
-    RetentionSweeper.init(system, new RetentionSweeper.Settings(settings.retentionSweepInterval(),
-            settings.retentionJobs(), settings.retentionLogs(), 500), new JobReadModel(database),
-        new TaskLogStore(database), new JobClient(system, settings.askTimeout()),
-        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(
-            "jtork.blocking-dispatcher")));
-    system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),
-        "task-log-writer", org.apache.pekko.actor.typed.Props.empty());
-    system.systemActorOf(workerBehavior(settings, identity, runtime), "worker",
-        org.apache.pekko.actor.typed.Props.empty());
-    log.info("jtork node {} started: {} database, {} runtime", nodeId, settings.database().kind(), runtime.name());
-    return new JtorkNode(settings, system, database, maintenance, runtime, identity, expressions, redactor);
+    if (role.coordinates()) {
+      JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
+          settings.maxRedeliveries(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
+          JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
+              settings.workerDiscoveryTimeout(), settings.queueTimeout()),
+          new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
+              org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),
+              settings.webhooksDenyLinkLocal(), Duration.ofSeconds(5))));
+      ScheduledJobEntity.init(system, new ScheduledJobEntity.Settings(new JobClient(system, settings.askTimeout()),
+          settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30), Duration.ofSeconds(2)));
+      JobsProjection.init(system, database, redactor);
+      ScheduledJobsProjection.init(system, database, redactor);
+      RetentionSweeper.init(system, new RetentionSweeper.Settings(settings.retentionSweepInterval(),
+              settings.retentionJobs(), settings.retentionLogs(), 500), new JobReadModel(database),
+          new TaskLogStore(database), new JobClient(system, settings.askTimeout()),
+          system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(
+              "jtork.blocking-dispatcher")));
+      system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),
+          "task-log-writer", org.apache.pekko.actor.typed.Props.empty());
+    }
+    WorkerNode.Identity identity = null;
+    if (role.works()) {
+      identity = new WorkerNode.Identity(nodeId, WorkerAddress.of(cluster.selfMember().uniqueAddress()),
+          runtime.name());
+      var worker = system.systemActorOf(workerBehavior(settings, identity, runtime), "worker",
+          org.apache.pekko.actor.typed.Props.empty());
+      drainOnStop(system, worker, settings.workerDrainTimeout());
+    }
+    log.info("jtork {} {} started{}{}", role.mode(), nodeId,
+        role.coordinates() ? ": " + settings.database().kind() + " database" : "",
+        role.works() ? (role.coordinates() ? ", " : ": ") + runtime.name() + " runtime" : "");
+    return new JtorkNode(settings, role, system, database, maintenance, runtime, identity, expressions, redactor);
+  }
+
+  /**
+   * On a graceful stop the worker finishes its running tasks first (up to the drain timeout), so
+   * a rolling restart retries nothing. A node that was downed (it lost the cluster) does not
+   * wait: its tasks may already run elsewhere, so they are killed at once (fencing).
+   */
+  private static void drainOnStop(ActorSystem<Void> system,
+      org.apache.pekko.actor.typed.ActorRef<io.jtork.dispatch.WorkerCommand> worker, Duration timeout) {
+    var shutdown = org.apache.pekko.actor.CoordinatedShutdown.get(system);
+    shutdown.addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(), "jtork-worker-drain",
+        () -> {
+          var reason = shutdown.getShutdownReason();
+          if (reason.isPresent() && reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()) {
+            log.warn("this node was downed (it lost the cluster): its running tasks are killed, not drained");
+            return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.done());
+          }
+          return org.apache.pekko.actor.typed.javadsl.AskPattern.<io.jtork.dispatch.WorkerCommand,
+              org.apache.pekko.Done>ask(worker, r -> new WorkerNode.Drain(timeout, r), timeout.plusSeconds(2),
+              system.scheduler()).exceptionally(e -> org.apache.pekko.Done.done());
+        });
+  }
+
+  /** The node's cluster roles, seed nodes and (for cluster modes) remoting port. */
+  static Config clusterConfig(NodeSettings s, Roles role) {
+    Map<String, Object> c = new HashMap<>();
+    c.put("pekko.cluster.roles", List.copyOf(role.clusterRoles()));
+    c.put("pekko.cluster.seed-nodes", role == Roles.STANDALONE ? List.of() : s.seedNodes());
+    return ConfigFactory.parseMap(c, "jtork role " + role.mode());
+  }
+
+  private static void closeQuietly(AutoCloseable maintenance, Database database, TaskRuntime runtime) {
+    try {
+      maintenance.close();
+    } catch (Exception e) {
+      log.warn("could not stop the database maintenance: {}", e.toString());
+    }
+    if (database != null) database.close();
+    if (runtime != null) runtime.close();
   }
 
   /** With auth on: creates the configured administrator if missing; refuses to start with no way in. */
@@ -235,13 +318,11 @@ public final class JtorkNode implements AutoCloseable {
     } catch (Exception e) {
       log.warn("the actor system did not stop within 30s: {}", e.toString());
     }
-    try {
-      maintenance.close();
-    } catch (Exception e) {
-      log.warn("could not stop the database maintenance: {}", e.toString());
-    }
-    database.close();
-    runtime.close();
+    closeQuietly(maintenance, database, runtime);
+  }
+
+  public Roles role() {
+    return role;
   }
 
   public Duration askTimeout() {

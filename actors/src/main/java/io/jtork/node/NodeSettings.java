@@ -59,7 +59,10 @@ public record NodeSettings(
     boolean corsEnabled,
     List<String> corsAllowedOrigins,
     boolean rateLimitEnabled,
-    int rateLimitPerSecond) {
+    int rateLimitPerSecond,
+    List<String> seedNodes,
+    boolean workerLostCountsAsRetry,
+    Duration workerDrainTimeout) {
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -118,7 +121,10 @@ public record NodeSettings(
           c.getBoolean("http.cors.enabled"),
           stringList(c, "http.cors.allowed-origins"),
           c.getBoolean("http.rate-limit.enabled"),
-          positive(c, "http.rate-limit.per-second"));
+          positive(c, "http.rate-limit.per-second"),
+          seedNodes(stringList(c, "cluster.seed-nodes")),
+          c.getBoolean("task.worker-lost-counts-as-retry"),
+          c.getDuration("worker.drain-timeout"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
@@ -154,6 +160,17 @@ public record NodeSettings(
       if (v < 0) throw new ConfigException.BadValue("jtork." + path + "." + k, "slots must not be negative");
     });
     return out;
+  }
+
+  /** Each seed node must be a Pekko address such as {@code pekko://jtork@10.0.0.1:2551}. */
+  private static List<String> seedNodes(List<String> seeds) {
+    for (String seed : seeds) {
+      if (!seed.matches("pekko://jtork@[^:/\\s]+:\\d+")) {
+        throw new ConfigException.BadValue("jtork.cluster.seed-nodes", "\"" + seed
+            + "\" is not a node address such as pekko://jtork@10.0.0.1:2551");
+      }
+    }
+    return seeds;
   }
 
   /** {@code jtork.runtime.docker.host}, else {@code $DOCKER_HOST}, else Docker's default socket. */

@@ -38,7 +38,7 @@ public final class ScheduledJobsProjection {
   public static void init(ActorSystem<?> system, Database db, Redactor redactor) {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "scheduled-jobs-projection", 1,
         i -> ProjectionBehavior.create(projection(system, db, redactor)),
-        ShardedDaemonProcessSettings.create(system), Optional.of(ProjectionBehavior.stopMessage()));
+        ShardedDaemonProcessSettings.create(system).withRole(io.jtork.cluster.Roles.COORDINATOR), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   static GroupedProjection<Offset, EventEnvelope<ScheduledJobEvent>> projection(ActorSystem<?> system, Database db,

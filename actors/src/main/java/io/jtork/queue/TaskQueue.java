@@ -58,7 +58,9 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId()))
         // Soft state that workers and tasks re-establish; idle passivation would just drop it.
-        .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+        .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
+        // On a worker this starts a proxy: workers offer slots to queues hosted by coordinators.
+        .withRole(io.jtork.cluster.Roles.COORDINATOR));
   }
 
   public static EntityRef<QueueCommand> ref(ClusterSharding sharding, String queue) {

@@ -41,7 +41,7 @@ public final class RetentionSweeper {
   public static void init(ActorSystem<?> system, Settings settings, JobReadModel jobsModel, TaskLogStore logs,
       JobClient jobs, Executor blocking) {
     ShardedDaemonProcess.get(system).init(Command.class, "retention-sweeper", 1,
-        i -> create(settings, jobsModel, logs, jobs, blocking), ShardedDaemonProcessSettings.create(system),
+        i -> create(settings, jobsModel, logs, jobs, blocking), ShardedDaemonProcessSettings.create(system).withRole(io.jtork.cluster.Roles.COORDINATOR),
         java.util.Optional.empty());
   }
 

@@ -142,7 +142,8 @@ public final class ScheduledJobEntity
 
   public static void init(ActorSystem<?> system, Settings settings) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, ctx.getShard()))
-        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true))
+        .withRole(io.jtork.cluster.Roles.COORDINATOR));
   }
 
   static Behavior<Command> create(String id, Settings settings, ActorRef<ClusterSharding.ShardCommand> shard) {

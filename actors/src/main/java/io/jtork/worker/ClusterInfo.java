@@ -22,12 +22,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * What the cluster's workers and queues say about themselves, for {@code GET /nodes},
  * {@code GET /queues} and {@code GET /metrics}: the workers are found through the receptionist and
- * each asked to describe itself (one that does not answer within {@code timeout} is left out); the
+ * each asked to describe itself (one that does not answer within {@code timeout} is shown as it was
+ * last seen, OFFLINE, until it leaves the registry, or left out if it never answered); the
  * queues are those some worker serves, each asked for its {@code QueueInfo}.
  */
 public final class ClusterInfo {
   private final ActorSystem<?> system;
   private final Duration timeout;
+  /** What each worker said last, to show one that stops answering as OFFLINE rather than not at all. */
+  private final java.util.Map<ActorRef<WorkerCommand>, WorkerCommand.NodeInfo> lastSeen =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ClusterInfo(ActorSystem<?> system, Duration timeout) {
     this.system = system;
@@ -43,8 +47,15 @@ public final class ClusterInfo {
         CompletionStage<WorkerCommand.NodeInfo> info = AskPattern.ask(w, WorkerCommand.Describe::new, timeout,
             system.scheduler());
         asks.add(Stages.on(info, system.executionContext()).toCompletableFuture()
-            .handle((i, e) -> Optional.ofNullable(e == null ? i : null)));
+            .handle((i, e) -> {
+              if (e == null) {
+                lastSeen.put(w, i);
+                return Optional.of(i);
+              }
+              return Optional.ofNullable(lastSeen.get(w)).map(ClusterInfo::offline);
+            }));
       }
+      lastSeen.keySet().retainAll(l.getServiceInstances(WorkerNode.KEY));
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(x -> {
         List<WorkerCommand.NodeInfo> out = new ArrayList<>();
         asks.forEach(a -> a.join().ifPresent(out::add));
@@ -52,6 +63,53 @@ public final class ClusterInfo {
         return out;
       });
     });
+  }
+
+  /**
+   * A cluster member as {@code GET /cluster} shows it (beyond Tork): its address, roles, status,
+   * whether the others reach it, and how many job and scheduled-job shards and entities it hosts.
+   */
+  public record Member(String address, java.util.List<String> roles, String status, boolean reachable,
+      int jobShards, int jobs, int scheduledJobShards, int scheduledJobs) implements io.jtork.serialization.JtorkSerializable {}
+
+  /** Every member of the cluster, with the shards it hosts (a member whose region did not answer shows none). */
+  public CompletionStage<List<Member>> members() {
+    var sharding = ClusterSharding.get(system);
+    CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> jobs = AskPattern.ask(
+        sharding.shardState(), r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
+            io.jtork.job.JobEntity.TYPE_KEY, timeout, r), timeout.plusSeconds(1), system.scheduler());
+    CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> schedules = AskPattern.ask(
+        sharding.shardState(), r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
+            io.jtork.scheduled.ScheduledJobEntity.TYPE_KEY, timeout, r), timeout.plusSeconds(1), system.scheduler());
+    return Stages.on(jobs, system.executionContext()).thenCombine(Stages.on(schedules, system.executionContext()),
+        (j, s) -> {
+          var state = org.apache.pekko.cluster.typed.Cluster.get(system).state();
+          var unreachable = new java.util.HashSet<>();
+          state.getUnreachable().forEach(m -> unreachable.add(m.address()));
+          List<Member> out = new ArrayList<>();
+          for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+            var js = j.getRegions().get(m.address());
+            var ss = s.getRegions().get(m.address());
+            out.add(new Member(m.address().toString(), new ArrayList<>(new TreeSet<>(m.getRoles()).stream()
+                .filter(r -> !r.startsWith("dc-")).toList()), m.status().toString().toUpperCase(java.util.Locale.ROOT),
+                !unreachable.contains(m.address()),
+                js == null ? 0 : js.getStats().size(), entities(js), ss == null ? 0 : ss.getStats().size(), entities(ss)));
+          }
+          return out;
+        });
+  }
+
+  private static int entities(org.apache.pekko.cluster.sharding.ShardRegion.ShardRegionStats stats) {
+    if (stats == null) return 0;
+    int n = 0;
+    for (Object count : stats.getStats().values()) n += ((Number) count).intValue();
+    return n;
+  }
+
+  /** A worker that is still registered but did not answer: as it was last seen, OFFLINE and idle. */
+  private static WorkerCommand.NodeInfo offline(WorkerCommand.NodeInfo i) {
+    return new WorkerCommand.NodeInfo(i.id(), i.name(), i.startedAt(), 0, i.lastHeartbeatAt(), i.queue(), "OFFLINE",
+        i.hostname(), i.port(), 0, i.version(), i.queues(), i.runtime());
   }
 
   /** The queues some worker serves, with what each says about itself. */

@@ -50,6 +50,15 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
 
   private record HealthTick() implements WorkerCommand {}
 
+  /**
+   * Stop taking tasks and answer once the running ones have finished (a graceful stop); the
+   * answer comes at the latest after {@code timeout}, and whatever still runs is then killed
+   * when the node stops.
+   */
+  public record Drain(java.time.Duration timeout, ActorRef<org.apache.pekko.Done> replyTo) implements WorkerCommand {}
+
+  private record DrainTimedOut() implements WorkerCommand {}
+
   record RunnerReport(String attemptId, TaskCommand.FromWorker report) implements WorkerCommand {}
 
   /** A runner ended: with an outcome, or cancelled, or (neither) it crashed. */
@@ -95,6 +104,10 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
       return size() > KEEP_FINISHED;
     }
   };
+  /** Set by {@link Drain}: who waits for the running tasks to end; no task is taken meanwhile. */
+  private ActorRef<org.apache.pekko.Done> drainWaiter;
+  private boolean draining;
+  private int ticks;
   private final List<ActorRef<TaskLogWriter.Command>> writers = new ArrayList<>();
   private final Deque<TaskLogStore.NewPart> pendingLogs = new ArrayDeque<>();
   private int nextWriter;
@@ -157,6 +170,23 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         .onMessage(RunnerDone.class, this::onRunnerDone)
         .onMessage(HealthTick.class, h -> {
           checkHealth();
+          // Every 5 s the queues hear the worker's true free slots: a slot handed to a task actor that
+          // died before it sent the run (its coordinator was killed) would otherwise stay taken.
+          if (++ticks % 5 == 0) settings.queues().forEach((q, slots) -> offer(q, true));
+          return this;
+        })
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainTimedOut.class, t -> {
+          getContext().getLog().warn("worker {}: {} task(s) still running after the drain timeout; they are killed",
+              identity.nodeId(), running.size());
+          drained();
+          return this;
+        })
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, p -> {
+          if (!running.isEmpty()) {
+            getContext().getLog().warn("worker {} stops: killing its {} running task(s) {}", identity.nodeId(),
+                running.size(), running.keySet());
+          }
           return this;
         })
 
@@ -198,6 +228,23 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   /** The version nodes report. */
   public static final String VERSION = "0.1.0";
 
+  private Behavior<WorkerCommand> onDrain(Drain d) {
+    draining = true;
+    drainWaiter = d.replyTo();
+    getContext().getLog().info("worker {} is stopping: it takes no new task and waits up to {} for its {} running"
+        + " task(s)", identity.nodeId(), d.timeout(), running.size());
+    settings.queues().forEach((q, slots) -> offer(q, true));
+    if (running.isEmpty()) drained();
+    else timers.startSingleTimer(new DrainTimedOut(), d.timeout());
+    return this;
+  }
+
+  private void drained() {
+    timers.cancel(DrainTimedOut.class);
+    if (drainWaiter != null) drainWaiter.tell(org.apache.pekko.Done.done());
+    drainWaiter = null;
+  }
+
   private Behavior<WorkerCommand> onRunTask(WorkerCommand.RunTask r) {
     TaskWork work = r.work();
     String id = work.attemptId();
@@ -209,6 +256,10 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     TaskCommand.Outcome outcome = finished.get(id);
     if (outcome != null) {
       r.replyTo().tell(outcome);
+      return this;
+    }
+    if (draining) {
+      r.replyTo().tell(new TaskCommand.Rejected(id, "worker " + identity.nodeId() + " is stopping"));
       return this;
     }
     checkHealth();
@@ -270,6 +321,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     }
     busy.merge(r.work.queue(), -1, Integer::sum);
     offer(r.work.queue(), false);
+    if (draining && running.isEmpty()) drained();
     return this;
   }
 
@@ -287,7 +339,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
 
   /** Offers this queue's free slots: all of them ({@code reset}) or the one just freed. */
   private void offer(String queue, boolean reset) {
-    boolean ok = healthy && runtime.isHealthy();
+    boolean ok = healthy && !draining && runtime.isHealthy();
     if (!ok && !reset) return;
     int slots = settings.queues().getOrDefault(queue, 0);
     int free = !ok ? 0 : reset ? slots - busy.getOrDefault(queue, 0) : 1;

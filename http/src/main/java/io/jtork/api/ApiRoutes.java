@@ -69,6 +69,7 @@ public final class ApiRoutes extends AllDirectives {
   private final EventHistory history;
   private final Executor blocking;
   private final long bodyLimit;
+  private final DatabaseGate gate;
 
   public ApiRoutes(JtorkNode node) {
     this.node = node;
@@ -85,12 +86,13 @@ public final class ApiRoutes extends AllDirectives {
     this.history = new EventHistory(node.system(), node.redactor());
     this.blocking = node.system().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
     this.bodyLimit = node.settings().bodyLimitBytes();
+    this.gate = new DatabaseGate(node.system(), node.database(), blocking, Duration.ofSeconds(1));
   }
 
   public Route routes() {
     return limits(() -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         path("health", () -> get(this::health)),
-        authenticated(who -> concat(
+        databaseUp(() -> authenticated(who -> concat(
         pathPrefix("jobs", () -> concat(
             pathEnd(() -> concat(post(() -> submit(who)), get(() -> listJobs(who)))),
             pathPrefix(PathMatchers.segment(), id -> concat(
@@ -117,11 +119,21 @@ public final class ApiRoutes extends AllDirectives {
                 () -> assignRole(username)))))),
         path("roles", () -> post(() -> admin(who, this::createRole))),
         path("nodes", () -> get(this::nodes)),
+        path("cluster", () -> get(this::cluster)),
         pathPrefix("queues", () -> concat(
             pathEnd(() -> get(this::queues)),
             path(PathMatchers.segment(), name -> get(() -> queue(name))))),
         path("metrics", () -> get(this::metrics))
-    ))))));
+    )))))));
+  }
+
+  /** 503 at once while the database does not answer (see {@link DatabaseGate}). */
+  private Route databaseUp(java.util.function.Supplier<Route> inner) {
+    Route served = inner.get();
+    Route unavailable = complete(Responses.error(StatusCodes.SERVICE_UNAVAILABLE,
+        "the database is unavailable; the request was not carried out, try again"));
+    // Decided per request: the lambda runs for each one, the routes are built once.
+    return extractRequestContext(ctx -> gate.isUp() ? served : unavailable);
   }
 
   /** CORS (pekko-http-cors) and the per-address rate limit, each when configured. */
@@ -149,12 +161,14 @@ public final class ApiRoutes extends AllDirectives {
   private Route health() {
     return completeWithFuture(CompletableFuture.supplyAsync(() -> {
       boolean db = node.database().isHealthy();
-      boolean runtime = node.runtime().isHealthy();
+      // A coordinator runs no tasks, so it has no runtime of its own to report.
+      boolean runtime = node.runtime() == null || node.runtime().isHealthy();
       var body = new java.util.LinkedHashMap<String, Object>();
       body.put("status", db && runtime ? "UP" : "DOWN");
       body.put("version", VERSION);
-      body.put("runtime", node.runtime().name());
+      if (node.runtime() != null) body.put("runtime", node.runtime().name());
       body.put("datastore", node.settings().database().kind().name().toLowerCase(java.util.Locale.ROOT));
+      body.put("role", node.role().mode());
       if (!db) body.put("message", "the database does not answer");
       if (!runtime) body.put("message", "the " + node.runtime().name() + " runtime is not available");
       return Responses.json(db && runtime ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
@@ -385,6 +399,11 @@ public final class ApiRoutes extends AllDirectives {
 
   private Route nodes() {
     return completeWithFuture(clusterInfo.nodes().thenApply(Responses::ok).exceptionally(this::failure));
+  }
+
+  /** Beyond Tork: the cluster's members, their roles and status, and the shards each hosts. */
+  private Route cluster() {
+    return completeWithFuture(clusterInfo.members().thenApply(Responses::ok).exceptionally(this::failure));
   }
 
   private Route queues() {

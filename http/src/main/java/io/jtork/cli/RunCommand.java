@@ -1,24 +1,101 @@
 package io.jtork.cli;
 
 import io.jtork.api.ApiServer;
+import io.jtork.cluster.Roles;
 import io.jtork.node.JtorkNode;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code jtork run <mode>}. */
-@Command(name = "run", description = "Start a node.", subcommands = {RunCommand.Standalone.class})
+/** {@code jtork run <mode>}: standalone, coordinator or worker. */
+@Command(name = "run", description = "Start a node.",
+    subcommands = {RunCommand.Standalone.class, RunCommand.Coordinator.class, RunCommand.Worker.class})
 final class RunCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose a mode: standalone");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "choose a mode: standalone, coordinator or worker");
+  }
+
+  /** Options of the cluster modes. */
+  static final class ClusterOptions {
+    @Option(names = "--seed-nodes", paramLabel = "ADDRESSES",
+        description = "Comma-separated nodes to join, such as pekko://jtork@10.0.0.1:2551 (jtork.cluster.seed-nodes).")
+    String seedNodes;
+
+    @Option(names = "--cluster-port", paramLabel = "N", description = "Port for cluster traffic (0 picks a free one).")
+    Integer clusterPort;
+
+    @Option(names = "--cluster-host", paramLabel = "HOST",
+        description = "Host name or address other nodes reach this one at (default 127.0.0.1).")
+    String clusterHost;
+
+    void apply(Map<String, Object> overrides) {
+      if (seedNodes != null) overrides.put("jtork.cluster.seed-nodes", seedNodes);
+      if (clusterPort != null) overrides.put("pekko.remote.artery.canonical.port", clusterPort);
+      if (clusterHost != null) overrides.put("pekko.remote.artery.canonical.hostname", clusterHost);
+    }
+  }
+
+  /** Starts a node in {@code role}, with the API when it coordinates, and runs until it stops. */
+  static int runNode(NodeOptions node, Map<String, Object> overrides, Roles role) throws Exception {
+    JtorkNode n;
+    try {
+      n = JtorkNode.start(node.load(overrides), role);
+    } catch (IllegalArgumentException e) {
+      System.err.println("jtork: " + e.getMessage());
+      return 2;
+    }
+    ApiServer api = null;
+    if (role.coordinates()) {
+      try {
+        api = ApiServer.start(n);
+      } catch (Exception e) {
+        System.err.println("jtork: could not serve the API on " + n.settings().httpInterface() + ":"
+            + n.settings().httpPort() + ": " + rootMessage(e));
+        n.close();
+        return 1;
+      }
+    }
+    var self = n.system().address();
+    StringBuilder up = new StringBuilder("jtork ").append(role.mode()).append(" is up");
+    if (api != null) up.append(": http://").append(n.settings().httpInterface()).append(":").append(api.port());
+    up.append(" (cluster ").append(org.apache.pekko.cluster.typed.Cluster.get(n.system()).selfMember().address());
+    if (n.runtime() != null) up.append(", runtime ").append(n.runtime().name());
+    if (n.database() != null) {
+      up.append(", ").append(n.settings().database().kind().name().toLowerCase()).append(" at ")
+          .append(n.settings().database().url());
+    }
+    System.out.println(up.append(")"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    ApiServer served = api;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (served != null) served.close();
+      n.close();
+      stopped.countDown();
+    }, "jtork-shutdown"));
+    n.system().getWhenTerminated().toCompletableFuture().join();
+    var reason = org.apache.pekko.actor.CoordinatedShutdown.get(n.system()).getShutdownReason();
+    if (reason.isPresent() && reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()) {
+      // Not stopped by a signal: the node left the cluster (it was downed). Exit so a supervisor restarts it.
+      // The shutdown hook closes the rest on the way out.
+      System.err.println("jtork: this node (" + self + ") was downed and left the cluster; exiting");
+      return 3;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) e = e.getCause();
+    return e.getMessage();
   }
 
   /** Coordinator and worker in one JVM, a single-node cluster on an embedded database by default. */
@@ -38,39 +115,49 @@ final class RunCommand implements Runnable {
       Map<String, Object> overrides = new HashMap<>();
       if (port != null) overrides.put("jtork.http.port", port);
       if (runtime != null) overrides.put("jtork.runtime.type", runtime);
-      JtorkNode n;
-      try {
-        n = JtorkNode.start(node.load(overrides));
-      } catch (IllegalArgumentException e) {
-        System.err.println("jtork: " + e.getMessage());
-        return 2;
-      }
-      ApiServer api;
-      try {
-        api = ApiServer.start(n);
-      } catch (Exception e) {
-        System.err.println("jtork: could not serve the API on " + n.settings().httpInterface() + ":"
-            + n.settings().httpPort() + ": " + rootMessage(e));
-        n.close();
-        return 1;
-      }
-      System.out.println("jtork is up: http://" + n.settings().httpInterface() + ":" + api.port()
-          + " (runtime " + n.runtime().name() + ", " + n.settings().database().kind().name().toLowerCase() + " at "
-          + n.settings().database().url() + ")");
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        api.close();
-        n.close();
-        stopped.countDown();
-      }, "jtork-shutdown"));
-      n.system().getWhenTerminated().toCompletableFuture().join();
-      stopped.await();
-      return 0;
+      return runNode(node, overrides, Roles.STANDALONE);
     }
+  }
 
-    private static String rootMessage(Throwable e) {
-      while (e.getCause() != null) e = e.getCause();
-      return e.getMessage();
+  /** The API, the job and scheduled-job shards, the queues and the projections; no tasks. */
+  @Command(name = "coordinator", mixinStandardHelpOptions = true,
+      description = "Run the API, the jobs, the schedules and the queues of a cluster (needs PostgreSQL).")
+  static final class Coordinator implements Callable<Integer> {
+    @Mixin NodeOptions node;
+    @Mixin ClusterOptions cluster;
+
+    @Option(names = "--port", paramLabel = "N", description = "Port of the REST API (default 8000).")
+    Integer port;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, Object> overrides = new HashMap<>();
+      if (port != null) overrides.put("jtork.http.port", port);
+      cluster.apply(overrides);
+      return runNode(node, overrides, Roles.COORDINATOR_ONLY);
+    }
+  }
+
+  /** A worker: runs tasks for the coordinators; needs no database. */
+  @Command(name = "worker", mixinStandardHelpOptions = true,
+      description = "Run tasks for a cluster's coordinators (no database, no API).")
+  static final class Worker implements Callable<Integer> {
+    @Mixin NodeOptions node;
+    @Mixin ClusterOptions cluster;
+
+    @Option(names = "--runtime", paramLabel = "auto|shell|docker|podman", description = "Where tasks run (default auto).")
+    String runtime;
+
+    @Option(names = "--queues", paramLabel = "NAME:SLOTS,...", description = "Queues served (default default:4).")
+    String queues;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, Object> overrides = new HashMap<>();
+      if (runtime != null) overrides.put("jtork.runtime.type", runtime);
+      if (queues != null) overrides.put("jtork.worker.queues", queues);
+      cluster.apply(overrides);
+      return runNode(node, overrides, Roles.WORKER_ONLY);
     }
   }
 }
