@@ -27,4 +27,16 @@ public final class WorkerAddress {
     }
     return false;
   }
+
+  /** Whether that member is still in the cluster and not down: it may be leaving, and finishing its tasks. */
+  public static boolean isMember(Cluster cluster, String workerAddress) {
+    if (workerAddress == null) return false;
+    for (Member m : cluster.state().getMembers()) {
+      if (of(m.uniqueAddress()).equals(workerAddress)) {
+        MemberStatus s = m.status();
+        return s != MemberStatus.down() && s != MemberStatus.removed();
+      }
+    }
+    return false;
+  }
 }

@@ -18,6 +18,14 @@ public interface WorkerCommand extends JtorkSerializable {
    */
   record ProbeRun(String attemptId, ActorRef<TaskCommand> replyTo) implements WorkerCommand {}
 
+  /**
+   * The task actor has the outcome of this attempt: the worker stops sending it. Until then the
+   * worker sends the outcome again every few seconds (to whichever task actor re-attached last),
+   * so an outcome sent to a task actor that died with its node is not lost; a stopping worker
+   * waits for these too.
+   */
+  record OutcomeReceived(String attemptId) implements WorkerCommand {}
+
   /** Describe yourself ({@code GET /nodes}, {@code GET /metrics}). */
   record Describe(ActorRef<NodeInfo> replyTo) implements WorkerCommand {}
 

@@ -55,6 +55,25 @@ final class TaskActor {
 
   private record BackoffOver() implements TaskCommand {}
 
+  private record EnqueueAgain() implements TaskCommand {}
+
+  private record ConfirmStart() implements TaskCommand {}
+
+  private record RefreshTicket() implements TaskCommand {}
+
+  /** A waiting task actor sends its ticket again this often, in case the queue lost it. */
+  private static final Duration REFRESH_EVERY = Duration.ofSeconds(30);
+
+  /** How long a task actor waits for its worker to say it started the run before it asks again. */
+  private static final Duration START_WITHIN = Duration.ofSeconds(10);
+
+  /**
+   * How long a task actor waits for its queue to confirm a ticket before it sends it again: the
+   * queue's node may have died with the ticket (or the confirmation) in flight, and until a queue
+   * confirms there is nothing to watch.
+   */
+  private static final Duration CONFIRM_WITHIN = Duration.ofSeconds(5);
+
   private final ActorContext<TaskCommand> ctx;
   private final TimerScheduler<TaskCommand> timers;
   private final TaskWork work;
@@ -100,14 +119,20 @@ final class TaskActor {
   }
 
   private Behavior<TaskCommand> enqueue() {
-    TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Enqueue(attemptId, work.priority(), seq(),
-        ctx.getSelf()));
+    sendTicket();
+    timers.startTimerWithFixedDelay("enqueue-again", new EnqueueAgain(), CONFIRM_WITHIN);
     // Counted from the first enqueue: a rejection by a worker sends the task back without a new clock.
     Duration limit = settings.queueTimeout();
     if (limit != null && !limit.isZero() && !timers.isTimerActive("queued")) {
       timers.startSingleTimer("queued", new QueueTimedOut(), limit);
     }
     return waiting(null);
+  }
+
+  private void sendTicket() {
+    ctx.getLog().debug("attempt {}: ticket to queue {}", attemptId, work.queue());
+    TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Enqueue(attemptId, work.priority(), seq(),
+        ctx.getSelf()));
   }
 
   private long seq() {
@@ -117,13 +142,30 @@ final class TaskActor {
 
   private Behavior<TaskCommand> waiting(ActorRef<QueueCommand> queue) {
     return Behaviors.receive(TaskCommand.class)
+        .onMessage(EnqueueAgain.class, e -> {
+          sendTicket();
+          return Behaviors.same();
+        })
+        .onMessage(RefreshTicket.class, r -> {
+          // The queue keeps a ticket per task actor, so this is a no-op unless the ticket was lost.
+          if (queue != null) sendTicket();
+          return Behaviors.same();
+        })
         .onMessage(TaskCommand.Enqueued.class, e -> {
           if (!e.attemptId().equals(attemptId)) return Behaviors.same();
+          ctx.getLog().debug("attempt {}: queued at {}", attemptId, e.queue());
+          timers.cancel("enqueue-again");
+          if (!timers.isTimerActive("refresh-ticket")) {
+            timers.startTimerWithFixedDelay("refresh-ticket", new RefreshTicket(), REFRESH_EVERY);
+          }
           if (queue != null) ctx.unwatch(queue);
           ctx.watchWith(e.queue(), new QueueGone());
           return waiting(e.queue());
         })
-        .onMessage(QueueGone.class, g -> enqueue())
+        .onMessage(QueueGone.class, g -> {
+          ctx.getLog().debug("attempt {}: its queue stopped; queuing again", attemptId);
+          return enqueue();
+        })
         .onMessage(QueueTimedOut.class, t -> {
           TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Withdraw(attemptId));
           job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), "no worker took the task from queue \""
@@ -134,10 +176,20 @@ final class TaskActor {
         .onMessage(TaskCommand.Assigned.class, a -> {
           if (!a.attemptId().equals(attemptId)) return Behaviors.same();
           timers.cancel("queued");
+          timers.cancel("enqueue-again");
+          timers.cancel("refresh-ticket");
           if (queue != null) ctx.unwatch(queue);
+          if (!WorkerAddress.isAlive(Cluster.get(ctx.getSystem()), a.workerAddress())) {
+            ctx.getLog().debug("attempt {}: assigned to worker {}, which is not up; queuing again", attemptId,
+                a.nodeId());
+            if (queue != null) ctx.unwatch(queue);
+            return enqueue();
+          }
+          ctx.getLog().debug("attempt {}: assigned to worker {}", attemptId, a.nodeId());
           a.worker().tell(new WorkerCommand.RunTask(work, ctx.getSelf()));
           ctx.watchWith(a.worker(), new WorkerGone());
-          return dispatched(a.worker(), a.nodeId());
+          timers.startSingleTimer("confirm-start", new ConfirmStart(), START_WITHIN);
+          return dispatched(a.worker(), a.nodeId(), a.workerAddress());
         })
         .onMessage(Cancel.class, c -> {
           TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Withdraw(attemptId));
@@ -149,16 +201,31 @@ final class TaskActor {
 
   // ---- handed to a worker ------------------------------------------------------------------
 
-  private Behavior<TaskCommand> dispatched(ActorRef<WorkerCommand> worker, String nodeId) {
+  private Behavior<TaskCommand> dispatched(ActorRef<WorkerCommand> worker, String nodeId, String workerAddress) {
     return Behaviors.receive(TaskCommand.class)
+        .onMessage(ConfirmStart.class, c -> {
+          // The worker has neither started, refused nor finished the run: RunTask is idempotent, so
+          // ask again while the worker is a member; once it is not, the run is lost with it.
+          if (!WorkerAddress.isMember(Cluster.get(ctx.getSystem()), workerAddress)) {
+            ctx.getSelf().tell(new WorkerGone());
+            return Behaviors.same();
+          }
+          ctx.getLog().debug("attempt {}: worker {} has not confirmed the start; sending the run again", attemptId,
+              nodeId);
+          worker.tell(new WorkerCommand.RunTask(work, ctx.getSelf()));
+          timers.startSingleTimer("confirm-start", new ConfirmStart(), START_WITHIN);
+          return Behaviors.same();
+        })
         .onMessage(TaskCommand.Rejected.class, r -> {
           if (!r.attemptId().equals(attemptId)) return Behaviors.same();
           ctx.unwatch(worker);
+          timers.cancel("confirm-start");
           ctx.getLog().debug("attempt {} rejected by worker {}: {}", attemptId, nodeId, r.reason());
           return enqueue();
         })
         .onMessage(TaskCommand.Started.class, s -> {
           if (!s.attemptId().equals(attemptId)) return Behaviors.same();
+          timers.cancel("confirm-start");
           job.tell(new JobEntity.RunStarted(work.taskId(), work.run(), s.nodeId(), s.workerAddress(), s.at()));
           startDeadline();
           return Behaviors.same();
@@ -169,8 +236,10 @@ final class TaskActor {
           }
           return Behaviors.same();
         })
-        .onMessage(TaskCommand.Succeeded.class, s -> s.attemptId().equals(attemptId) ? finish(s) : Behaviors.same())
-        .onMessage(TaskCommand.Failed.class, f -> f.attemptId().equals(attemptId) ? finish(f) : Behaviors.same())
+        .onMessage(TaskCommand.Succeeded.class, s -> s.attemptId().equals(attemptId) ? finish(s, worker)
+            : Behaviors.same())
+        .onMessage(TaskCommand.Failed.class, f -> f.attemptId().equals(attemptId) ? finish(f, worker)
+            : Behaviors.same())
         .onMessage(TaskCommand.Assigned.class, a -> {
           // A second assignment (the ticket was re-sent while the first was on its way): give the slot back.
           a.queue().tell(new QueueCommand.Decline(a.attemptId(), a.worker()));
@@ -203,7 +272,9 @@ final class TaskActor {
     }
   }
 
-  private Behavior<TaskCommand> finish(TaskCommand.Outcome outcome) {
+  /** Reports the outcome to the job and tells the worker it arrived, so the worker stops sending it. */
+  private Behavior<TaskCommand> finish(TaskCommand.Outcome outcome, ActorRef<WorkerCommand> worker) {
+    worker.tell(new WorkerCommand.OutcomeReceived(attemptId));
     if (outcome instanceof TaskCommand.Succeeded s) {
       job.tell(new JobEntity.RunSucceeded(work.taskId(), work.run(), s.result(), s.at()));
     } else if (outcome instanceof TaskCommand.Failed f) {
@@ -225,8 +296,12 @@ final class TaskActor {
         .onMessage(WorkersListed.class, l -> {
           boolean workerListed = l.workers().stream().anyMatch(w -> recovery.workerAddress() != null
               && recovery.workerAddress().startsWith(addressOf(w) + "#"));
-          // The worker that ran it is still a member but not listed yet: the listing is still spreading.
-          if (mayStillRun && !workerListed && Instant.now().isBefore(giveUp)) {
+          // A worker member that is not listed yet (the listing is still spreading, as on a coordinator
+          // that just joined) may be the one running this attempt, even if the journal does not say
+          // it started: probe only once every worker member is listed, or the wait is over.
+          boolean allListed = workerMembers().stream().allMatch(a -> l.workers().stream()
+              .anyMatch(w -> addressOf(w).equals(a)));
+          if ((mayStillRun && !workerListed || !allListed) && Instant.now().isBefore(giveUp)) {
             timers.startSingleTimer(new FindWorkers(), Duration.ofMillis(250));
             return Behaviors.same();
           }
@@ -258,11 +333,11 @@ final class TaskActor {
                     Instant.now()));
               }
               startDeadline();
-              return dispatched(a.worker(), a.nodeId());
+              return dispatched(a.worker(), a.nodeId(), a.workerAddress());
             }
             case FINISHED -> {
               timers.cancel(ProbeTimedOut.class);
-              return finish(a.outcome());
+              return finish(a.outcome(), a.worker());
             }
             default -> {
               waitingFor.remove(a.worker());
@@ -276,6 +351,20 @@ final class TaskActor {
         .build();
   }
 
+  /** The addresses of the cluster's workers that are up or leaving (a leaving one still runs its tasks). */
+  private java.util.List<String> workerMembers() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (org.apache.pekko.cluster.Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+      var status = m.status();
+      if (m.hasRole(io.jtork.cluster.Roles.WORKER) && (status == org.apache.pekko.cluster.MemberStatus.up()
+          || status == org.apache.pekko.cluster.MemberStatus.weaklyUp()
+          || status == org.apache.pekko.cluster.MemberStatus.leaving())) {
+        out.add(m.address().toString());
+      }
+    }
+    return out;
+  }
+
   private String addressOf(ActorRef<?> ref) {
     return ref.path().address().hasGlobalScope() ? ref.path().address().toString()
         : Cluster.get(ctx.getSystem()).selfMember().address().toString();
@@ -284,6 +373,7 @@ final class TaskActor {
   /** No worker has the attempt: a run that was started is lost; one that was only queued is queued again. */
   private Behavior<TaskCommand> afterProbes(Recovery recovery) {
     timers.cancel(ProbeTimedOut.class);
+    ctx.getLog().debug("attempt {}: no worker has it (was running: {})", attemptId, recovery.wasRunning());
     if (recovery.wasRunning()) {
       job.tell(new JobEntity.RunLost(work.taskId(), work.run(), "worker lost: no worker is running attempt "
           + attemptId + " any more (its node restarted or left the cluster)"));

@@ -6,6 +6,7 @@ import io.jtork.dispatch.WorkerCommand;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -47,13 +48,23 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   private record WorkerGone(ActorRef<WorkerCommand> worker) implements QueueCommand {}
 
   private static final Comparator<Ticket> ORDER = Comparator.comparingInt((Ticket t) -> -t.priority())
-      .thenComparingLong(Ticket::seq).thenComparing(Ticket::attemptId);
+      .thenComparingLong(Ticket::seq).thenComparing(Ticket::attemptId)
+      .thenComparing(t -> t.task().path().toSerializationFormat());
+
+  /**
+   * A ticket is one task actor's, not only one attempt's: after a job moves, the task actor of its
+   * old home may still have a ticket in flight (sent again before it stopped). Keyed by attempt
+   * alone, that late ticket would replace the new task actor's and, when its sender is found dead,
+   * take the attempt out of the queue for good.
+   */
+  private record Key(String attemptId, ActorRef<TaskCommand> task) {}
 
   private final String name;
   private final TreeSet<Ticket> waiting = new TreeSet<>(ORDER);
-  private final Map<String, Ticket> byAttempt = new HashMap<>();
+  private final Map<Key, Ticket> byAttempt = new HashMap<>();
   private final Map<ActorRef<WorkerCommand>, Slots> workers = new LinkedHashMap<>();
   private int handedOut;
+  private final org.apache.pekko.cluster.typed.Cluster cluster;
 
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId()))
@@ -74,6 +85,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   private TaskQueue(ActorContext<QueueCommand> ctx, String name) {
     super(ctx);
     this.name = name;
+    this.cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
   }
 
   @Override
@@ -81,7 +93,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
     return newReceiveBuilder()
         .onMessage(QueueCommand.Enqueue.class, this::onEnqueue)
         .onMessage(QueueCommand.Withdraw.class, w -> {
-          remove(w.attemptId());
+          for (Key k : List.copyOf(byAttempt.keySet())) if (k.attemptId().equals(w.attemptId())) remove(k);
           return this;
         })
         .onMessage(QueueCommand.Demand.class, this::onDemand)
@@ -91,8 +103,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
           return this;
         })
         .onMessage(TaskGone.class, g -> {
-          Ticket t = byAttempt.get(g.attemptId());
-          if (t != null && t.task().equals(g.task())) remove(g.attemptId());
+          remove(new Key(g.attemptId(), g.task()));
           return this;
         })
         .onMessage(WorkerGone.class, g -> {
@@ -103,14 +114,12 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   }
 
   private Behavior<QueueCommand> onEnqueue(QueueCommand.Enqueue e) {
-    Ticket old = byAttempt.remove(e.attemptId());
-    if (old != null) {
-      waiting.remove(old);
-      if (!old.task().equals(e.task())) getContext().unwatch(old.task());
-    }
+    Key key = new Key(e.attemptId(), e.task());
+    Ticket old = byAttempt.remove(key);
+    if (old != null) waiting.remove(old);
     Ticket t = new Ticket(e.attemptId(), e.priority(), e.seq(), e.task());
     waiting.add(t);
-    byAttempt.put(t.attemptId(), t);
+    byAttempt.put(key, t);
     getContext().watchWith(e.task(), new TaskGone(e.attemptId(), e.task()));
     e.task().tell(new TaskCommand.Enqueued(e.attemptId(), getContext().getSelf()));
     dispatch();
@@ -118,6 +127,13 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   }
 
   private Behavior<QueueCommand> onDemand(QueueCommand.Demand d) {
+    if (!io.jtork.dispatch.WorkerAddress.isAlive(cluster, d.workerAddress())) {
+      // A demand that outlived its worker (buffered while this queue moved): taking it would hand
+      // tasks to a node that is gone, and a watch on an actor of a removed node may never fire.
+      getContext().getLog().debug("queue {}: ignoring slots of worker {}, which is not up", name, d.nodeId());
+      if (workers.remove(d.worker()) != null) getContext().unwatch(d.worker());
+      return this;
+    }
     Slots s = workers.get(d.worker());
     if (s == null) {
       s = new Slots(d.nodeId(), d.workerAddress());
@@ -139,8 +155,8 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
     return this;
   }
 
-  private void remove(String attemptId) {
-    Ticket t = byAttempt.remove(attemptId);
+  private void remove(Key key) {
+    Ticket t = byAttempt.remove(key);
     if (t != null) {
       waiting.remove(t);
       getContext().unwatch(t.task());
@@ -149,6 +165,13 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
 
   /** Hands the best waiting tasks to the workers with the most free slots. */
   private void dispatch() {
+    if (waiting.isEmpty()) return;
+    // Only to members that are up: a worker that left (or is leaving) gets nothing more.
+    workers.entrySet().removeIf(w -> {
+      boolean gone = !io.jtork.dispatch.WorkerAddress.isAlive(cluster, w.getValue().address);
+      if (gone) getContext().unwatch(w.getKey());
+      return gone;
+    });
     while (!waiting.isEmpty()) {
       Map.Entry<ActorRef<WorkerCommand>, Slots> best = null;
       for (Map.Entry<ActorRef<WorkerCommand>, Slots> w : workers.entrySet()) {
@@ -156,7 +179,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
       }
       if (best == null) return;
       Ticket t = waiting.pollFirst();
-      byAttempt.remove(t.attemptId());
+      byAttempt.remove(new Key(t.attemptId(), t.task()));
       getContext().unwatch(t.task());
       best.getValue().free--;
       handedOut++;

@@ -51,7 +51,8 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   private record HealthTick() implements WorkerCommand {}
 
   /**
-   * Stop taking tasks and answer once the running ones have finished (a graceful stop); the
+   * Stop taking tasks and answer once the running ones have finished and their task actors have
+   * acknowledged the outcomes (a graceful stop); the
    * answer comes at the latest after {@code timeout}, and whatever still runs is then killed
    * when the node stops.
    */
@@ -81,6 +82,8 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     final TaskWork work;
     ActorRef<TaskCommand> replyTo;
     final ActorRef<TaskRunner.Command> runner;
+    /** What the runner reported when it started, to repeat to a task actor that asks again. */
+    TaskCommand.Started started;
 
     Running(TaskWork work, ActorRef<TaskCommand> replyTo, ActorRef<TaskRunner.Command> runner) {
       this.work = work;
@@ -108,6 +111,13 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   private ActorRef<org.apache.pekko.Done> drainWaiter;
   private boolean draining;
   private int ticks;
+  /** Outcomes sent but not yet acknowledged, with where they go and when they were first sent. */
+  private final Map<String, Unacked> unacked = new LinkedHashMap<>();
+
+  private record Unacked(TaskCommand.Outcome outcome, ActorRef<TaskCommand> replyTo, java.time.Instant since) {}
+
+  /** An outcome nobody acknowledged within this long is given up on (a probe still finds it in {@code finished}). */
+  private static final Duration UNACKED_FOR_AT_MOST = Duration.ofMinutes(10);
   private final List<ActorRef<TaskLogWriter.Command>> writers = new ArrayList<>();
   private final Deque<TaskLogStore.NewPart> pendingLogs = new ArrayDeque<>();
   private int nextWriter;
@@ -164,7 +174,10 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         })
         .onMessage(RunnerReport.class, r -> {
           Running run = running.get(r.attemptId());
-          if (run != null) run.replyTo.tell(r.report());
+          if (run != null) {
+            if (r.report() instanceof TaskCommand.Started st) run.started = st;
+            run.replyTo.tell(r.report());
+          }
           return this;
         })
         .onMessage(RunnerDone.class, this::onRunnerDone)
@@ -173,6 +186,12 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
           // Every 5 s the queues hear the worker's true free slots: a slot handed to a task actor that
           // died before it sent the run (its coordinator was killed) would otherwise stay taken.
           if (++ticks % 5 == 0) settings.queues().forEach((q, slots) -> offer(q, true));
+          if (ticks % 2 == 0) resendOutcomes();
+          return this;
+        })
+        .onMessage(WorkerCommand.OutcomeReceived.class, o -> {
+          unacked.remove(o.attemptId());
+          if (draining && running.isEmpty() && unacked.isEmpty()) drained();
           return this;
         })
         .onMessage(Drain.class, this::onDrain)
@@ -234,9 +253,15 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     getContext().getLog().info("worker {} is stopping: it takes no new task and waits up to {} for its {} running"
         + " task(s)", identity.nodeId(), d.timeout(), running.size());
     settings.queues().forEach((q, slots) -> offer(q, true));
-    if (running.isEmpty()) drained();
+    if (running.isEmpty() && unacked.isEmpty()) drained();
     else timers.startSingleTimer(new DrainTimedOut(), d.timeout());
     return this;
+  }
+
+  private void resendOutcomes() {
+    java.time.Instant tooOld = java.time.Instant.now().minus(UNACKED_FOR_AT_MOST);
+    unacked.values().removeIf(u -> u.since().isBefore(tooOld));
+    unacked.values().forEach(u -> u.replyTo().tell(u.outcome()));
   }
 
   private void drained() {
@@ -251,11 +276,13 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     Running existing = running.get(id);
     if (existing != null) {
       existing.replyTo = r.replyTo();
+      if (existing.started != null) r.replyTo().tell(existing.started);
       return this;
     }
     TaskCommand.Outcome outcome = finished.get(id);
     if (outcome != null) {
       r.replyTo().tell(outcome);
+      unacked.computeIfPresent(id, (k, u) -> new Unacked(u.outcome(), r.replyTo(), u.since()));
       return this;
     }
     if (draining) {
@@ -296,6 +323,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
       p.replyTo().tell(new TaskCommand.ProbeAnswer(p.attemptId(), TaskCommand.ProbeStatus.RUNNING,
           getContext().getSelf(), identity.nodeId(), identity.address(), null));
     } else if (finished.containsKey(p.attemptId())) {
+      unacked.computeIfPresent(p.attemptId(), (k, u) -> new Unacked(u.outcome(), p.replyTo(), u.since()));
       p.replyTo().tell(new TaskCommand.ProbeAnswer(p.attemptId(), TaskCommand.ProbeStatus.FINISHED,
           getContext().getSelf(), identity.nodeId(), identity.address(), finished.get(p.attemptId())));
     } else {
@@ -318,10 +346,11 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     if (outcome != null) {
       finished.put(d.attemptId(), outcome);
       r.replyTo.tell(outcome);
+      unacked.put(d.attemptId(), new Unacked(outcome, r.replyTo, java.time.Instant.now()));
     }
     busy.merge(r.work.queue(), -1, Integer::sum);
     offer(r.work.queue(), false);
-    if (draining && running.isEmpty()) drained();
+    if (draining && running.isEmpty() && unacked.isEmpty()) drained();
     return this;
   }
 

@@ -27,7 +27,9 @@ class DockerRecoveryTest {
   @Test
   void aKilledDockerWorkerLeavesNothingBehindAndItsJobCompletes() throws Exception {
     String host = DockerDaemon.require();
-    Map<String, String> env = Map.of("JTORK_RUNTIME_DOCKER_HOST", host);
+    Map<String, String> env = Map.of("JTORK_RUNTIME_DOCKER_HOST", host,
+        // This test covers the other mode: the lost run is redelivered as the same execution.
+        "JTORK_TASK_WORKER_LOST_COUNTS_AS_RETRY", "false");
     Path data = dir.resolve("data");
     int port = ForkedNode.freePort();
     try (DockerClient docker = DockerDaemon.client(host)) {

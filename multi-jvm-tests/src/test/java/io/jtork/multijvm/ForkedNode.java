@@ -38,29 +38,66 @@ final class ForkedNode implements AutoCloseable {
   /** As above, on {@code runtime} ({@code shell}, {@code docker}...), with extra environment variables. */
   static ForkedNode standalone(Path dataDir, int port, String runtime, java.util.Map<String, String> env, String... extra)
       throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("run", "standalone", "--port", String.valueOf(port),
+        "--data-dir", dataDir.toString(), "--runtime", runtime));
+    args.addAll(Arrays.asList(extra));
+    return start(args, dataDir, port, env);
+  }
+
+  /**
+   * Starts {@code jtork} with {@code args} in a new JVM, its output in a log file under
+   * {@code dataDir}, and waits until it is up: {@code /health} UP when it serves the API
+   * ({@code httpPort} not null), else its "is up" line.
+   */
+  static ForkedNode start(List<String> args, Path dataDir, Integer httpPort, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Dpekko.actor.serialize-messages=on",
-        "-cp", classpath, "io.jtork.cli.JtorkCommand", "run", "standalone", "--port", String.valueOf(port),
-        "--data-dir", dataDir.toString(), "--runtime", runtime));
-    cmd.addAll(Arrays.asList(extra));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dpekko.actor.serialize-messages=on", "-cp", classpath, "io.jtork.cli.JtorkCommand"));
+    cmd.addAll(args);
     Files.createDirectories(dataDir);
     Path log = dataDir.resolve("node-" + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
-    ForkedNode node = new ForkedNode(p, port, log);
+    // A test that times out is abandoned, not closed: its nodes must not outlive the test JVM.
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+    ForkedNode node = new ForkedNode(p, httpPort == null ? -1 : httpPort, log);
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+      Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
           .until(() -> {
             if (!p.isAlive()) throw new AssertionError("the node exited: " + Files.readString(log));
+            if (httpPort == null) return Files.readString(log).contains(" is up");
             return node.get("/health").path("status").asText().equals("UP");
           });
     } catch (RuntimeException | Error e) {
       node.kill();
-      throw new AssertionError("node on port " + port + " did not come up; its log:\n" + Files.readString(log), e);
+      throw new AssertionError("node " + args + " did not come up; its log:\n" + Files.readString(log), e);
     }
     return node;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends a signal ({@code STOP}, {@code CONT}...) to the node's JVM. */
+  void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+  }
+
+  /** Waits up to {@code timeout} for the JVM to exit; its exit code. */
+  int awaitExit(Duration timeout) throws Exception {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("still running: " + log);
+    return process.exitValue();
+  }
+
+  /** SIGTERM, and waits for the node to stop (a graceful stop: it leaves the cluster, a worker drains). */
+  void stop() throws Exception {
+    process.destroy();
+    if (!process.waitFor(90, TimeUnit.SECONDS)) throw new AssertionError("node did not stop within 90 s: " + log);
   }
 
   static int freePort() throws IOException {
@@ -83,6 +120,18 @@ final class ForkedNode implements AutoCloseable {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
     return Json.json().readTree(r.body());
+  }
+
+  /** An answer: its status and body. */
+  record Answer(int status, String body) {}
+
+  /** {@code method path} with a YAML body (or none), waiting at most {@code timeout} for the answer. */
+  Answer send(String method, String path, String yaml, Duration timeout) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout)
+        .method(method, yaml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(yaml));
+    if (yaml != null) b.header("Content-Type", "text/yaml");
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), r.body());
   }
 
   JsonNode postYaml(String yaml) throws Exception {

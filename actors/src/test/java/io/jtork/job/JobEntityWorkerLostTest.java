@@ -1,0 +1,75 @@
+package io.jtork.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtork.model.Job;
+import io.jtork.model.JobState;
+import io.jtork.model.Task;
+import io.jtork.model.TaskState;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * By default a run lost with its worker counts against the task's {@code retry.limit}: the lost
+ * attempt stays in the execution list as FAILED with the "worker lost" reason, and a task with no
+ * retry left fails the job with it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobEntityWorkerLostTest {
+  @TempDir static Path dir;
+  private EntityTestNode node;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = new EntityTestNode(dir, "");
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  private Task awaitRunning(String jobId, int index) {
+    Task[] t = new Task[1];
+    Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+      t[0] = node.job(jobId).execution().get(index);
+      return t[0].state() == TaskState.RUNNING;
+    });
+    return t[0];
+  }
+
+  private void lose(String jobId, Task t) {
+    node.tell(jobId, new JobEntity.RunLost(t.id(), t.run(), "worker lost: node n1 left the cluster while the task ran"));
+  }
+
+  @Test
+  void aLostRunIsAFailedAttemptAndTheRetryRunsIt() throws Exception {
+    String id = node.submit("name: lost once\ntasks:\n- name: slow\n  retry:\n    limit: 1\n"
+        + "  run: sleep 1; echo -n done > $TORK_OUTPUT\n");
+    lose(id, awaitRunning(id, 0));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).state() == JobState.COMPLETED);
+    Job done = node.job(id);
+    assertThat(done.execution()).hasSize(2);
+    assertThat(done.execution().get(0).state()).isEqualTo(TaskState.FAILED);
+    assertThat(done.execution().get(0).error()).isEqualTo("worker lost: node n1 left the cluster while the task ran");
+    assertThat(done.execution().get(1).state()).isEqualTo(TaskState.COMPLETED);
+    assertThat(done.execution().get(1).result()).isEqualTo("done");
+    assertThat(done.execution().get(1).redelivered()).isZero();
+  }
+
+  @Test
+  void withNoRetryLeftALostRunFailsTheJob() throws Exception {
+    String id = node.submit("name: lost for good\ntasks:\n- name: slow\n  run: sleep 30\n");
+    lose(id, awaitRunning(id, 0));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).state() == JobState.FAILED);
+    Job failed = node.job(id);
+    assertThat(failed.execution()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo(TaskState.FAILED));
+    assertThat(failed.error()).isEqualTo("worker lost: node n1 left the cluster while the task ran");
+  }
+}

@@ -1,0 +1,259 @@
+package io.jtork.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A cluster of forked JVMs on PostgreSQL: one coordinator and one, then two, workers.
+ * <ol>
+ *   <li>Throughput: {@code --jobs} one-task jobs whose task is {@code sleep --task-seconds} on the
+ *   shell runtime, with 1 worker and then with 2 ({@code --slots} each), tasks/s from the first
+ *   task's start to the last task's end; the ratio of the two.</li>
+ *   <li>Re-dispatch: one long task on each of two workers; the worker running one is killed with
+ *   SIGKILL; the time from the kill to its task's retry being created (the coordinator has
+ *   declared the worker lost) and to the retry starting on the other worker. Repeated
+ *   {@code --kills} times, each with a new worker in place of the killed one. Default settings.</li>
+ * </ol>
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true)
+public final class ClusterBenchmark implements Callable<Integer> {
+  @Option(names = "--jobs", defaultValue = "400")
+  int jobs;
+
+  @Option(names = "--slots", defaultValue = "4")
+  int slots;
+
+  @Option(names = "--task-seconds", defaultValue = "0.2")
+  double taskSeconds;
+
+  @Option(names = "--kills", defaultValue = "3")
+  int kills;
+
+  @Option(names = "--postgres", defaultValue = "jdbc:postgresql://127.0.0.1:5432/")
+  String postgres;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ObjectMapper json = new ObjectMapper();
+  private final List<Process> processes = new ArrayList<>();
+  private Path dir;
+  private String seed;
+  private String base;
+  private String dbUrl;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ClusterBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    dir = Files.createTempDirectory("jtork-cluster-bench-");
+    String db = "jtork_bench_cluster_" + System.currentTimeMillis();
+    try (var c = java.sql.DriverManager.getConnection(postgres + "postgres", "postgres", "");
+        var st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + db);
+    }
+    dbUrl = postgres + db;
+    try {
+      int clusterPort = freePort();
+      int httpPort = freePort();
+      seed = "pekko://jtork@127.0.0.1:" + clusterPort;
+      base = "http://127.0.0.1:" + httpPort;
+      fork("c1", List.of("run", "coordinator", "--port", String.valueOf(httpPort), "--cluster-port",
+          String.valueOf(clusterPort), "--seed-nodes", seed, "--datastore", "postgres"));
+      awaitHealth();
+      Process w1 = worker("w1");
+      awaitWorkers(1);
+      System.out.printf("cluster: 1 coordinator, workers with %d slots on queue default, PostgreSQL; logs in %s%n",
+          slots, dir);
+      run(Math.max(20, jobs / 4), "warm-up");
+      double one = run(jobs, "1 worker");
+      Process w2 = worker("w2");
+      awaitWorkers(2);
+      double two = run(jobs, "2 workers");
+      System.out.printf(Locale.ROOT, "ratio 2 workers / 1 worker: %.2f (target >= 1.7)%n", two / one);
+
+      List<Process> live = new ArrayList<>(List.of(w1, w2));
+      List<Long> toCreated = new ArrayList<>();
+      List<Long> toStarted = new ArrayList<>();
+      for (int k = 0; k < kills; k++) {
+        long[] r = redispatch(live, k);
+        toCreated.add(r[0]);
+        toStarted.add(r[1]);
+        System.out.printf("kill %d: retry created %d ms after the SIGKILL, started %d ms after it%n", k + 1, r[0],
+            r[1]);
+      }
+      System.out.printf("re-dispatch after a worker's SIGKILL: retry created %s ms, started %s ms (target < 15000)%n",
+          toCreated, toStarted);
+      return 0;
+    } finally {
+      for (Process p : processes) p.destroyForcibly();
+      for (Process p : processes) p.waitFor();
+      try (var c = java.sql.DriverManager.getConnection(postgres + "postgres", "postgres", "");
+          var st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      }
+    }
+  }
+
+  /** Submits {@code n} one-task jobs one after another and waits for all; tasks/s from first start to last end. */
+  private double run(int n, String label) throws Exception {
+    String body = "{\"name\":\"bench\",\"tasks\":[{\"name\":\"t\",\"run\":\"sleep " + taskSeconds + "\"}]}";
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) ids.add(post(body));
+    Instant first = null;
+    Instant last = null;
+    for (String id : ids) {
+      JsonNode job = awaitFinished(id, Duration.ofMinutes(10));
+      Instant s = Instant.parse(job.at("/execution/0/startedAt").asText());
+      Instant e = Instant.parse(job.at("/execution/0/completedAt").asText());
+      if (first == null || s.isBefore(first)) first = s;
+      if (last == null || e.isAfter(last)) last = e;
+    }
+    double seconds = Duration.between(first, last).toMillis() / 1000.0;
+    double rate = n / seconds;
+    System.out.printf(Locale.ROOT, "%s: %d tasks of sleep %.1f s in %.2f s: %.1f tasks/s (ideal %.1f)%n", label, n,
+        taskSeconds, seconds, rate, (label.startsWith("2") ? 2 : 1) * slots / taskSeconds);
+    return rate;
+  }
+
+  /** One long task per worker; kills the worker of the first; returns ms to the retry's creation and start. */
+  private long[] redispatch(List<Process> live, int round) throws Exception {
+    String body = "{\"name\":\"long\",\"tasks\":[{\"name\":\"t\",\"retry\":{\"limit\":1},\"run\":\"sleep 120\"}]}";
+    String a = post(body);
+    String b = post(body);
+    JsonNode ja = awaitRunning(a);
+    JsonNode jb = awaitRunning(b);
+    String victimNode = ja.at("/execution/0/nodeId").asText();
+    if (victimNode.equals(jb.at("/execution/0/nodeId").asText())) {
+      throw new IllegalStateException("both long tasks run on one worker; the benchmark needs one on each");
+    }
+    int victimPort = -1;
+    for (JsonNode node : getJson("/nodes")) if (node.get("id").asText().equals(victimNode)) victimPort = node.get("port").asInt();
+    Process victim = null;
+    for (Process p : live) {
+      if (Files.readString(dir.resolve("w-" + p.pid() + ".port")).trim().equals(String.valueOf(victimPort))) victim = p;
+    }
+    Instant killed = Instant.now();
+    victim.destroyForcibly();
+    victim.waitFor();
+    JsonNode job;
+    while (true) {
+      job = getJson("/jobs/" + a);
+      if (job.at("/execution/1/startedAt").isTextual()) break;
+      Thread.sleep(100);
+    }
+    long created = Duration.between(killed, Instant.parse(job.at("/execution/1/createdAt").asText())).toMillis();
+    long started = Duration.between(killed, Instant.parse(job.at("/execution/1/startedAt").asText())).toMillis();
+    // Clean up: cancel both jobs, and put a new worker in place of the killed one.
+    send("PUT", "/jobs/" + a + "/cancel", null);
+    send("PUT", "/jobs/" + b + "/cancel", null);
+    live.remove(victim);
+    live.add(worker("w" + (3 + round)));
+    awaitWorkers(2);
+    return new long[] {created, started};
+  }
+
+  private Process worker(String name) throws Exception {
+    int port = freePort();
+    Process p = fork(name, List.of("run", "worker", "--cluster-port", String.valueOf(port), "--seed-nodes", seed,
+        "--runtime", "shell", "--queues", "default:" + slots, "--data-dir", dir.resolve(name).toString()));
+    Files.writeString(dir.resolve("w-" + p.pid() + ".port"), String.valueOf(port));
+    return p;
+  }
+
+  private Process fork(String name, List<String> args) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC",
+        "-Djtork.datastore.postgres.url=" + dbUrl, "-Djtork.datastore.postgres.user=postgres",
+        "-Djtork.data-dir=" + dir.resolve(name), "-cp", System.getProperty("java.class.path"),
+        "io.jtork.cli.JtorkCommand"));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+    processes.add(p);
+    return p;
+  }
+
+  private void awaitHealth() throws Exception {
+    for (int i = 0; i < 240; i++) {
+      try {
+        if (send("GET", "/health", null).statusCode() == 200) return;
+      } catch (java.io.IOException e) {
+        // not up yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the coordinator did not start; see " + dir);
+  }
+
+  private void awaitWorkers(int n) throws Exception {
+    for (int i = 0; i < 240; i++) {
+      int up = 0;
+      for (JsonNode node : getJson("/nodes")) if (node.get("status").asText().equals("UP")) up++;
+      if (up == n) return;
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(n + " workers did not join; see " + dir);
+  }
+
+  private JsonNode awaitFinished(String id, Duration timeout) throws Exception {
+    Instant until = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(until)) {
+      JsonNode job = getJson("/jobs/" + id);
+      String state = job.path("state").asText();
+      if (state.equals("COMPLETED")) return job;
+      if (state.equals("FAILED") || state.equals("CANCELLED")) throw new IllegalStateException("job " + job);
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("job " + id + " did not finish");
+  }
+
+  private JsonNode awaitRunning(String id) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      JsonNode job = getJson("/jobs/" + id);
+      if (job.at("/execution/0/state").asText().equals("RUNNING")) return job;
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("job " + id + " did not start");
+  }
+
+  private String post(String body) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) throw new IllegalStateException("POST /jobs: " + r.statusCode() + " " + r.body());
+    return json.readTree(r.body()).get("id").asText();
+  }
+
+  private JsonNode getJson(String path) throws Exception {
+    return json.readTree(send("GET", path, null).body());
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
