@@ -1,6 +1,5 @@
 package io.jtork.cluster;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -40,14 +39,5 @@ public enum Roles {
   /** The mode's name on the command line: standalone, coordinator or worker. */
   public String mode() {
     return this == STANDALONE ? "standalone" : this == COORDINATOR_ONLY ? COORDINATOR : WORKER;
-  }
-
-  public static Roles ofMode(String mode) {
-    return switch (mode.toLowerCase(Locale.ROOT)) {
-      case "standalone" -> STANDALONE;
-      case COORDINATOR -> COORDINATOR_ONLY;
-      case WORKER -> WORKER_ONLY;
-      default -> throw new IllegalArgumentException("unknown mode \"" + mode + "\": use standalone, coordinator or worker");
-    };
   }
 }

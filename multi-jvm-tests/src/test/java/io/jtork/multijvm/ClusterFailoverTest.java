@@ -106,8 +106,17 @@ class ClusterFailoverTest {
 
       // Frozen, the worker misses its heartbeats: the majority downs it and retries the task elsewhere.
       cluster.node(victim).signal("STOP");
+      String victimId = cluster.workerId(victim);
       JsonNode done;
       try {
+        // Until it is removed, the frozen worker is listed as it was last seen, OFFLINE.
+        Awaitility.await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            .until(() -> {
+              for (JsonNode n : cluster.api().get("/nodes")) {
+                if (n.get("id").asText().equals(victimId)) return n.get("status").asText().equals("OFFLINE");
+              }
+              return false;
+            });
         done = awaitCompleted(cluster, id);
       } finally {
         cluster.node(victim).signal("CONT");

@@ -83,8 +83,14 @@ final class LocalCluster implements AutoCloseable {
       args.addAll(List.of("--runtime", "shell"));
     }
     Map<String, String> e = new HashMap<>(env);
-    e.put("JTORK_DATASTORE_POSTGRES_URL", postgresUrl);
-    e.put("JTORK_DATASTORE_POSTGRES_USER", POSTGRES_USER);
+    if (s.coordinator()) {
+      e.put("JTORK_DATASTORE_POSTGRES_URL", postgresUrl);
+      e.put("JTORK_DATASTORE_POSTGRES_USER", POSTGRES_USER);
+    } else {
+      // Workers never connect to the database: give them one that does not exist.
+      e.put("JTORK_DATASTORE_TYPE", "postgres");
+      e.put("JTORK_DATASTORE_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:1/no-database-for-workers");
+    }
     ForkedNode node = ForkedNode.start(args, s.dataDir(), s.httpPort(), e);
     nodes.put(name, node);
     return node;

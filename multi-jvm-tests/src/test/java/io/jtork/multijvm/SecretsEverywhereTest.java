@@ -111,7 +111,7 @@ class SecretsEverywhereTest {
       }
       log = sb.toString();
     }
-    assertThat(log).as("the node's own log").contains("jtork node").doesNotContain(SECRET).doesNotContain(PASSWORD);
+    assertThat(log).as("the node's own log").contains("jtork standalone").doesNotContain(SECRET).doesNotContain(PASSWORD);
     try (Stream<Path> files = Files.walk(data)) {
       List<Path> dbFiles = files.filter(p -> p.toString().endsWith(".mv.db")).toList();
       assertThat(dbFiles).as("the H2 database files").isNotEmpty();
