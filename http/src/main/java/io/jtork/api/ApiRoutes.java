@@ -257,8 +257,33 @@ public final class ApiRoutes extends AllDirectives {
 
   private Route getJob(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
-    return completeWithFuture(visibleJob(id, who).thenApply(reply -> respond(reply, job -> Responses.ok(JobView.of(job,
-        redactor)))).exceptionally(this::failure));
+    return parameterOptional("at", at -> at.isPresent() ? jobAt(id, at.get(), who)
+        : completeWithFuture(visibleJob(id, who).thenApply(reply -> respond(reply, job -> Responses.ok(JobView.of(job,
+            redactor)))).exceptionally(this::failure)));
+  }
+
+  /**
+   * Beyond Tork, {@code GET /jobs/{id}?at=<RFC 3339 instant>}: the job as it was then, rebuilt from
+   * its journal (also for a job deleted since; its journal is kept). Who may see the job now may see
+   * its past.
+   */
+  private Route jobAt(String id, String atParameter, Principal who) {
+    java.time.Instant at;
+    try {
+      at = java.time.OffsetDateTime.parse(atParameter).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return complete(Responses.error(StatusCodes.BAD_REQUEST, "invalid at \"" + atParameter
+          + "\": expected an RFC 3339 instant such as 2026-01-31T09:30:00Z"));
+    }
+    return completeWithFuture(history.jobAt(id, at).thenApply(past -> {
+      if (past == null || !who.mayAccess(past.now().spec().permissions())) {
+        return Responses.error(StatusCodes.NOT_FOUND, "job not found");
+      }
+      if (past.at() == null || !past.at().exists()) {
+        return Responses.error(StatusCodes.NOT_FOUND, "job " + id + " did not exist at " + at);
+      }
+      return Responses.ok(JobView.of(past.at(), redactor));
+    }).exceptionally(this::failure));
   }
 
   private Route cancel(String id, Principal who) {
@@ -287,10 +312,20 @@ public final class ApiRoutes extends AllDirectives {
 
   private Route events(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
-    return completeWithFuture(history.of(id).thenApply(entries -> entries.isEmpty()
-        || !who.mayAccess(EventHistory.permissions(entries))
-        ? Responses.error(StatusCodes.NOT_FOUND, "job not found")
-        : Responses.ok(Map.of("items", entries))).exceptionally(this::failure));
+    return parameterOptional("page", page -> parameterOptional("size", size -> {
+      Paging p = Paging.of(page, size, 100, 1000);
+      return completeWithFuture(history.of(id).thenApply(entries -> entries.isEmpty()
+          || !who.mayAccess(EventHistory.permissions(entries))
+          ? Responses.error(StatusCodes.NOT_FOUND, "job not found")
+          : Responses.ok(pageOf(entries, p))).exceptionally(this::failure));
+    }));
+  }
+
+  /** A page of a job's events, oldest first, in Tork's page shape. */
+  private static io.jtork.model.Page<EventHistory.Entry> pageOf(List<EventHistory.Entry> entries, Paging p) {
+    int from = (int) Math.min(entries.size(), (long) (p.page() - 1) * p.size());
+    int to = Math.min(entries.size(), from + p.size());
+    return io.jtork.model.Page.of(entries.subList(from, to), p.page(), p.size(), entries.size());
   }
 
   // ---- scheduled jobs ------------------------------------------------------------------------

@@ -32,7 +32,13 @@ final class EventHistory {
   private final Redactor redactor;
   private final JdbcReadJournal journal;
 
-  record Entry(long sequenceNr, Instant timestamp, String type, JsonNode data) {}
+  /**
+   * One journaled event. {@code actor} says who caused it: {@code user:<username>} (submitted,
+   * cancelled, restarted, deleted by a user, paused...), {@code node:<worker id>} (a task started,
+   * progressed, completed or failed on that worker), or {@code jtork} (the engine's own decisions:
+   * scheduling, moving on, retries, timeouts, lost workers, webhooks, retention, schedule fires).
+   */
+  record Entry(long sequenceNr, Instant timestamp, String type, String actor, JsonNode data) {}
 
   EventHistory(ActorSystem<?> system, Redactor redactor) {
     this.system = system;
@@ -54,16 +60,77 @@ final class EventHistory {
             system.executionContext()).thenApply(envelopes -> {
           List<Entry> out = new ArrayList<>();
           Set<String> secrets = Set.of();
+          io.jtork.model.Job job = null;
           for (var env : envelopes) {
             Object e = env.event();
+            String actor = actor(e, job);
+            if (e instanceof io.jtork.event.JobEvent je) {
+              job = je.applyTo(job == null ? io.jtork.model.Job.empty(pid.substring(pid.indexOf('|') + 1)) : job);
+            }
             if (e instanceof JobSubmitted s) secrets = redactor.secretValues(s.spec().secrets(), s.spec().inputs());
             if (e instanceof ScheduledJobCreated c) secrets = redactor.secretValues(c.spec().secrets(), c.spec().inputs());
             ObjectNode data = Json.json().valueToTree(e);
             data.remove("type");
             out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),
-                redact(data, secrets)));
+                actor, redact(data, secrets)));
           }
           return out;
+        });
+  }
+
+  /** Who caused {@code e}, given the job as it was just before it (null for a scheduled job's events). */
+  private static String actor(Object e, io.jtork.model.Job before) {
+    if (e instanceof JobSubmitted s) return s.createdBy() == null ? "jtork" : "user:" + s.createdBy().username();
+    if (e instanceof ScheduledJobCreated c) return c.createdBy() == null ? "jtork" : "user:" + c.createdBy().username();
+    if (e instanceof io.jtork.event.JobCancelled c) return user(c.by());
+    if (e instanceof io.jtork.event.JobRestarted r) return user(r.by());
+    if (e instanceof io.jtork.event.JobDeleted d) return "retention".equals(d.by()) ? "jtork" : user(d.by());
+    if (e instanceof io.jtork.event.ScheduledJobPaused p) return user(p.by());
+    if (e instanceof io.jtork.event.ScheduledJobResumed r) return user(r.by());
+    if (e instanceof io.jtork.event.ScheduledJobDeleted d) return user(d.by());
+    if (e instanceof io.jtork.event.TaskStarted t) return "node:" + t.nodeId();
+    String taskId = e instanceof io.jtork.event.TaskCompleted c ? c.taskId()
+        : e instanceof io.jtork.event.TaskProgressed p ? p.taskId()
+        : e instanceof io.jtork.event.TaskFailed f && !engineFailure(f.error()) ? f.taskId() : null;
+    if (taskId != null && before != null) {
+      String node = before.task(taskId).map(io.jtork.model.Task::nodeId).orElse(null);
+      if (node != null) return "node:" + node;
+    }
+    return "jtork";
+  }
+
+  /** Failures jtork decides itself rather than hears from a worker. */
+  private static boolean engineFailure(String error) {
+    return error != null && (error.startsWith("worker lost") || error.startsWith("timeout: worker")
+        || error.startsWith("no worker took") || error.startsWith("task redelivered"));
+  }
+
+  private static String user(String by) {
+    return by == null || by.isBlank() ? "jtork" : "user:" + by;
+  }
+
+  /** A job's past state: {@code at} is null when the job had no event yet then; {@code now}, its current state. */
+  record Past(io.jtork.model.Job now, io.jtork.model.Job at) {}
+
+  /**
+   * The job now and as it was at {@code at}: its events journaled at or before that instant (to the
+   * journal's millisecond), applied in order to an empty job exactly as the entity applies them when
+   * it recovers. Events are never deleted (snapshots only shorten recovery), so any instant can be
+   * rebuilt. Null when the job has no journal.
+   */
+  CompletionStage<Past> jobAt(String jobId, Instant at) {
+    long until = at.toEpochMilli();
+    return Stages.on(journal.currentEventsByPersistenceId(JobEntity.TYPE_KEY.name() + "|" + jobId, 0L, Long.MAX_VALUE)
+            .runWith(Sink.seq(), system), system.executionContext())
+        .thenApply(envelopes -> {
+          if (envelopes.isEmpty()) return null;
+          io.jtork.model.Job job = io.jtork.model.Job.empty(jobId);
+          io.jtork.model.Job then = null;
+          for (var env : envelopes) {
+            job = ((io.jtork.event.JobEvent) env.event()).applyTo(job);
+            if (env.timestamp() <= until) then = job;
+          }
+          return new Past(job, then);
         });
   }
 

@@ -915,4 +915,115 @@ abstract class ApiContract {
     for (JsonNode t : job.path("execution")) if (t.path("name").asText().equals(name)) return t;
     return null;
   }
+
+  /** Polls the live job until {@code done}; its view and the instant just after it was answered. */
+  private static java.util.Map.Entry<java.time.Instant, JsonNode> recordWhen(TestNode n, String id,
+      java.util.function.Predicate<JsonNode> done) {
+    JsonNode[] last = new JsonNode[1];
+    java.time.Instant[] at = new java.time.Instant[1];
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions().until(() -> {
+          last[0] = n.get("/jobs/" + id).json();
+          at[0] = java.time.Instant.now();
+          return done.test(last[0]);
+        });
+    return java.util.Map.entry(at[0], last[0]);
+  }
+
+  @Test
+  void aJobAtAPastInstantIsTheJobAsItWasThen() throws Exception {
+    TestNode n = node();
+    java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("jtork-at-").resolve("failed-once");
+    // Each recorded moment is in a quiet stretch (a 2 s sleep, a 2 s retry backoff, the end), so the
+    // live answer and the instant after it see the same events.
+    String id = n.submit("""
+        name: time travel
+        tasks:
+        - name: first
+          var: one
+          run: sleep 2; echo -n one > $TORK_OUTPUT
+        - name: flaky
+          retry:
+            limit: 1
+            initialDelay: 2s
+          run: |
+            if [ -f %s ]; then echo -n two > $TORK_OUTPUT; exit 0; fi
+            touch %s; exit 1
+        """.formatted(marker, marker));
+    var midRun = recordWhen(n, id, j -> j.at("/execution/0/state").asText().equals("RUNNING"));
+    var afterFailure = recordWhen(n, id, j -> j.at("/execution/1/state").asText().equals("FAILED")
+        && j.get("execution").size() == 3);
+    var end = recordWhen(n, id, j -> j.get("state").asText().equals("COMPLETED"));
+    assertThat(afterFailure.getValue().at("/execution/2/state").asText()).isEqualTo("SCHEDULED");
+
+    for (var recorded : List.of(midRun, afterFailure, end)) {
+      JsonNode then = n.get("/jobs/" + id + "?at=" + recorded.getKey()).json();
+      assertThat(then).as("the job at " + recorded.getKey()).isEqualTo(recorded.getValue());
+    }
+    String withOffset = end.getKey().atOffset(java.time.ZoneOffset.ofHours(2)).toString();
+    assertThat(n.get("/jobs/" + id + "?at=" + java.net.URLEncoder.encode(withOffset,
+        java.nio.charset.StandardCharsets.UTF_8)).json())
+        .as("an offset other than Z names the same instant").isEqualTo(end.getValue());
+
+    var before = n.get("/jobs/" + id + "?at=2000-01-01T00:00:00Z");
+    assertThat(before.status()).isEqualTo(404);
+    assertThat(before.json().get("message").asText()).isEqualTo("job " + id + " did not exist at 2000-01-01T00:00:00Z");
+    var bad = n.get("/jobs/" + id + "?at=yesterday");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("message").asText())
+        .isEqualTo("invalid at \"yesterday\": expected an RFC 3339 instant such as 2026-01-31T09:30:00Z");
+    assertThat(n.get("/jobs/00000000000000000000000000000000?at=2026-01-01T00:00:00Z").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aJobsHistoryListsEachTransitionInOrderWithWhoCausedIt() throws Exception {
+    TestNode n = node();
+    java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("jtork-history-").resolve("failed-once");
+    String id = n.submit("""
+        name: history
+        tasks:
+        - name: flaky
+          retry:
+            limit: 1
+          run: |
+            if [ -f %s ]; then exit 0; fi
+            touch %s; exit 1
+        - name: slow
+          run: |
+            if [ -f %s-slow ]; then exit 0; fi
+            touch %s-slow; sleep 30
+        """.formatted(marker, marker, marker, marker));
+    String[] node = new String[1];
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions().until(() -> {
+          JsonNode j = n.get("/jobs/" + id).json();
+          node[0] = j.at("/execution/0/nodeId").asText();
+          return j.get("execution").size() == 3 && j.at("/execution/2/state").asText().equals("RUNNING");
+        });
+    assertThat(n.put("/jobs/" + id + "/cancel").status()).isEqualTo(200);
+    n.awaitState(id, "CANCELLED");
+    assertThat(n.put("/jobs/" + id + "/restart").status()).isEqualTo(200);
+    n.awaitState(id, "COMPLETED");
+
+    List<String> history = new ArrayList<>();
+    long seq = 0;
+    for (JsonNode e : n.get("/jobs/" + id + "/events").json().get("items")) {
+      assertThat(e.get("sequenceNr").asLong()).isEqualTo(++seq);
+      assertThat(e.get("timestamp").asText()).isNotBlank();
+      history.add(e.get("type").asText() + " " + e.get("actor").asText());
+    }
+    String worker = "node:" + node[0];
+    assertThat(history).containsExactly(
+        "JobSubmitted user:guest", "JobStarted jtork", "TaskCreated jtork",
+        "TaskStarted " + worker, "JobRunning jtork", "TaskFailed " + worker, "TaskCreated jtork",
+        "TaskStarted " + worker, "TaskCompleted " + worker, "JobAdvanced jtork", "TaskCreated jtork",
+        "TaskStarted " + worker, "JobCancelled user:guest", "TaskCancelled jtork",
+        "JobRestarted user:guest", "TaskCreated jtork", "TaskStarted " + worker, "TaskCompleted " + worker,
+        "JobAdvanced jtork", "JobCompleted jtork");
+    JsonNode second = n.get("/jobs/" + id + "/events?page=2&size=5").json();
+    assertThat(second.get("totalItems").asInt()).isEqualTo(history.size());
+    assertThat(second.get("totalPages").asInt()).isEqualTo((history.size() + 4) / 5);
+    assertThat(second.get("items")).extracting(e -> e.get("sequenceNr").asInt()).containsExactly(6, 7, 8, 9, 10);
+    assertThat(n.get("/jobs/" + id + "/events?size=many").status()).isEqualTo(400);
+  }
 }
