@@ -1025,5 +1025,22 @@ abstract class ApiContract {
     assertThat(second.get("totalPages").asInt()).isEqualTo((history.size() + 4) / 5);
     assertThat(second.get("items")).extracting(e -> e.get("sequenceNr").asInt()).containsExactly(6, 7, 8, 9, 10);
     assertThat(n.get("/jobs/" + id + "/events?size=many").status()).isEqualTo(400);
+
+    // The same history as a terminal timeline: `jtork events <job-id>`.
+    java.io.StringWriter printed = new java.io.StringWriter();
+    int code = new picocli.CommandLine(new io.jtork.cli.JtorkCommand()).setOut(new java.io.PrintWriter(printed))
+        .execute("events", id, "--endpoint", n.base);
+    assertThat(code).isZero();
+    List<String> lines = printed.toString().lines().toList();
+    assertThat(lines.get(0)).startsWith("job " + id + ", submitted ");
+    assertThat(lines).hasSize(history.size() + 1);
+    assertThat(lines.get(1)).matches("\\s*\\+0\\.000s  #1\\s+JobSubmitted\\s+user:guest\\s+\"history\", 2 task\\(s\\)");
+    assertThat(lines.get(6)).matches("\\s*\\+\\d+\\.\\d{3}s  #6\\s+TaskFailed\\s+" + worker + "\\s+task \"flaky\": .*");
+    assertThat(lines.get(7)).contains("TaskCreated").endsWith("task \"flaky\" at position 1, retry 1");
+    assertThat(lines.get(history.size())).contains("JobCompleted").contains("jtork");
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertThat(new picocli.CommandLine(new io.jtork.cli.JtorkCommand()).setErr(new java.io.PrintWriter(err))
+        .execute("events", "0123456789abcdef0123456789abcdef", "--endpoint", n.base)).isEqualTo(1);
+    assertThat(err.toString()).contains("jtork: job not found");
   }
 }
