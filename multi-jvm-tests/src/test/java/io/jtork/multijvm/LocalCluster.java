@@ -121,13 +121,19 @@ final class LocalCluster implements AutoCloseable {
         .filter(n -> n != null && n.isAlive()).findFirst().orElseThrow();
   }
 
-  /** Waits until {@code count} workers are UP in {@code GET /nodes}. */
+  /**
+   * Waits until {@code count} workers are UP in {@code GET /nodes} and every member is Up in
+   * {@code GET /cluster}: a member still joining does not count for the split brain resolver, so
+   * losing another node before then can leave a tie that downs the wrong side.
+   */
   void awaitWorkers(int count) {
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> {
           int up = 0;
           for (JsonNode n : api().get("/nodes")) if (n.get("status").asText().equals("UP")) up++;
-          return up == count;
+          boolean allMembersUp = true;
+          for (JsonNode m : api().get("/cluster")) allMembersUp &= m.get("status").asText().equals("UP");
+          return up == count && allMembersUp;
         });
   }
 
