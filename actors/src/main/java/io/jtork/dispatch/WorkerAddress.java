@@ -18,25 +18,22 @@ public final class WorkerAddress {
 
   /** Whether the member that ran a task is still up in the cluster. */
   public static boolean isAlive(Cluster cluster, String workerAddress) {
-    if (workerAddress == null) return false;
-    for (Member m : cluster.state().getMembers()) {
-      if (of(m.uniqueAddress()).equals(workerAddress)) {
-        MemberStatus s = m.status();
-        return s == MemberStatus.up() || s == MemberStatus.weaklyUp() || s == MemberStatus.joining();
-      }
-    }
-    return false;
+    MemberStatus s = status(cluster, workerAddress);
+    return s == MemberStatus.up() || s == MemberStatus.weaklyUp() || s == MemberStatus.joining();
   }
 
   /** Whether that member is still in the cluster and not down: it may be leaving, and finishing its tasks. */
   public static boolean isMember(Cluster cluster, String workerAddress) {
-    if (workerAddress == null) return false;
+    MemberStatus s = status(cluster, workerAddress);
+    return s != null && s != MemberStatus.down() && s != MemberStatus.removed();
+  }
+
+  /** The status of the member with that address and incarnation, or null when it is not a member. */
+  private static MemberStatus status(Cluster cluster, String workerAddress) {
+    if (workerAddress == null) return null;
     for (Member m : cluster.state().getMembers()) {
-      if (of(m.uniqueAddress()).equals(workerAddress)) {
-        MemberStatus s = m.status();
-        return s != MemberStatus.down() && s != MemberStatus.removed();
-      }
+      if (of(m.uniqueAddress()).equals(workerAddress)) return m.status();
     }
-    return false;
+    return null;
   }
 }

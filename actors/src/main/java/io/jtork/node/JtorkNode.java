@@ -123,15 +123,13 @@ public final class JtorkNode implements AutoCloseable {
       maintenance = H2Maintenance.start(database, 1_000);
     }
     TaskRuntime runtime = null;
-    String workerId = null;
     if (role.works()) {
-      workerId = WorkerIdentity.stableId(settings.dataDir());
-      String id = workerId;
+      String workerId = WorkerIdentity.stableId(settings.dataDir());
       try {
         runtime = Runtimes.choose(settings.runtimeType(),
             () -> new ShellRuntime(settings.shellCommand(), settings.shellWorkRoot(), settings.shellInheritEnv()),
-            dockerSettings(settings, "docker", settings.dockerHost(), id),
-            dockerSettings(settings, "podman", settings.podmanHost(), id));
+            dockerSettings(settings, "docker", settings.dockerHost(), workerId),
+            dockerSettings(settings, "podman", settings.podmanHost(), workerId));
       } catch (RuntimeException e) {
         closeQuietly(maintenance, database, null);
         throw e;
@@ -197,8 +195,7 @@ public final class JtorkNode implements AutoCloseable {
     var shutdown = org.apache.pekko.actor.CoordinatedShutdown.get(system);
     shutdown.addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(), "jtork-worker-drain",
         () -> {
-          var reason = shutdown.getShutdownReason();
-          if (reason.isPresent() && reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()) {
+          if (wasDowned(system)) {
             log.warn("this node was downed (it lost the cluster): its running tasks are killed, not drained");
             return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.done());
           }
@@ -206,6 +203,17 @@ public final class JtorkNode implements AutoCloseable {
               org.apache.pekko.Done>ask(worker, r -> new WorkerNode.Drain(timeout, r), timeout.plusSeconds(2),
               system.scheduler()).exceptionally(e -> org.apache.pekko.Done.done());
         });
+  }
+
+  /** Whether the system is stopping (or stopped) because the cluster downed this node. */
+  static boolean wasDowned(ActorSystem<?> system) {
+    var reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
+    return reason.isPresent() && reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason();
+  }
+
+  /** Whether this node stopped because the cluster downed it (it lost the cluster), not on request. */
+  public boolean wasDowned() {
+    return wasDowned(system);
   }
 
   /** The node's cluster roles, seed nodes and (for cluster modes) remoting port. */

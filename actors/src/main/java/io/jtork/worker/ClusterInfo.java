@@ -74,29 +74,35 @@ public final class ClusterInfo {
 
   /** Every member of the cluster, with the shards it hosts (a member whose region did not answer shows none). */
   public CompletionStage<List<Member>> members() {
-    var sharding = ClusterSharding.get(system);
-    CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> jobs = AskPattern.ask(
-        sharding.shardState(), r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
-            io.jtork.job.JobEntity.TYPE_KEY, timeout, r), timeout.plusSeconds(1), system.scheduler());
-    CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> schedules = AskPattern.ask(
-        sharding.shardState(), r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
-            io.jtork.scheduled.ScheduledJobEntity.TYPE_KEY, timeout, r), timeout.plusSeconds(1), system.scheduler());
-    return Stages.on(jobs, system.executionContext()).thenCombine(Stages.on(schedules, system.executionContext()),
-        (j, s) -> {
-          var state = org.apache.pekko.cluster.typed.Cluster.get(system).state();
-          var unreachable = new java.util.HashSet<>();
-          state.getUnreachable().forEach(m -> unreachable.add(m.address()));
-          List<Member> out = new ArrayList<>();
-          for (org.apache.pekko.cluster.Member m : state.getMembers()) {
-            var js = j.getRegions().get(m.address());
-            var ss = s.getRegions().get(m.address());
-            out.add(new Member(m.address().toString(), new ArrayList<>(new TreeSet<>(m.getRoles()).stream()
-                .filter(r -> !r.startsWith("dc-")).toList()), m.status().toString().toUpperCase(java.util.Locale.ROOT),
-                !unreachable.contains(m.address()),
-                js == null ? 0 : js.getStats().size(), entities(js), ss == null ? 0 : ss.getStats().size(), entities(ss)));
-          }
-          return out;
-        });
+    var jobs = shardStats(io.jtork.job.JobEntity.TYPE_KEY);
+    var schedules = shardStats(io.jtork.scheduled.ScheduledJobEntity.TYPE_KEY);
+    return jobs.thenCombine(schedules, (j, s) -> {
+      var state = org.apache.pekko.cluster.typed.Cluster.get(system).state();
+      var unreachable = new java.util.HashSet<>();
+      state.getUnreachable().forEach(m -> unreachable.add(m.address()));
+      List<Member> out = new ArrayList<>();
+      for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+        var js = j.getRegions().get(m.address());
+        var ss = s.getRegions().get(m.address());
+        out.add(new Member(m.address().toString(), new ArrayList<>(new TreeSet<>(m.getRoles()).stream()
+            .filter(r -> !r.startsWith("dc-")).toList()), m.status().toString().toUpperCase(java.util.Locale.ROOT),
+            !unreachable.contains(m.address()),
+            shards(js), entities(js), shards(ss), entities(ss)));
+      }
+      return out;
+    });
+  }
+
+  /** Per member address, the shards of {@code type} it hosts and their entity counts. */
+  private CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> shardStats(
+      org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> type) {
+    return Stages.on(AskPattern.ask(ClusterSharding.get(system).shardState(),
+        r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(type, timeout, r),
+        timeout.plusSeconds(1), system.scheduler()), system.executionContext());
+  }
+
+  private static int shards(org.apache.pekko.cluster.sharding.ShardRegion.ShardRegionStats stats) {
+    return stats == null ? 0 : stats.getStats().size();
   }
 
   private static int entities(org.apache.pekko.cluster.sharding.ShardRegion.ShardRegionStats stats) {

@@ -191,7 +191,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         })
         .onMessage(WorkerCommand.OutcomeReceived.class, o -> {
           unacked.remove(o.attemptId());
-          if (draining && running.isEmpty() && unacked.isEmpty()) drained();
+          drainedIfDone();
           return this;
         })
         .onMessage(Drain.class, this::onDrain)
@@ -225,18 +225,22 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   }
 
   private final java.time.Instant startedAt = java.time.Instant.now();
+  /** Looked up once: a name lookup may block, and {@code /nodes} asks often. */
+  private final String host = hostName();
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
 
   private WorkerCommand.NodeInfo describe() {
     double cpu = 0;
     if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       cpu = Math.max(0, os.getProcessCpuLoad() * 100.0);
-    }
-    String host;
-    try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      host = "localhost";
     }
     var self = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).selfMember().address();
     return new WorkerCommand.NodeInfo(identity.nodeId(), host, startedAt, Math.round(cpu * 100.0) / 100.0,
@@ -253,8 +257,8 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     getContext().getLog().info("worker {} is stopping: it takes no new task and waits up to {} for its {} running"
         + " task(s)", identity.nodeId(), d.timeout(), running.size());
     settings.queues().forEach((q, slots) -> offer(q, true));
-    if (running.isEmpty() && unacked.isEmpty()) drained();
-    else timers.startSingleTimer(new DrainTimedOut(), d.timeout());
+    timers.startSingleTimer(new DrainTimedOut(), d.timeout());
+    drainedIfDone();
     return this;
   }
 
@@ -262,6 +266,11 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     java.time.Instant tooOld = java.time.Instant.now().minus(UNACKED_FOR_AT_MOST);
     unacked.values().removeIf(u -> u.since().isBefore(tooOld));
     unacked.values().forEach(u -> u.replyTo().tell(u.outcome()));
+  }
+
+  /** While draining: answers once nothing runs and every outcome was acknowledged. */
+  private void drainedIfDone() {
+    if (draining && running.isEmpty() && unacked.isEmpty()) drained();
   }
 
   private void drained() {
@@ -350,7 +359,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     }
     busy.merge(r.work.queue(), -1, Integer::sum);
     offer(r.work.queue(), false);
-    if (draining && running.isEmpty() && unacked.isEmpty()) drained();
+    drainedIfDone();
     return this;
   }
 

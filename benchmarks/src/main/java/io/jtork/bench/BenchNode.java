@@ -31,10 +31,7 @@ final class BenchNode implements AutoCloseable {
 
   /** As above, on {@code dataDir} (again, to measure a restart). */
   static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC",
         "-cp", System.getProperty("java.class.path"), "io.jtork.cli.JtorkCommand", "run", "standalone",
@@ -65,6 +62,13 @@ final class BenchNode implements AutoCloseable {
     }
     node.destroyForcibly();
     throw new IllegalStateException("the node did not start; see " + dataDir.resolve("node.log"));
+  }
+
+  /** A port nothing listens on now. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   long pid() {

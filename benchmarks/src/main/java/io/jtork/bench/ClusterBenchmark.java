@@ -2,7 +2,6 @@ package io.jtork.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +50,8 @@ public final class ClusterBenchmark implements Callable<Integer> {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
   private final List<Process> processes = new ArrayList<>();
+  /** The live workers by their cluster port, which {@code GET /nodes} reports. */
+  private final java.util.Map<Integer, Process> workers = new java.util.HashMap<>();
   private Path dir;
   private String seed;
   private String base;
@@ -70,29 +71,28 @@ public final class ClusterBenchmark implements Callable<Integer> {
     }
     dbUrl = postgres + db;
     try {
-      int clusterPort = freePort();
-      int httpPort = freePort();
+      int clusterPort = BenchNode.freePort();
+      int httpPort = BenchNode.freePort();
       seed = "pekko://jtork@127.0.0.1:" + clusterPort;
       base = "http://127.0.0.1:" + httpPort;
       fork("c1", List.of("run", "coordinator", "--port", String.valueOf(httpPort), "--cluster-port",
           String.valueOf(clusterPort), "--seed-nodes", seed, "--datastore", "postgres"));
       awaitHealth();
-      Process w1 = worker("w1");
+      worker("w1");
       awaitWorkers(1);
       System.out.printf("cluster: 1 coordinator, workers with %d slots on queue default, PostgreSQL; logs in %s%n",
           slots, dir);
       run(Math.max(20, jobs / 4), "warm-up");
       double one = run(jobs, "1 worker");
-      Process w2 = worker("w2");
+      worker("w2");
       awaitWorkers(2);
       double two = run(jobs, "2 workers");
       System.out.printf(Locale.ROOT, "ratio 2 workers / 1 worker: %.2f (target >= 1.7)%n", two / one);
 
-      List<Process> live = new ArrayList<>(List.of(w1, w2));
       List<Long> toCreated = new ArrayList<>();
       List<Long> toStarted = new ArrayList<>();
       for (int k = 0; k < kills; k++) {
-        long[] r = redispatch(live, k);
+        long[] r = redispatch(k);
         toCreated.add(r[0]);
         toStarted.add(r[1]);
         System.out.printf("kill %d: retry created %d ms after the SIGKILL, started %d ms after it%n", k + 1, r[0],
@@ -141,16 +141,14 @@ public final class ClusterBenchmark implements Callable<Integer> {
   }
 
   /** A long task; kills its worker; returns ms to the retry's creation and to its start on the other worker. */
-  private long[] redispatch(List<Process> live, int round) throws Exception {
+  private long[] redispatch(int round) throws Exception {
     String body = "{\"name\":\"long\",\"tasks\":[{\"name\":\"t\",\"retry\":{\"limit\":1},\"run\":\"sleep 120\"}]}";
     String a = post(body);
     JsonNode ja = awaitRunning(a);
     String victimNode = ja.at("/execution/0/nodeId").asText();
-    int victimPort = -1;
-    for (JsonNode node : getJson("/nodes")) if (node.get("id").asText().equals(victimNode)) victimPort = node.get("port").asInt();
     Process victim = null;
-    for (Process p : live) {
-      if (Files.readString(dir.resolve("w-" + p.pid() + ".port")).trim().equals(String.valueOf(victimPort))) victim = p;
+    for (JsonNode node : getJson("/nodes")) {
+      if (node.get("id").asText().equals(victimNode)) victim = workers.remove(node.get("port").asInt());
     }
     Instant killed = Instant.now();
     victim.destroyForcibly();
@@ -165,18 +163,16 @@ public final class ClusterBenchmark implements Callable<Integer> {
     long started = Duration.between(killed, Instant.parse(job.at("/execution/1/startedAt").asText())).toMillis();
     // Clean up: cancel the job, and put a new worker in place of the killed one.
     send("PUT", "/jobs/" + a + "/cancel", null);
-    live.remove(victim);
-    live.add(worker("w" + (3 + round)));
+    worker("w" + (3 + round));
     awaitWorkers(2);
     return new long[] {created, started};
   }
 
-  private Process worker(String name) throws Exception {
-    int port = freePort();
+  private void worker(String name) throws Exception {
+    int port = BenchNode.freePort();
     Process p = fork(name, List.of("run", "worker", "--cluster-port", String.valueOf(port), "--seed-nodes", seed,
         "--runtime", "shell", "--queues", "default:" + slots, "--data-dir", dir.resolve(name).toString()));
-    Files.writeString(dir.resolve("w-" + p.pid() + ".port"), String.valueOf(port));
-    return p;
+    workers.put(port, p);
   }
 
   private Process fork(String name, List<String> args) throws Exception {
@@ -261,11 +257,5 @@ public final class ClusterBenchmark implements Callable<Integer> {
     return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

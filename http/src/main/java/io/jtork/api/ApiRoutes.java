@@ -206,14 +206,19 @@ public final class ApiRoutes extends AllDirectives {
 
   /** Tork: a permission's user or role must exist. */
   private List<SpecError> permissionErrors(List<PermissionSpec> permissions) throws java.sql.SQLException {
+    List<String> named = permissions.stream().filter(p -> p != null && p.user() != null).map(PermissionSpec::user).toList();
+    List<String> roles = permissions.stream().filter(p -> p != null && p.role() != null).map(PermissionSpec::role).toList();
+    // Each name is looked up once, however often it is named.
+    java.util.Set<String> unknownUsers = new java.util.HashSet<>(users.unknownUsers(named));
+    java.util.Set<String> unknownRoles = new java.util.HashSet<>(users.unknownRoles(roles));
     List<SpecError> errors = new java.util.ArrayList<>();
     for (int i = 0; i < permissions.size(); i++) {
       PermissionSpec p = permissions.get(i);
       if (p == null) continue;
-      if (p.user() != null && !users.unknownUsers(List.of(p.user())).isEmpty()) {
+      if (p.user() != null && unknownUsers.contains(p.user())) {
         errors.add(new SpecError("permissions[" + i + "].user", "user \"" + p.user() + "\" does not exist"));
       }
-      if (p.role() != null && !users.unknownRoles(List.of(p.role())).isEmpty()) {
+      if (p.role() != null && unknownRoles.contains(p.role())) {
         errors.add(new SpecError("permissions[" + i + "].role", "role \"" + p.role() + "\" does not exist"));
       }
     }

@@ -56,26 +56,25 @@ final class EventHistory {
   }
 
   private CompletionStage<List<Entry>> history(String pid) {
-    return Stages.on(journal.currentEventsByPersistenceId(pid, 0L, Long.MAX_VALUE).runWith(Sink.seq(), system),
-            system.executionContext()).thenApply(envelopes -> {
-          List<Entry> out = new ArrayList<>();
-          Set<String> secrets = Set.of();
-          io.jtork.model.Job job = null;
-          for (var env : envelopes) {
-            Object e = env.event();
-            String actor = actor(e, job);
-            if (e instanceof io.jtork.event.JobEvent je) {
-              job = je.applyTo(job == null ? io.jtork.model.Job.empty(pid.substring(pid.indexOf('|') + 1)) : job);
-            }
-            if (e instanceof JobSubmitted s) secrets = redactor.secretValues(s.spec().secrets(), s.spec().inputs());
-            if (e instanceof ScheduledJobCreated c) secrets = redactor.secretValues(c.spec().secrets(), c.spec().inputs());
-            ObjectNode data = Json.json().valueToTree(e);
-            data.remove("type");
-            out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),
-                actor, redact(data, secrets)));
-          }
-          return out;
-        });
+    return events(pid).thenApply(envelopes -> {
+      List<Entry> out = new ArrayList<>();
+      Set<String> secrets = Set.of();
+      io.jtork.model.Job job = null;
+      for (var env : envelopes) {
+        Object e = env.event();
+        String actor = actor(e, job);
+        if (e instanceof io.jtork.event.JobEvent je) {
+          job = je.applyTo(job == null ? io.jtork.model.Job.empty(pid.substring(pid.indexOf('|') + 1)) : job);
+        }
+        if (e instanceof JobSubmitted s) secrets = redactor.secretValues(s.spec().secrets(), s.spec().inputs());
+        if (e instanceof ScheduledJobCreated c) secrets = redactor.secretValues(c.spec().secrets(), c.spec().inputs());
+        ObjectNode data = Json.json().valueToTree(e);
+        data.remove("type");
+        out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),
+            actor, redact(data, secrets)));
+      }
+      return out;
+    });
   }
 
   /** Who caused {@code e}, given the job as it was just before it (null for a scheduled job's events). */
@@ -120,18 +119,22 @@ final class EventHistory {
    */
   CompletionStage<Past> jobAt(String jobId, Instant at) {
     long until = at.toEpochMilli();
-    return Stages.on(journal.currentEventsByPersistenceId(JobEntity.TYPE_KEY.name() + "|" + jobId, 0L, Long.MAX_VALUE)
-            .runWith(Sink.seq(), system), system.executionContext())
-        .thenApply(envelopes -> {
-          if (envelopes.isEmpty()) return null;
-          io.jtork.model.Job job = io.jtork.model.Job.empty(jobId);
-          io.jtork.model.Job then = null;
-          for (var env : envelopes) {
-            job = ((io.jtork.event.JobEvent) env.event()).applyTo(job);
-            if (env.timestamp() <= until) then = job;
-          }
-          return new Past(job, then);
-        });
+    return events(JobEntity.TYPE_KEY.name() + "|" + jobId).thenApply(envelopes -> {
+      if (envelopes.isEmpty()) return null;
+      io.jtork.model.Job job = io.jtork.model.Job.empty(jobId);
+      io.jtork.model.Job then = null;
+      for (var env : envelopes) {
+        job = ((io.jtork.event.JobEvent) env.event()).applyTo(job);
+        if (env.timestamp() <= until) then = job;
+      }
+      return new Past(job, then);
+    });
+  }
+
+  /** Every event of one entity, in order, as the journal holds them now. */
+  private CompletionStage<List<org.apache.pekko.persistence.query.EventEnvelope>> events(String persistenceId) {
+    return Stages.on(journal.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE).runWith(Sink.seq(), system),
+        system.executionContext());
   }
 
   /** The permissions of the job or scheduled job whose history this is (from its first event). */

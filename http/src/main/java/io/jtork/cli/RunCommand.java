@@ -82,8 +82,7 @@ final class RunCommand implements Runnable {
       stopped.countDown();
     }, "jtork-shutdown"));
     n.system().getWhenTerminated().toCompletableFuture().join();
-    var reason = org.apache.pekko.actor.CoordinatedShutdown.get(n.system()).getShutdownReason();
-    if (reason.isPresent() && reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()) {
+    if (n.wasDowned()) {
       // Not stopped by a signal: the node left the cluster (it was downed). Exit so a supervisor restarts it.
       // The shutdown hook closes the rest on the way out.
       System.err.println("jtork: this node (" + self + ") was downed and left the cluster; exiting");
@@ -98,23 +97,39 @@ final class RunCommand implements Runnable {
     return e.getMessage();
   }
 
+  /** The REST API's port (standalone, coordinator). */
+  static final class ApiOptions {
+    @Option(names = "--port", paramLabel = "N", description = "Port of the REST API (default 8000).")
+    Integer port;
+
+    void apply(Map<String, Object> overrides) {
+      if (port != null) overrides.put("jtork.http.port", port);
+    }
+  }
+
+  /** Where tasks run (standalone, worker). */
+  static final class RuntimeOptions {
+    @Option(names = "--runtime", paramLabel = "auto|shell|docker|podman", description = "Where tasks run (default auto).")
+    String runtime;
+
+    void apply(Map<String, Object> overrides) {
+      if (runtime != null) overrides.put("jtork.runtime.type", runtime);
+    }
+  }
+
   /** Coordinator and worker in one JVM, a single-node cluster on an embedded database by default. */
   @Command(name = "standalone", mixinStandardHelpOptions = true,
       description = "Run the API, the jobs and a worker in one process.")
   static final class Standalone implements Callable<Integer> {
     @Mixin NodeOptions node;
-
-    @Option(names = "--port", paramLabel = "N", description = "Port of the REST API (default 8000).")
-    Integer port;
-
-    @Option(names = "--runtime", paramLabel = "auto|shell|docker|podman", description = "Where tasks run (default auto).")
-    String runtime;
+    @Mixin ApiOptions api;
+    @Mixin RuntimeOptions runtime;
 
     @Override
     public Integer call() throws Exception {
       Map<String, Object> overrides = new HashMap<>();
-      if (port != null) overrides.put("jtork.http.port", port);
-      if (runtime != null) overrides.put("jtork.runtime.type", runtime);
+      api.apply(overrides);
+      runtime.apply(overrides);
       return runNode(node, overrides, Roles.STANDALONE);
     }
   }
@@ -125,14 +140,12 @@ final class RunCommand implements Runnable {
   static final class Coordinator implements Callable<Integer> {
     @Mixin NodeOptions node;
     @Mixin ClusterOptions cluster;
-
-    @Option(names = "--port", paramLabel = "N", description = "Port of the REST API (default 8000).")
-    Integer port;
+    @Mixin ApiOptions api;
 
     @Override
     public Integer call() throws Exception {
       Map<String, Object> overrides = new HashMap<>();
-      if (port != null) overrides.put("jtork.http.port", port);
+      api.apply(overrides);
       cluster.apply(overrides);
       return runNode(node, overrides, Roles.COORDINATOR_ONLY);
     }
@@ -144,9 +157,7 @@ final class RunCommand implements Runnable {
   static final class Worker implements Callable<Integer> {
     @Mixin NodeOptions node;
     @Mixin ClusterOptions cluster;
-
-    @Option(names = "--runtime", paramLabel = "auto|shell|docker|podman", description = "Where tasks run (default auto).")
-    String runtime;
+    @Mixin RuntimeOptions runtime;
 
     @Option(names = "--queues", paramLabel = "NAME:SLOTS,...", description = "Queues served (default default:4).")
     String queues;
@@ -154,7 +165,7 @@ final class RunCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Map<String, Object> overrides = new HashMap<>();
-      if (runtime != null) overrides.put("jtork.runtime.type", runtime);
+      runtime.apply(overrides);
       if (queues != null) overrides.put("jtork.worker.queues", queues);
       cluster.apply(overrides);
       return runNode(node, overrides, Roles.WORKER_ONLY);

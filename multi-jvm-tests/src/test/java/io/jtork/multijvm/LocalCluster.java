@@ -145,15 +145,15 @@ final class LocalCluster implements AutoCloseable {
     throw new AssertionError("worker " + name + " is not in /nodes");
   }
 
-  /** The coordinator whose address hosts the most job shards, by {@code GET /cluster}. */
-  String coordinatorWithMostJobShards() throws Exception {
+  /** The coordinator whose member in {@code GET /cluster} has the most of {@code field}, if it has any. */
+  private String coordinatorWithMost(String field) throws Exception {
     String best = null;
-    int most = -1;
+    int most = 0;
     for (JsonNode m : api().get("/cluster")) {
       for (Spec s : specs.values()) {
         if (s.coordinator() && m.get("address").asText().endsWith(":" + s.clusterPort())
-            && m.get("jobShards").asInt() > most) {
-          most = m.get("jobShards").asInt();
+            && m.get(field).asInt() > most) {
+          most = m.get(field).asInt();
           best = s.name();
         }
       }
@@ -161,24 +161,16 @@ final class LocalCluster implements AutoCloseable {
     return best;
   }
 
-  /** The coordinator that hosts the scheduled-job entities, by {@code GET /cluster}. */
-  String coordinatorHostingSchedules() throws Exception {
-    for (JsonNode m : api().get("/cluster")) {
-      for (Spec s : specs.values()) {
-        if (s.coordinator() && m.get("address").asText().endsWith(":" + s.clusterPort())
-            && m.get("scheduledJobs").asInt() > 0) {
-          return s.name();
-        }
-      }
-    }
-    throw new AssertionError("no coordinator hosts a scheduled job: " + api().get("/cluster"));
+  /** The coordinator whose address hosts the most job shards, by {@code GET /cluster}. */
+  String coordinatorWithMostJobShards() throws Exception {
+    return coordinatorWithMost("jobShards");
   }
 
-  /** Log files of every node, for a failure message. */
-  String logs() {
-    StringBuilder b = new StringBuilder();
-    nodes.forEach((name, n) -> b.append(name).append(": ").append(n.log).append('\n'));
-    return b.toString();
+  /** The coordinator that hosts the scheduled-job entities, by {@code GET /cluster}. */
+  String coordinatorHostingSchedules() throws Exception {
+    String host = coordinatorWithMost("scheduledJobs");
+    if (host == null) throw new AssertionError("no coordinator hosts a scheduled job: " + api().get("/cluster"));
+    return host;
   }
 
   @Override
