@@ -44,8 +44,8 @@ public interface TaskCommand extends JtorkSerializable {
     }
   }
 
-  /** The run failed; {@code error} is already redacted. */
-  record Failed(String attemptId, String error, Instant at) implements Outcome {}
+  /** The run failed; {@code error} is already redacted; {@code cause} is TASK or TIMEOUT. */
+  record Failed(String attemptId, String error, io.jtork.event.TaskFailed.Cause cause, Instant at) implements Outcome {}
 
   /**
    * A worker's answer to "do you have this attempt?": {@code RUNNING}, {@code FINISHED} with the

@@ -142,7 +142,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     }
   }
 
-  record RunFailed(String taskId, int run, String error, Instant at) implements Command {}
+  record RunFailed(String taskId, int run, String error, TaskFailed.Cause cause, Instant at) implements Command {}
 
   record RunLost(String taskId, int run, String reason) implements Command {}
 
@@ -380,7 +380,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     if (c instanceof RunStarted r) applyRunStarted(plan, r);
     else if (c instanceof RunProgressed r) applyRunProgressed(plan, r);
     else if (c instanceof RunSucceeded r) applyRunSucceeded(plan, r);
-    else if (c instanceof RunFailed r) applyRunFailed(plan, r.taskId(), r.run(), r.error(), r.at());
+    else if (c instanceof RunFailed r) applyRunFailed(plan, r.taskId(), r.run(), r.error(), r.cause(), r.at());
     else if (c instanceof RunLost r) applyRunLost(plan, r);
   }
 
@@ -410,12 +410,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     if (plan.state.state().isActive()) taskDone(plan, c.taskId(), c.result(), now);
   }
 
-  private void applyRunFailed(Plan plan, String taskId, int run, String error, Instant at) {
+  private void applyRunFailed(Plan plan, String taskId, int run, String error, TaskFailed.Cause cause, Instant at) {
     Job state = plan.state;
     Task t = current(state, taskId, run);
     if (t == null) return;
     Instant now = Instant.now();
-    plan.add(new TaskFailed(taskId, error, at));
+    plan.add(new TaskFailed(taskId, error, cause, at));
     if (state.state().isActive()) {
       RetrySpec retry = t.spec().retry();
       if (retry != null && retry.limit() != null && t.attempts() < retry.limit()) {
@@ -456,11 +456,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     if (settings.workerLostCountsAsRetry()) {
       ctx.getLog().info("job {}: run {} of task {} lost ({}); it counts as a failed attempt", jobId, c.run(),
           c.taskId(), c.reason());
-      applyRunFailed(plan, c.taskId(), c.run(), c.reason(), Instant.now());
+      applyRunFailed(plan, c.taskId(), c.run(), c.reason(), TaskFailed.Cause.WORKER_LOST, Instant.now());
       return;
     }
     if (t.redelivered() + 1 > settings.maxRedeliveries()) {
-      applyRunFailed(plan, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(), Instant.now());
+      applyRunFailed(plan, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(),
+          TaskFailed.Cause.REDELIVERIES, Instant.now());
       return;
     }
     ctx.getLog().info("job {}: run {} of task {} lost ({}); running it again", jobId, c.run(), c.taskId(), c.reason());
@@ -534,7 +535,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     plan.add(new TaskCreated(t));
     if (made instanceof TaskFactory.Invalid invalid) {
       String error = redact(invalid.error(), plan.state);
-      plan.add(new TaskFailed(t.id(), error, now));
+      plan.add(new TaskFailed(t.id(), error, TaskFailed.Cause.INVALID, now));
       failParents(plan, t, error, now);
       failJob(plan, invalid.error(), now);
     } else if (made instanceof TaskFactory.Skipped) {
@@ -571,7 +572,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         }
       } catch (ExpressionException e) {
         String error = redact(e.getMessage(), plan.state);
-        plan.add(new TaskFailed(parent.id(), error, now));
+        plan.add(new TaskFailed(parent.id(), error, TaskFailed.Cause.INVALID, now));
         failParents(plan, parent, error, now);
         failJob(plan, e.getMessage(), now);
         return;
@@ -663,7 +664,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     while (parentId != null) {
       Task parent = plan.state.task(parentId).orElse(null);
       if (parent == null) return;
-      if (parent.state().isActive()) plan.add(new TaskFailed(parent.id(), redact(error, plan.state), now));
+      if (parent.state().isActive()) plan.add(new TaskFailed(parent.id(), redact(error, plan.state), TaskFailed.Cause.CHILD, now));
       parentId = parent.parentId();
     }
   }

@@ -1,6 +1,7 @@
 package io.jtork.job;
 
 import io.jtork.dispatch.TaskCommand;
+import io.jtork.event.TaskFailed;
 import io.jtork.model.Job;
 import io.jtork.model.JobState;
 import io.jtork.model.UserRef;
@@ -59,7 +60,8 @@ final class SubJobActor {
     return Behaviors.receive(TaskCommand.class)
         .onMessage(Accepted.class, a -> {
           if (!(a.reply() instanceof JobEntity.Ok)) {
-            parent.tell(new JobEntity.RunFailed(taskId, run, "the subjob was not accepted: " + a.reply(), Instant.now()));
+            parent.tell(new JobEntity.RunFailed(taskId, run, "the subjob was not accepted: " + a.reply(),
+                TaskFailed.Cause.SUBJOB, Instant.now()));
             return Behaviors.stopped();
           }
           if (detached) {
@@ -94,7 +96,7 @@ final class SubJobActor {
             } else {
               String why = j.state() == JobState.CANCELLED ? "the subjob was cancelled"
                   : j.error() == null ? "the subjob failed" : j.error();
-              parent.tell(new JobEntity.RunFailed(taskId, run, why, Instant.now()));
+              parent.tell(new JobEntity.RunFailed(taskId, run, why, TaskFailed.Cause.SUBJOB, Instant.now()));
             }
             return Behaviors.stopped();
           })

@@ -5,6 +5,7 @@ import io.jtork.dispatch.TaskCommand;
 import io.jtork.dispatch.TaskWork;
 import io.jtork.dispatch.WorkerAddress;
 import io.jtork.dispatch.WorkerCommand;
+import io.jtork.event.TaskFailed;
 import io.jtork.queue.TaskQueue;
 import io.jtork.spec.GoDuration;
 import io.jtork.worker.WorkerNode;
@@ -170,7 +171,8 @@ final class TaskActor {
           TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Withdraw(attemptId));
           job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), "no worker took the task from queue \""
               + work.queue() + "\" within " + GoDuration.format(settings.queueTimeout()) + " (jtork.task.queue-timeout):"
-              + " no worker serving the queue had a healthy runtime and a free slot", Instant.now()));
+              + " no worker serving the queue had a healthy runtime and a free slot", TaskFailed.Cause.NOT_DISPATCHED,
+              Instant.now()));
           return Behaviors.stopped();
         })
         .onMessage(TaskCommand.Assigned.class, a -> {
@@ -254,7 +256,8 @@ final class TaskActor {
           worker.tell(new WorkerCommand.CancelRun(attemptId));
           Duration limit = work.timeout().plus(settings.deadlineGrace());
           job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), "timeout: worker " + nodeId
-              + " gave no result within " + GoDuration.format(limit) + " (context deadline exceeded)", Instant.now()));
+              + " gave no result within " + GoDuration.format(limit) + " (context deadline exceeded)", TaskFailed.Cause.DEADLINE,
+              Instant.now()));
           return Behaviors.stopped();
         })
         .onMessage(Cancel.class, c -> {
@@ -278,7 +281,7 @@ final class TaskActor {
     if (outcome instanceof TaskCommand.Succeeded s) {
       job.tell(new JobEntity.RunSucceeded(work.taskId(), work.run(), s.result(), s.at()));
     } else if (outcome instanceof TaskCommand.Failed f) {
-      job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), f.error(), f.at()));
+      job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), f.error(), f.cause(), f.at()));
     }
     return Behaviors.stopped();
   }

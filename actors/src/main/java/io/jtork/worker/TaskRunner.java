@@ -3,6 +3,7 @@ package io.jtork.worker;
 import io.jtork.dispatch.TaskCommand;
 import io.jtork.dispatch.TaskWork;
 import io.jtork.dispatch.WorkerCommand;
+import io.jtork.event.TaskFailed;
 import io.jtork.model.Ids;
 import io.jtork.redact.Redactor;
 import io.jtork.runtime.RunningStep;
@@ -126,7 +127,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(StepStarted.class, this::onStepStarted)
-        .onMessage(StepStartFailed.class, f -> finish(fail(f.error())))
+        .onMessage(StepStartFailed.class, f -> finish(fail(f.error(), TaskFailed.Cause.TASK)))
         .onMessage(StepExited.class, this::onStepExited)
         .onMessage(Flush.class, f -> {
           flush();
@@ -139,7 +140,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         .onMessage(TimedOut.class, t -> {
           kill();
           return finish(fail("timeout: the task ran longer than its timeout of " + GoDuration.format(work.timeout())
-              + " (context deadline exceeded)"));
+              + " (context deadline exceeded)", TaskFailed.Cause.TIMEOUT));
         })
         .onMessage(Cancel.class, c -> {
           kill();
@@ -197,7 +198,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     if (!r.succeeded()) {
       flush();
       String why = r.error() != null ? r.error() : "exit code " + r.exitCode() + tail();
-      return finish(fail(stepName(e.index()) + why));
+      return finish(fail(stepName(e.index()) + why, TaskFailed.Cause.TASK));
     }
     if (e.index() == mainIndex) mainOutput = r.output() == null ? "" : r.output();
     if (e.index() + 1 < steps.size()) {
@@ -214,8 +215,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     }
   }
 
-  private TaskCommand.Outcome fail(String error) {
-    return new TaskCommand.Failed(work.attemptId(), Redactor.redactValues(error, work.secretValues()), Instant.now());
+  private TaskCommand.Outcome fail(String error, TaskFailed.Cause cause) {
+    return new TaskCommand.Failed(work.attemptId(), Redactor.redactValues(error, work.secretValues()), cause,
+        Instant.now());
   }
 
   private Behavior<Command> finish(TaskCommand.Outcome outcome) {

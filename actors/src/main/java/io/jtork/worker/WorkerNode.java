@@ -350,7 +350,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     if (outcome == null && !d.cancelled()) {
       // The runner stopped without an outcome and was not cancelled: it crashed.
       outcome = new TaskCommand.Failed(d.attemptId(), "worker " + identity.nodeId() + " lost the run unexpectedly",
-          java.time.Instant.now());
+          io.jtork.event.TaskFailed.Cause.TASK, java.time.Instant.now());
     }
     if (outcome != null) {
       finished.put(d.attemptId(), outcome);

@@ -51,7 +51,8 @@ class JobEntityFencingTest {
     String id = node.submit("name: fenced\ntasks:\n- name: slow\n  run: sleep 2; echo -n real > $TORK_OUTPUT\n");
     Task running = awaitTask(id, TaskState.RUNNING);
     node.tell(id, new JobEntity.RunSucceeded(running.id(), running.run() + 1, "from a stale run", Instant.now()));
-    node.tell(id, new JobEntity.RunFailed(running.id(), running.run() + 1, "stale failure", Instant.now()));
+    node.tell(id, new JobEntity.RunFailed(running.id(), running.run() + 1, "stale failure",
+        io.jtork.event.TaskFailed.Cause.TASK, Instant.now()));
     node.tell(id, new JobEntity.RunSucceeded("0123456789abcdef0123456789abcdef", 1, "unknown task", Instant.now()));
     assertThat(node.job(id).state()).isEqualTo(JobState.RUNNING);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).state() == JobState.COMPLETED);

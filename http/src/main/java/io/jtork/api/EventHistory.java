@@ -90,18 +90,12 @@ final class EventHistory {
     if (e instanceof io.jtork.event.TaskStarted t) return "node:" + t.nodeId();
     String taskId = e instanceof io.jtork.event.TaskCompleted c ? c.taskId()
         : e instanceof io.jtork.event.TaskProgressed p ? p.taskId()
-        : e instanceof io.jtork.event.TaskFailed f && !engineFailure(f.error()) ? f.taskId() : null;
+        : e instanceof io.jtork.event.TaskFailed f && f.cause() != null && f.cause().reportedByWorker() ? f.taskId() : null;
     if (taskId != null && before != null) {
       String node = before.task(taskId).map(io.jtork.model.Task::nodeId).orElse(null);
       if (node != null) return "node:" + node;
     }
     return "jtork";
-  }
-
-  /** Failures jtork decides itself rather than hears from a worker. */
-  private static boolean engineFailure(String error) {
-    return error != null && (error.startsWith("worker lost") || error.startsWith("timeout: worker")
-        || error.startsWith("no worker took") || error.startsWith("task redelivered"));
   }
 
   private static String user(String by) {

@@ -71,7 +71,7 @@ final class EventsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One line an event: {@code +12.345s  #7  TaskFailed  node:abc  task "build": exit status 1}. */
+  /** One line an event: {@code +12.345s  #7  TaskFailed  node:abc  task "build" [TASK]: exit code 1}. */
   static void print(List<JsonNode> events, java.io.PrintWriter out) {
     if (events.isEmpty()) return;
     Instant start = Instant.parse(events.get(0).get("timestamp").asText());
@@ -101,7 +101,7 @@ final class EventsCommand implements Callable<Integer> {
           + d.at("/task/position").asInt() + (d.at("/task/attempts").asInt() > 0
               ? ", retry " + d.at("/task/attempts").asInt() : "");
       case "TaskStarted" -> task + ", run " + d.path("run").asInt();
-      case "TaskFailed" -> task + ": " + d.path("error").asText();
+      case "TaskFailed" -> task + " [" + d.path("cause").asText() + "]: " + d.path("error").asText();
       case "TaskCompleted", "TaskCancelled", "TaskSkipped", "TaskReleased" -> task;
       case "TaskProgressed" -> task + " at " + d.path("progress").asDouble() + "%";
       case "TaskRunLost" -> task + ", run " + d.path("run").asInt() + ": " + d.path("reason").asText();

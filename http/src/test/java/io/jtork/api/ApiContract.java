@@ -1021,6 +1021,8 @@ abstract class ApiContract {
         "JobRestarted user:guest", "TaskCreated jtork", "TaskStarted " + worker, "TaskCompleted " + worker,
         "JobAdvanced jtork", "JobCompleted jtork");
     JsonNode second = n.get("/jobs/" + id + "/events?page=2&size=5").json();
+    JsonNode failed = n.get("/jobs/" + id + "/events?page=2&size=5").json().at("/items/0/data");
+    assertThat(failed.get("cause").asText()).isEqualTo("TASK");
     assertThat(second.get("totalItems").asInt()).isEqualTo(history.size());
     assertThat(second.get("totalPages").asInt()).isEqualTo((history.size() + 4) / 5);
     assertThat(second.get("items")).extracting(e -> e.get("sequenceNr").asInt()).containsExactly(6, 7, 8, 9, 10);
@@ -1035,12 +1037,90 @@ abstract class ApiContract {
     assertThat(lines.get(0)).startsWith("job " + id + ", submitted ");
     assertThat(lines).hasSize(history.size() + 1);
     assertThat(lines.get(1)).matches("\\s*\\+0\\.000s  #1\\s+JobSubmitted\\s+user:guest\\s+\"history\", 2 task\\(s\\)");
-    assertThat(lines.get(6)).matches("\\s*\\+\\d+\\.\\d{3}s  #6\\s+TaskFailed\\s+" + worker + "\\s+task \"flaky\": .*");
+    assertThat(lines.get(6)).matches("\\s*\\+\\d+\\.\\d{3}s  #6\\s+TaskFailed\\s+" + worker + "\\s+task \"flaky\" \\[TASK\\]: exit code 1.*");
     assertThat(lines.get(7)).contains("TaskCreated").endsWith("task \"flaky\" at position 1, retry 1");
     assertThat(lines.get(history.size())).contains("JobCompleted").contains("jtork");
     java.io.StringWriter err = new java.io.StringWriter();
     assertThat(new picocli.CommandLine(new io.jtork.cli.JtorkCommand()).setErr(new java.io.PrintWriter(err))
         .execute("events", "0123456789abcdef0123456789abcdef", "--endpoint", n.base)).isEqualTo(1);
     assertThat(err.toString()).contains("jtork: job not found");
+  }
+
+  /**
+   * A journal written by the earlier form of {@code TaskFailed} (version 1, no {@code cause}): two
+   * jobs as a jtork node stored them before the record changed (journal/v1-task-failed.jsonl,
+   * dumped from that node's PostgreSQL). Loaded into this node's journal, they are read through
+   * the migration everywhere: the entity recovers, the history shows the derived cause, the read
+   * model lists them, and a restarted old job appends events in the new form beside the old ones.
+   */
+  @Test
+  void eventsStoredInTheEarlierFormOfARecordAreReadAfterItChanged() throws Exception {
+    TestNode n = node();
+    List<JsonNode> rows = new ArrayList<>();
+    try (var in = getClass().getResourceAsStream("/journal/v1-task-failed.jsonl")) {
+      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) rows.add(io.jtork.json.Json.json().readTree(line));
+      }
+    }
+    assertThat(rows).filteredOn(r -> r.get("manifest").asText().contains("TaskFailed"))
+        .allSatisfy(r -> assertThat(r.get("manifest").asText()).isEqualTo("io.jtork.event.TaskFailed")
+            .doesNotContain("#"))
+        .allSatisfy(r -> assertThat(r.get("payload").asText()).doesNotContain("cause"));
+    try (java.sql.Connection c = n.node.database().connection();
+        java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO \"event_journal\" (\"persistence_id\","
+            + " \"sequence_number\", \"deleted\", \"writer\", \"write_timestamp\", \"adapter_manifest\","
+            + " \"event_ser_id\", \"event_ser_manifest\", \"event_payload\") VALUES (?,?,false,?,?,'',?,?,?)")) {
+      for (JsonNode r : rows) {
+        ps.setString(1, r.get("persistenceId").asText());
+        ps.setLong(2, r.get("sequenceNr").asLong());
+        ps.setString(3, r.get("writer").asText());
+        ps.setLong(4, r.get("writeTimestamp").asLong());
+        ps.setInt(5, r.get("serializerId").asInt());
+        ps.setString(6, r.get("manifest").asText());
+        ps.setBytes(7, r.get("payload").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      if (!c.getAutoCommit()) c.commit();
+    }
+    String retried = "a8bae52c2f71417f8c478da1ceebdd5e";
+    String timedOut = "84b4899b94274a26bbd0a46562a27f7a";
+
+    JsonNode job = n.get("/jobs/" + retried).json();
+    assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(job.at("/execution/0/error").asText()).isEqualTo("exit code 1: first try fails");
+    JsonNode failure = failureEvent(n, retried, 0);
+    assertThat(failure.at("/data/cause").asText()).isEqualTo("TASK");
+    assertThat(failure.get("actor").asText()).isEqualTo("node:" + job.at("/execution/0/nodeId").asText());
+    assertThat(failureEvent(n, timedOut, 0).at("/data/cause").asText()).isEqualTo("TIMEOUT");
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
+        n.get("/jobs?q=fixture").body().contains(retried));
+    assertThat(n.get("/jobs?q=fixture").json().get("items")).filteredOn(i -> i.get("id").asText().equals(retried))
+        .singleElement().satisfies(i -> assertThat(i.get("state").asText()).isEqualTo("COMPLETED"));
+
+    // The entity recovered from old events takes new commands and writes the new form after them.
+    assertThat(n.put("/jobs/" + timedOut + "/restart").status()).isEqualTo(200);
+    n.awaitState(timedOut, "FAILED");
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> failureEvent(n, timedOut, 1) != null);
+    assertThat(failureEvent(n, timedOut, 1).at("/data/cause").asText()).isEqualTo("TIMEOUT");
+    List<String> manifests = new ArrayList<>();
+    try (java.sql.Connection c = n.node.database().connection();
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT \"event_ser_manifest\" FROM \"event_journal\""
+            + " WHERE \"persistence_id\" = ? AND \"event_ser_manifest\" LIKE '%TaskFailed%' ORDER BY \"sequence_number\"")) {
+      ps.setString(1, "Job|" + timedOut);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) manifests.add(rs.getString(1));
+      }
+    }
+    assertThat(manifests).containsExactly("io.jtork.event.TaskFailed", "io.jtork.event.TaskFailed#2");
+  }
+
+  /** The {@code index}th TaskFailed in a job's history, or null. */
+  private static JsonNode failureEvent(TestNode n, String jobId, int index) {
+    int i = 0;
+    for (JsonNode e : n.get("/jobs/" + jobId + "/events").json().get("items")) {
+      if (e.get("type").asText().equals("TaskFailed") && i++ == index) return e;
+    }
+    return null;
   }
 }
