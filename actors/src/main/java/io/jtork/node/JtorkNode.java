@@ -163,6 +163,7 @@ public final class JtorkNode implements AutoCloseable {
           settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30), Duration.ofSeconds(2)));
       JobsProjection.init(system, database, redactor);
       ScheduledJobsProjection.init(system, database, redactor);
+      io.jtork.projection.ReadModelReplay.warnIfPaused(database);
       RetentionSweeper.init(system, new RetentionSweeper.Settings(settings.retentionSweepInterval(),
               settings.retentionJobs(), settings.retentionLogs(), 500), new JobReadModel(database),
           new TaskLogStore(database), new JobClient(system, settings.askTimeout()),

@@ -70,6 +70,7 @@ public final class ApiRoutes extends AllDirectives {
   private final Executor blocking;
   private final long bodyLimit;
   private final DatabaseGate gate;
+  private final io.jtork.projection.ReadModelReplay replay;
 
   public ApiRoutes(JtorkNode node) {
     this.node = node;
@@ -87,6 +88,8 @@ public final class ApiRoutes extends AllDirectives {
     this.blocking = node.system().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
     this.bodyLimit = node.settings().bodyLimitBytes();
     this.gate = new DatabaseGate(node.system(), node.database(), blocking, Duration.ofSeconds(1));
+    this.replay = node.database() == null ? null
+        : new io.jtork.projection.ReadModelReplay(node.system(), node.database(), node.redactor(), blocking);
   }
 
   public Route routes() {
@@ -123,7 +126,9 @@ public final class ApiRoutes extends AllDirectives {
         pathPrefix("queues", () -> concat(
             pathEnd(() -> get(this::queues)),
             path(PathMatchers.segment(), name -> get(() -> queue(name))))),
-        path("metrics", () -> get(this::metrics))
+        path("metrics", () -> get(this::metrics)),
+        path(PathMatchers.segment("admin").slash("replay"), () -> admin(who, () -> concat(
+            post(this::startReplay), get(this::replayStatus))))
     )))))));
   }
 
@@ -442,6 +447,43 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   /** Beyond Tork: the cluster's members, their roles and status, and the shards each hosts. */
+  // ---- admin ---------------------------------------------------------------------------------
+
+  /**
+   * {@code POST /admin/replay}: rebuilds the read models from the journal in the background (see
+   * {@link io.jtork.projection.ReadModelReplay}); 202 with its status, 409 while one runs here.
+   */
+  private Route startReplay() {
+    if (replay == null) return complete(Responses.error(StatusCodes.BAD_REQUEST, "this node has no database;"
+        + " send the replay to a coordinator"));
+    if (!replay.start()) {
+      return complete(Responses.error(StatusCodes.CONFLICT, "a replay is already running on this node (started at "
+          + replay.status().startedAt() + "); GET /admin/replay follows it"));
+    }
+    return complete(Responses.json(StatusCodes.ACCEPTED, replayBody(replay.status())));
+  }
+
+  /** {@code GET /admin/replay}: the replay running on this node, or the last one to end (IDLE if none). */
+  private Route replayStatus() {
+    if (replay == null) return complete(Responses.error(StatusCodes.BAD_REQUEST, "this node has no database;"
+        + " ask a coordinator"));
+    return complete(Responses.ok(replayBody(replay.status())));
+  }
+
+  private static java.util.Map<String, Object> replayBody(io.jtork.projection.ReadModelReplay.Status s) {
+    var body = new java.util.LinkedHashMap<String, Object>();
+    body.put("state", s.state().name());
+    if (s.startedAt() != null) body.put("startedAt", s.startedAt());
+    if (s.finishedAt() != null) body.put("finishedAt", s.finishedAt());
+    body.put("events", s.events());
+    body.put("jobEvents", s.jobEvents());
+    body.put("scheduledJobEvents", s.scheduledJobEvents());
+    if (s.millis() != null) body.put("millis", s.millis());
+    if (s.eventsPerSecond() != null) body.put("eventsPerSecond", Math.round(s.eventsPerSecond()));
+    if (s.error() != null) body.put("error", s.error());
+    return body;
+  }
+
   private Route cluster() {
     return completeWithFuture(clusterInfo.members().thenApply(Responses::ok).exceptionally(this::failure));
   }

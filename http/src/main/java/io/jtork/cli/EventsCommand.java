@@ -1,11 +1,6 @@
 package io.jtork.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jtork.json.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -28,13 +22,8 @@ final class EventsCommand implements Callable<Integer> {
   @Parameters(paramLabel = "JOB-ID", description = "The job.")
   String jobId;
 
-  @Option(names = "--endpoint", paramLabel = "URL", description = "A coordinator (default ${DEFAULT-VALUE}).",
-      defaultValue = "${env:JTORK_ENDPOINT:-http://localhost:8000}")
-  String endpoint;
-
-  @Option(names = "--user", paramLabel = "NAME:PASSWORD", description = "Credentials when auth is on.",
-      defaultValue = "${env:JTORK_USER}")
-  String user;
+  @picocli.CommandLine.Mixin
+  ClientOptions client;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -43,27 +32,19 @@ final class EventsCommand implements Callable<Integer> {
   public Integer call() {
     java.io.PrintWriter out = spec.commandLine().getOut();
     java.io.PrintWriter err = spec.commandLine().getErr();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     List<JsonNode> events = new ArrayList<>();
     try {
       for (int page = 1; ; page++) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint.replaceAll("/+$", "") + "/jobs/" + jobId
-            + "/events?size=1000&page=" + page)).timeout(Duration.ofSeconds(30)).GET();
-        if (user != null && !user.isBlank()) {
-          b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-              user.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode body = Json.json().readTree(r.body());
-        if (r.statusCode() != 200) {
-          err.println("jtork: " + body.path("message").asText("answered " + r.statusCode()));
+        ClientOptions.Answer r = client.send("GET", "/jobs/" + jobId + "/events?size=1000&page=" + page);
+        if (r.status() != 200) {
+          err.println("jtork: " + r.message());
           return 1;
         }
-        body.get("items").forEach(events::add);
-        if (page >= body.path("totalPages").asInt(1)) break;
+        r.body().get("items").forEach(events::add);
+        if (page >= r.body().path("totalPages").asInt(1)) break;
       }
     } catch (Exception e) {
-      err.println("jtork: " + endpoint + " does not answer: " + e.getMessage());
+      err.println("jtork: " + client.endpoint + " does not answer: " + e.getMessage());
       return 1;
     }
     print(events, out);

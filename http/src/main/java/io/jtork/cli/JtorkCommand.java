@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code jtork}: the entry point of the runnable jar. */
 @Command(name = "jtork", mixinStandardHelpOptions = true, version = "jtork 0.1.0",
     description = "A fault-tolerant job engine that runs Tork jobs.",
-    subcommands = {RunCommand.class, MigrationCommand.class, HealthCommand.class, EventsCommand.class})
+    subcommands = {RunCommand.class, MigrationCommand.class, HealthCommand.class, EventsCommand.class,
+        ReplayCommand.class})
 public final class JtorkCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -206,6 +206,10 @@ class AuthTest {
     assertThat(as("alice", "alice-admin-pw", "GET", "/jobs?q=perms", null).json().get("totalItems").asInt()).isZero();
     TestNode.Response notAdmin = as("bob", "bob-password", "POST", "/users", "{\"username\":\"eve\",\"password\":\"eve-password\"}");
     assertThat(notAdmin.status()).isEqualTo(403);
+    TestNode.Response replay = as("bob", "bob-password", "POST", "/admin/replay", null);
+    assertThat(replay.status()).isEqualTo(403);
+    assertThat(replay.json().get("message").asText()).isEqualTo("only administrators may do this");
+    assertThat(as("bob", "bob-password", "GET", "/admin/replay", null).status()).isEqualTo(403);
     assertThat(as("eve", "eve-password", "GET", "/jobs", null).status()).isEqualTo(401);
   }
 }

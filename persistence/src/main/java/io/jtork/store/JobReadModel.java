@@ -37,6 +37,9 @@ public final class JobReadModel {
     this.db = db;
   }
 
+  /** The tables this read model owns, all rebuilt from the journal by a replay. */
+  public static final List<String> TABLES = List.of("jobs", "job_tags", "job_permissions", "tasks");
+
   // ---- writes, inside the projection's transaction ----------------------------------------
 
   public static void insertJob(Connection c, JobSummary s, List<String> tags) throws SQLException {

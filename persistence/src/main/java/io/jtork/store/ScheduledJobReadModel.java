@@ -19,6 +19,9 @@ import java.util.List;
  * transaction, read by {@code GET /scheduled-jobs}. Values arrive here already redacted.
  */
 public final class ScheduledJobReadModel {
+  /** The tables this read model owns, all rebuilt from the journal by a replay. */
+  public static final List<String> TABLES = List.of("scheduled_jobs", "scheduled_job_permissions");
+
   private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private final Database db;
