@@ -93,14 +93,21 @@ public final class ReadModelReplay {
     last.set(new Status(State.RUNNING, started, null, 0, 0, null, null, null));
     log.info("replay: rebuilding the read models from the journal");
     ProjectionManagement pm = ProjectionManagement.get(system);
-    CompletionStage<Done> paused = pm.pause(JobsProjection.ID).thenCompose(d -> pm.pause(ScheduledJobsProjection.ID));
+    CompletionStage<Done> paused = pm.pause(JobsProjection.ID).thenCompose(d -> pm.pause(ScheduledJobsProjection.ID))
+        .thenApply(d -> {
+          log.info("replay: projections paused after {} ms", Duration.between(started, Instant.now()).toMillis());
+          return d;
+        });
     var jobs = new JobsProjection.Handler(redactor);
     var scheduledJobs = new ScheduledJobsProjection.Handler(redactor);
+    // The two read models are rebuilt side by side: each ends with the read journal's wait for its
+    // view of the journal's end (up to a second), which then overlaps.
     paused
         .thenCompose(d -> rebuild(JobsProjection.ID, JobEntity.TAG, JobReadModel.TABLES, jobEvents,
-            (c, id, e) -> jobs.apply(c, id, (io.jtork.event.JobEvent) e)))
-        .thenCompose(d -> rebuild(ScheduledJobsProjection.ID, ScheduledJobEntity.TAG, ScheduledJobReadModel.TABLES,
-            scheduledJobEvents, (c, id, e) -> scheduledJobs.apply(c, id, (io.jtork.event.ScheduledJobEvent) e)))
+                (c, id, e) -> jobs.apply(c, id, (io.jtork.event.JobEvent) e))
+            .thenCombine(rebuild(ScheduledJobsProjection.ID, ScheduledJobEntity.TAG, ScheduledJobReadModel.TABLES,
+                scheduledJobEvents, (c, id, e) -> scheduledJobs.apply(c, id, (io.jtork.event.ScheduledJobEvent) e)),
+                (a, b) -> Done.getInstance()))
         .handle((d, failure) -> failure)
         .thenCompose(failure -> paused.handle((p, f) -> Done.getInstance())
             .thenCompose(x -> pm.resume(JobsProjection.ID))
@@ -160,6 +167,7 @@ public final class ReadModelReplay {
     }, blocking);
     AtomicReference<Offset> lastOffset = new AtomicReference<>();
     return open.thenCompose(c -> journal.currentEventsByTag(tag, Offset.noOffset())
+
             .grouped(GROUP)
             .mapAsync(1, group -> CompletableFuture.supplyAsync(() -> {
               try {
@@ -184,9 +192,13 @@ public final class ReadModelReplay {
               }
             }, blocking)
             .whenCompleteAsync((done, failure) -> close(c, failure != null), blocking))
-        .thenCompose(done -> lastOffset.get() == null
+        .thenCompose(done -> {
+          log.info("replay: {} rebuilt from {} events after {} ms", projection.name(), count.get(),
+              Duration.between(last.get().startedAt(), Instant.now()).toMillis());
+          return lastOffset.get() == null
             ? ProjectionManagement.get(system).clearOffset(projection)
-            : ProjectionManagement.get(system).updateOffset(projection, lastOffset.get()));
+              : ProjectionManagement.get(system).updateOffset(projection, lastOffset.get());
+        });
   }
 
   private static void close(Connection c, boolean rollback) {
