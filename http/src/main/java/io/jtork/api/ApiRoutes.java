@@ -88,8 +88,8 @@ public final class ApiRoutes extends AllDirectives {
     this.blocking = node.system().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
     this.bodyLimit = node.settings().bodyLimitBytes();
     this.gate = new DatabaseGate(node.system(), node.database(), blocking, Duration.ofSeconds(1));
-    this.replay = node.database() == null ? null
-        : new io.jtork.projection.ReadModelReplay(node.system(), node.database(), node.redactor(), blocking);
+    // Only coordinators serve the API, and every coordinator has the database.
+    this.replay = new io.jtork.projection.ReadModelReplay(node.system(), node.database(), node.redactor(), blocking);
   }
 
   public Route routes() {
@@ -454,8 +454,6 @@ public final class ApiRoutes extends AllDirectives {
    * {@link io.jtork.projection.ReadModelReplay}); 202 with its status, 409 while one runs here.
    */
   private Route startReplay() {
-    if (replay == null) return complete(Responses.error(StatusCodes.BAD_REQUEST, "this node has no database;"
-        + " send the replay to a coordinator"));
     if (!replay.start()) {
       return complete(Responses.error(StatusCodes.CONFLICT, "a replay is already running on this node (started at "
           + replay.status().startedAt() + "); GET /admin/replay follows it"));
@@ -465,8 +463,6 @@ public final class ApiRoutes extends AllDirectives {
 
   /** {@code GET /admin/replay}: the replay running on this node, or the last one to end (IDLE if none). */
   private Route replayStatus() {
-    if (replay == null) return complete(Responses.error(StatusCodes.BAD_REQUEST, "this node has no database;"
-        + " ask a coordinator"));
     return complete(Responses.ok(replayBody(replay.status())));
   }
 

@@ -19,8 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code jtork replay} on a node whose database holds 1,000 jobs (completed, failed after retries,
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * journal says, so a replay that did nothing would fail here. Subclasses choose the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class ReplayContract {
   static final int JOBS = 1_000;
   private TestNode node;
@@ -48,6 +52,7 @@ abstract class ReplayContract {
   }
 
   @Test
+  @Order(1)
   void aReplayRebuildsTheReadModelsFromTheJournalWhileTheApiAnswers() throws Exception {
     List<String> cancelled = new ArrayList<>();
     for (int i = 0; i < JOBS; i++) {
@@ -121,6 +126,24 @@ abstract class ReplayContract {
             && node.get("/scheduled-jobs?q=nightly").body().contains("\"PAUSED\"")
             && node.get("/scheduled-jobs?size=20").json().get("items").findValuesAsText("state").stream()
                 .filter("PAUSED"::equals).count() == 2);
+  }
+
+  @Test
+  @Order(2)
+  void aSecondReplayWhileOneRunsIsRefusedAndChangesNothing() throws Exception {
+    // After the other test (the journal holds some 12,000 events, a second's replay); alone, 50 jobs'.
+    for (int i = 0; i < 50; i++) node.submit(job(i));
+    Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> count("completed") + count("failed") >= 50);
+    TestNode.Response first = node.post("/admin/replay", null, "");
+    assertThat(first.status()).as(first.body()).isEqualTo(202);
+    assertThat(first.json().get("state").asText()).isEqualTo("RUNNING");
+    TestNode.Response second = node.post("/admin/replay", null, "");
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.json().get("message").asText()).startsWith("a replay is already running on this node (started at ")
+        .endsWith("); GET /admin/replay follows it");
+    Awaitility.await().atMost(Duration.ofMinutes(1)).until(() ->
+        !node.get("/admin/replay").json().get("state").asText().equals("RUNNING"));
+    assertThat(node.get("/admin/replay").json().get("state").asText()).isEqualTo("COMPLETED");
   }
 
   /** Job {@code i}: one of ten names and seven tags; every 13th fails (after a retry, every 26th). */
