@@ -167,7 +167,6 @@ public final class ReadModelReplay {
     }, blocking);
     AtomicReference<Offset> lastOffset = new AtomicReference<>();
     return open.thenCompose(c -> journal.currentEventsByTag(tag, Offset.noOffset())
-
             .grouped(GROUP)
             .mapAsync(1, group -> CompletableFuture.supplyAsync(() -> {
               try {
@@ -196,7 +195,7 @@ public final class ReadModelReplay {
           log.info("replay: {} rebuilt from {} events after {} ms", projection.name(), count.get(),
               Duration.between(last.get().startedAt(), Instant.now()).toMillis());
           return lastOffset.get() == null
-            ? ProjectionManagement.get(system).clearOffset(projection)
+              ? ProjectionManagement.get(system).clearOffset(projection)
               : ProjectionManagement.get(system).updateOffset(projection, lastOffset.get());
         });
   }

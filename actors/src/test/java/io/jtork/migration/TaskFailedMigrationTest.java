@@ -1,0 +1,67 @@
+package io.jtork.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.jtork.event.TaskFailed;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * TaskFailed through the node's own serialization (conf/serialization.conf): written as version 2
+ * with its cause, and version 1 bytes (no cause, no version in the manifest) read with the cause
+ * its error's words give, for each failure jtork used to write in a fixed form.
+ */
+class TaskFailedMigrationTest {
+  private static ActorTestKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create("migration", ConfigFactory.parseString("pekko.actor.provider = local")
+        .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void aNewEventIsWrittenAsVersionTwoWithItsCause() {
+    var serialization = SerializationExtension.get(kit.system().classicSystem());
+    TaskFailed event = new TaskFailed("t1", "worker lost: node n1 left", TaskFailed.Cause.WORKER_LOST,
+        Instant.parse("2026-11-29T10:00:00Z"));
+    var serializer = serialization.findSerializerFor(event);
+    assertThat(Serializers.manifestFor(serializer, event)).isEqualTo("io.jtork.event.TaskFailed#2");
+    byte[] bytes = serialization.serialize(event).get();
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"cause\":\"WORKER_LOST\"");
+    assertThat(serialization.deserialize(bytes, serializer.identifier(), "io.jtork.event.TaskFailed#2").get())
+        .isEqualTo(event);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "exit code 1: boom | TASK",
+      "step \"pre\": exit code 2 | TASK",
+      "timeout: the task ran longer than its timeout of 1s (context deadline exceeded) | TIMEOUT",
+      "timeout: worker n1 gave no result within 6s (context deadline exceeded) | DEADLINE",
+      "worker lost: node n1 left the cluster while the task ran | WORKER_LOST",
+      "no worker took the task from queue \"default\" within 1m (jtork.task.queue-timeout) | NOT_DISPATCHED",
+      "task redelivered too many times: worker lost: node n1 left | REDELIVERIES"})
+  void aVersionOneEventIsReadWithTheCauseItsErrorGives(String error, TaskFailed.Cause cause) {
+    var serialization = SerializationExtension.get(kit.system().classicSystem());
+    int id = serialization.findSerializerFor(new TaskFailed("t", "e", cause, Instant.EPOCH)).identifier();
+    String v1 = "{\"type\":\"TaskFailed\",\"taskId\":\"t1\",\"error\":" + io.jtork.json.Json.write(error)
+        + ",\"at\":\"2026-11-29T11:37:41.811139780Z\"}";
+    Object read = serialization.deserialize(v1.getBytes(StandardCharsets.UTF_8), id, "io.jtork.event.TaskFailed").get();
+    assertThat(read).isEqualTo(new TaskFailed("t1", error, cause, Instant.parse("2026-11-29T11:37:41.811139780Z")));
+  }
+}
