@@ -624,28 +624,42 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private void compositeProgress(Plan plan, String parentId, Instant now) {
     Task parent = plan.state.task(parentId).orElseThrow();
     if (!parent.state().isActive() || !plan.state.state().isActive()) return;
-    List<Task> children = plan.state.execution().stream().filter(c -> parentId.equals(c.parentId())).toList();
-    long running = children.stream().filter(c -> c.state() == TaskState.SCHEDULED || c.state() == TaskState.RUNNING)
-        .count();
+    // One pass over the executions (an each can have thousands of children): how many children
+    // run, which wait (in order), and whether any is still active or failed for good.
+    long running = 0;
+    boolean allDone = true;
+    List<Task> waiting = new ArrayList<>();
+    List<Task> failed = new ArrayList<>();
+    for (Task c : plan.state.execution()) {
+      if (!parentId.equals(c.parentId())) continue;
+      TaskState st = c.state();
+      if (st == TaskState.SCHEDULED || st == TaskState.RUNNING) running++;
+      else if (st == TaskState.CREATED) waiting.add(c);
+      if (st.isActive()) allDone = false;
+      else if (st == TaskState.FAILED) failed.add(c);
+    }
     Integer concurrency = parent.spec().each() != null ? parent.spec().each().concurrency() : null;
     int released = 0;
     if (concurrency != null && concurrency > 0) {
-      for (Task c : children) {
+      for (Task c : waiting) {
         if (running >= concurrency) break;
-        if (c.state() == TaskState.CREATED) {
-          plan.add(new TaskReleased(c.id(), now));
-          running++;
-          released++;
-          Task let = plan.state.task(c.id()).orElseThrow();
-          if (let.spec().subjob() != null) plan.add(new TaskStarted(let.id(), let.run(), null, null, now));
-          else if (let.spec().isComposite()) startChildren(plan, let, Map.of(), now);
-        }
+        plan.add(new TaskReleased(c.id(), now));
+        running++;
+        released++;
+        Task let = plan.state.task(c.id()).orElseThrow();
+        if (let.spec().subjob() != null) plan.add(new TaskStarted(let.id(), let.run(), null, null, now));
+        else if (let.spec().isComposite()) startChildren(plan, let, Map.of(), now);
       }
     }
     if (released > 0) return; // a child was just let go: not done yet
-    // One pass over the children (each can have thousands): none active, none failed for good.
-    boolean allDone = children.stream()
-        .noneMatch(c -> c.state().isActive() || c.state() == TaskState.FAILED && !retried(plan.state, c));
+    if (allDone) {
+      for (Task f : failed) {
+        if (!retried(plan.state, f)) {
+          allDone = false;
+          break;
+        }
+      }
+    }
     if (allDone) {
       plan.add(new TaskCompleted(parentId, null, now));
       taskDone(plan, parentId, null, now);

@@ -5,7 +5,6 @@ import io.jtork.spec.JobSpec;
 import io.jtork.spec.TaskSpec;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -40,8 +39,10 @@ public record Job(
     List<WebhookCall> outbox) implements JtorkSerializable {
 
   public Job {
-    execution = execution == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(execution));
-    outbox = outbox == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(outbox));
+    // List.copyOf returns an unmodifiable list as it is: a transition that does not touch the
+    // executions (most of them) costs no copy of a list that can hold thousands of tasks.
+    execution = execution == null ? List.of() : List.copyOf(execution);
+    outbox = outbox == null ? List.of() : List.copyOf(outbox);
   }
 
   public static Job empty(String id) {
@@ -134,8 +135,11 @@ public record Job(
   }
 
   public Job updateTask(String taskId, UnaryOperator<Task> change) {
-    List<Task> list = new ArrayList<>(execution.size());
-    for (Task t : execution) list.add(t.id().equals(taskId) ? change.apply(t) : t);
+    Task[] tasks = execution.toArray(new Task[0]);
+    for (int i = 0; i < tasks.length; i++) {
+      if (tasks[i].id().equals(taskId)) tasks[i] = change.apply(tasks[i]);
+    }
+    List<Task> list = List.of(tasks);
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
         position, taskCount, progress, result, error, context, list, schedule, outbox);
   }
