@@ -33,11 +33,8 @@ public final class ReplayBenchmark implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3")
   int runs;
 
-  @Option(names = "--datastore", defaultValue = "h2")
-  String datastore;
-
-  @Option(names = "--postgres-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/")
-  String postgresUrl;
+  @picocli.CommandLine.Mixin
+  DatastoreOptions db;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -48,7 +45,7 @@ public final class ReplayBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (BenchNode node = BenchNode.fork("shell", datastore, postgresUrl)) {
+    try (BenchNode node = db.fork("shell")) {
       StringBuilder yaml = new StringBuilder("name: replay bench\ntasks:\n");
       for (int t = 0; t < tasks; t++) yaml.append("- name: t").append(t).append("\n  run: \"true\"\n");
       long loadStart = System.nanoTime();
@@ -60,7 +57,7 @@ public final class ReplayBenchmark implements Callable<Integer> {
       }
       while (get(node, "/jobs?size=1&q=completed").path("totalItems").asInt() < jobs) Thread.sleep(500);
       System.out.printf(Locale.ROOT, "loaded %d jobs of %d tasks in %.1f s (%s)%n", jobs, tasks,
-          (System.nanoTime() - loadStart) / 1e9, datastore);
+          (System.nanoTime() - loadStart) / 1e9, db.datastore);
       List<Double> rates = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(node.base + "/admin/replay"))
@@ -78,7 +75,7 @@ public final class ReplayBenchmark implements Callable<Integer> {
             s.get("events").asLong(), s.get("jobEvents").asLong(), s.get("millis").asLong(), rate);
       }
       rates.sort(null);
-      System.out.printf(Locale.ROOT, "replay on %s: median %.0f events/s over %d runs%n", datastore,
+      System.out.printf(Locale.ROOT, "replay on %s: median %.0f events/s over %d runs%n", db.datastore,
           rates.get(rates.size() / 2), runs);
       return 0;
     }

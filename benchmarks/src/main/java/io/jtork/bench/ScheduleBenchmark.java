@@ -50,11 +50,8 @@ public final class ScheduleBenchmark implements Callable<Integer> {
   @Option(names = "--task", defaultValue = "skip", description = "skip (if: false) or run (shell true)")
   String task;
 
-  @Option(names = "--datastore", defaultValue = "h2")
-  String datastore;
-
-  @Option(names = "--postgres-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/")
-  String postgresUrl;
+  @picocli.CommandLine.Mixin
+  DatastoreOptions db;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -65,7 +62,7 @@ public final class ScheduleBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BenchNode node = BenchNode.fork("shell", datastore, postgresUrl);
+    BenchNode node = db.fork("shell");
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       String taskYaml = task.equals("run") ? "run: \"true\"" : "if: \"false\"\n  run: \"true\"";
@@ -85,7 +82,7 @@ public final class ScheduleBenchmark implements Callable<Integer> {
       List<String> ids = new ArrayList<>();
       for (Future<String> f : created) ids.add(f.get());
       System.out.printf(Locale.ROOT, "%d schedules created (%s, every %d s, task %s, %s)%n", schedules,
-          aligned ? "aligned" : "spread", every, task, datastore);
+          aligned ? "aligned" : "spread", every, task, db.datastore);
 
       Thread.sleep(every * 1000L + 2000);
       ProcessHandle process = ProcessHandle.of(node.pid()).orElseThrow();

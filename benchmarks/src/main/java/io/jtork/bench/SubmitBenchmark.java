@@ -44,11 +44,8 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
   @Option(names = "--url", description = "Use this node instead of forking one.")
   String url;
 
-  @Option(names = "--datastore", defaultValue = "h2", description = "h2 or postgres for the forked node.")
-  String datastore;
-
-  @Option(names = "--postgres-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/")
-  String postgresUrl;
+  @picocli.CommandLine.Mixin
+  DatastoreOptions db;
 
   @Option(names = "--jobs", defaultValue = "2000", description = "Jobs in the throughput phase.")
   int jobs;
@@ -77,10 +74,10 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
 
   @Override
   public Integer call() throws Exception {
-    if (url == null) node = BenchNode.fork("shell", datastore, postgresUrl);
+    if (url == null) node = db.fork("shell");
     String base = url != null ? url : node.base;
     try {
-      System.out.printf("node %s (%s), %d cores%n", base, url != null ? "given" : datastore,
+      System.out.printf("node %s (%s), %d cores%n", base, url != null ? "given" : db.datastore,
           Runtime.getRuntime().availableProcessors());
       closedLoop(base, warmup, concurrency, "warm-up");
       sustained(base, jobs, concurrency);

@@ -446,7 +446,6 @@ public final class ApiRoutes extends AllDirectives {
     return completeWithFuture(clusterInfo.nodes().thenApply(Responses::ok).exceptionally(this::failure));
   }
 
-  /** Beyond Tork: the cluster's members, their roles and status, and the shards each hosts. */
   // ---- admin ---------------------------------------------------------------------------------
 
   /**
@@ -480,6 +479,7 @@ public final class ApiRoutes extends AllDirectives {
     return body;
   }
 
+  /** Beyond Tork: the cluster's members, their roles and status, and the shards each hosts. */
   private Route cluster() {
     return completeWithFuture(clusterInfo.members().thenApply(Responses::ok).exceptionally(this::failure));
   }

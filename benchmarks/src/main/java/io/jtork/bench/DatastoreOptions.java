@@ -1,0 +1,17 @@
+package io.jtork.bench;
+
+import picocli.CommandLine.Option;
+
+/** The database of the node a benchmark forks: {@code --datastore h2|postgres} and where PostgreSQL is. */
+final class DatastoreOptions {
+  @Option(names = "--datastore", defaultValue = "h2", description = "h2 or postgres for the forked node.")
+  String datastore;
+
+  @Option(names = "--postgres-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/")
+  String postgresUrl;
+
+  /** A standalone node on that database, with {@code runtime}. */
+  BenchNode fork(String runtime) throws Exception {
+    return BenchNode.fork(runtime, datastore, postgresUrl);
+  }
+}
