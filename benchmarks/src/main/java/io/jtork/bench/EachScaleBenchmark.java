@@ -29,6 +29,10 @@ public final class EachScaleBenchmark implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "100")
   int concurrency;
 
+  @Option(names = "--warmup", defaultValue = "0",
+      description = "items of an each job run first on the same node, untimed, so the measured one runs on warm code")
+  int warmup;
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
 
@@ -41,23 +45,15 @@ public final class EachScaleBenchmark implements Callable<Integer> {
     BenchNode node = BenchNode.fork("shell", "h2", null);
     String id;
     try {
-      String body = """
-          {"name":"scale","tasks":[{"name":"fan out","each":{"list":"{{ sequence(0, %d) }}","concurrency":%d,
-           "task":{"name":"t{{ item.index }}","run":"true"}}}]}""".formatted(items, concurrency);
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.base + "/jobs"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      id = json.readTree(r.body()).path("id").asText();
-      JsonNode job;
-      long slowestGet = 0;
-      while (true) {
-        long t0 = System.nanoTime();
-        job = get(node.base, id);
-        slowestGet = Math.max(slowestGet, System.nanoTime() - t0);
-        String state = job.path("state").asText();
-        if (state.equals("COMPLETED") || state.equals("FAILED")) break;
-        Thread.sleep(1000);
+      if (warmup > 0) {
+        String warm = submit(node.base, warmup);
+        JsonNode w = awaitEnd(node.base, warm, new long[1]);
+        System.out.printf(Locale.ROOT, "warm-up: each over %d items %s%n", warmup, w.path("state").asText());
       }
+      id = submit(node.base, items);
+      long[] slowest = new long[1];
+      JsonNode job = awaitEnd(node.base, id, slowest);
+      long slowestGet = slowest[0];
       double seconds = Duration.between(Instant.parse(job.path("startedAt").asText()),
           Instant.parse(job.path("completedAt").asText())).toMillis() / 1000.0;
       System.out.printf(Locale.ROOT, "each over %d items, concurrency %d: %s in %.1f s = %.1f tasks/s; %d executions%n",
@@ -79,6 +75,29 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       again.close();
     }
     return 0;
+  }
+
+  private String submit(String base, int n) throws Exception {
+    String body = """
+        {"name":"scale","tasks":[{"name":"fan out","each":{"list":"{{ sequence(0, %d) }}","concurrency":%d,
+         "task":{"name":"t{{ item.index }}","run":"true"}}}]}""".formatted(n, concurrency);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return json.readTree(r.body()).path("id").asText();
+  }
+
+  /** GETs the job once a second until it has ended; {@code slowest[0]} is the slowest GET in ns. */
+  private JsonNode awaitEnd(String base, String id, long[] slowest) throws Exception {
+    while (true) {
+      long t0 = System.nanoTime();
+      JsonNode job = get(base, id);
+      slowest[0] = Math.max(slowest[0], System.nanoTime() - t0);
+      String state = job.path("state").asText();
+      if (state.equals("COMPLETED") || state.equals("FAILED")) return job;
+      if (state.isEmpty()) throw new IllegalStateException("GET /jobs/" + id + " answered " + job);
+      Thread.sleep(1000);
+    }
   }
 
   private JsonNode get(String base, String id) throws Exception {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs steps as host processes. Each step gets {@code <root>/<id>/} holding {@code tork/}
- * (the script as {@code entrypoint}, {@code stdout} for {@code $TORK_OUTPUT}, {@code progress}
- * for {@code $TORK_PROGRESS}) and {@code workdir/} (its files, and its working directory).
+ * (the script as {@code entrypoint}; {@code stdout} for {@code $TORK_OUTPUT} and {@code progress}
+ * for {@code $TORK_PROGRESS}, created by the script if it writes them) and {@code workdir/} (its
+ * files, and its working directory).
  * The process runs under {@code setsid}, so it leads its own process group and a kill reaches
  * its children too. Its environment is the task's {@code env}, the Tork variables and a few
  * inherited ones (PATH, HOME...), never the engine's own environment, which may hold
@@ -92,8 +93,6 @@ public final class ShellRuntime implements TaskRuntime {
       Path script = tork.resolve("entrypoint");
       Files.writeString(script, hasRun ? step.run() : "", StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-      Files.writeString(tork.resolve("stdout"), "");
-      Files.writeString(tork.resolve("progress"), "");
       for (Map.Entry<String, String> f : step.files().entrySet()) {
         Path target = workdir.resolve(f.getKey()).normalize();
         if (!target.startsWith(workdir)) throw new StepFailure("invalid file name \"" + f.getKey() + "\"");

@@ -30,8 +30,12 @@ final class ShellStep implements RunningStep {
   private static final Logger log = LoggerFactory.getLogger(ShellStep.class);
   private static final int MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 
+  /** How long after its start a step counts as recent for {@link ProcessGroup#members}. */
+  private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final Process process;
   private final Path dir;
+  private final long startedNanos = System.nanoTime();
   private final CompletableFuture<StepResult> completion = new CompletableFuture<>();
   private final Future<?> reader;
 
@@ -39,7 +43,18 @@ final class ShellStep implements RunningStep {
     this.process = process;
     this.dir = dir;
     this.reader = io.submit(() -> pump(sink));
-    process.onExit().thenRunAsync(this::finish, io);
+    // Not process.onExit(): on a machine with fewer than three cores its completion runs on a
+    // new thread each time (CompletableFuture's default executor), a thread per task.
+    io.submit(this::awaitExit);
+  }
+
+  private void awaitExit() {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      return; // the runtime is closing
+    }
+    finish();
   }
 
   private void pump(OutputSink sink) {
@@ -53,7 +68,7 @@ final class ShellStep implements RunningStep {
 
   private void finish() {
     // The step's own process has exited; anything it left running in its group dies with it.
-    ProcessGroup.kill(process.pid());
+    ProcessGroup.kill(process.pid(), System.nanoTime() - startedNanos < RECENT_NANOS);
     try {
       reader.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -111,15 +126,18 @@ final class ShellStep implements RunningStep {
     } catch (RuntimeException ignored) {
       // the process is already gone
     }
-    ProcessGroup.kill(pid);
+    ProcessGroup.kill(pid, false);
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
-  /** Notes the step's process (pid and start time, so a reused pid is never mistaken for it). */
+  /**
+   * Notes the step's process: its pid and start time in clock ticks (so a reused pid is never
+   * mistaken for it).
+   */
   static void recordPid(Path dir, Process process) {
     try {
-      long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-      Files.writeString(dir.resolve("tork").resolve("pid"), process.pid() + " " + started);
+      Files.writeString(dir.resolve("tork").resolve("pid"),
+          process.pid() + " " + ProcessGroup.startTicks(process.pid()) + " ticks");
     } catch (IOException e) {
       log.warn("could not record the pid of a task process: {}", e.getMessage());
     }
@@ -140,11 +158,10 @@ final class ShellStep implements RunningStep {
           long pid = Long.parseLong(parts[0]);
           long started = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
           var handle = ProcessHandle.of(pid);
-          if (handle.isPresent() && handle.get().info().startInstant()
-              .map(i -> i.toEpochMilli() == started).orElse(false)) {
+          if (handle.isPresent() && sameProcess(handle.get(), started, parts.length > 2 && parts[2].equals("ticks"))) {
             List<ProcessHandle> descendants = new ArrayList<>();
             handle.get().descendants().forEach(descendants::add);
-            ProcessGroup.kill(pid);
+            ProcessGroup.kill(pid, false);
             descendants.forEach(ProcessHandle::destroyForcibly);
             handle.get().destroyForcibly();
             killed++;
@@ -156,6 +173,12 @@ final class ShellStep implements RunningStep {
       log.warn("could not clean up the task directories under {}: {}", root, e.toString());
     }
     return killed;
+  }
+
+  /** Whether {@code p} started when the pid file says (in clock ticks; in epoch ms in files of earlier versions). */
+  private static boolean sameProcess(ProcessHandle p, long started, boolean ticks) {
+    if (ticks) return ProcessGroup.startTicks(p.pid()) == started;
+    return p.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false);
   }
 
   private static void deleteQuietly(Path dir) {
