@@ -154,7 +154,7 @@ public final class JtorkNode implements AutoCloseable {
     if (role.coordinates()) {
       JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
           settings.maxRedeliveries(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
-          JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
+          new io.jtork.store.Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
               settings.workerDiscoveryTimeout(), settings.queueTimeout()),
           new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
               org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),

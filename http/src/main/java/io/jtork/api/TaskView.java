@@ -2,6 +2,7 @@ package io.jtork.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jtork.model.Executions;
 import io.jtork.model.Job;
 import io.jtork.model.Task;
 import io.jtork.model.TaskState;
@@ -98,16 +99,10 @@ public record TaskView(
   static TaskView of(Task t, Job job, Redactor r, Collection<String> secrets) {
     TaskView v = build(t.spec(), r, secrets, t);
     if (v.parallel() == null && v.each() == null) return v;
-    int size = 0;
-    int done = 0;
-    for (Task c : job.execution()) {
-      if (!t.id().equals(c.parentId())) continue;
-      if (c.state() == TaskState.FAILED || c.state() == TaskState.CANCELLED) {
-        continue; // a retry is a new execution: failed ones are not items of their own
-      }
-      size++;
-      if (c.state() == TaskState.COMPLETED || c.state() == TaskState.SKIPPED) done++;
-    }
+    Executions.Children children = job.executions().childrenOf(t.id());
+    // A retry is a new execution: failed ones are not items of their own.
+    int size = children.total() - children.count(TaskState.FAILED) - children.count(TaskState.CANCELLED);
+    int done = children.count(TaskState.COMPLETED) + children.count(TaskState.SKIPPED);
     ParallelView parallel = v.parallel() == null ? null : new ParallelView(v.parallel().tasks(), done);
     EachView each = v.each() == null ? null : new EachView(v.each().var(), v.each().list(), v.each().task(),
         size, done, v.each().concurrency(), null);

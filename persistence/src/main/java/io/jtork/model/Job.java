@@ -39,15 +39,20 @@ public record Job(
     List<WebhookCall> outbox) implements JtorkSerializable {
 
   public Job {
-    // List.copyOf returns an unmodifiable list as it is: a transition that does not touch the
-    // executions (most of them) costs no copy of a list that can hold thousands of tasks.
-    execution = execution == null ? List.of() : List.copyOf(execution);
+    // Executions.of keeps an Executions as it is: a transition that does not touch the
+    // executions (most of them) costs nothing for a list that can hold thousands of tasks.
+    execution = execution == null ? Executions.EMPTY : Executions.of(execution);
     outbox = outbox == null ? List.of() : List.copyOf(outbox);
   }
 
   public static Job empty(String id) {
     return new Job(id, null, null, null, null, null, null, null, null, null, 0, 0, 0, null, null,
-        new JobContext(null, null, null, null), List.of(), null, List.of());
+        new JobContext(null, null, null, null), Executions.EMPTY, null, List.of());
+  }
+
+  /** The executions with their indexes (the same list as {@link #execution()}). */
+  public Executions executions() {
+    return (Executions) execution;
   }
 
   /** Submitted and not deleted. */
@@ -60,10 +65,7 @@ public record Job(
   }
 
   public Optional<Task> task(String taskId) {
-    for (Task t : execution) {
-      if (t.id().equals(taskId)) return Optional.of(t);
-    }
-    return Optional.empty();
+    return executions().find(taskId);
   }
 
   public List<Task> activeTasks() {
@@ -128,20 +130,14 @@ public record Job(
   }
 
   public Job withTask(Task t) {
-    List<Task> list = new ArrayList<>(execution);
-    list.add(t);
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
-        position, taskCount, progress, result, error, context, list, schedule, outbox);
+        position, taskCount, progress, result, error, context, executions().plus(t), schedule, outbox);
   }
 
   public Job updateTask(String taskId, UnaryOperator<Task> change) {
-    Task[] tasks = execution.toArray(new Task[0]);
-    for (int i = 0; i < tasks.length; i++) {
-      if (tasks[i].id().equals(taskId)) tasks[i] = change.apply(tasks[i]);
-    }
-    List<Task> list = List.of(tasks);
     return new Job(id, parentId, spec, state, createdBy, createdAt, startedAt, completedAt, failedAt, deleteAt,
-        position, taskCount, progress, result, error, context, list, schedule, outbox);
+        position, taskCount, progress, result, error, context, executions().updated(taskId, change), schedule,
+        outbox);
   }
 
   public Job withOutbox(List<WebhookCall> calls) {

@@ -50,6 +50,17 @@ public record Task(
     return parentId == null;
   }
 
+  /**
+   * A run of this execution is under way: queued or running on a worker, or, for a
+   * {@code subjob}, its child job running. A {@code parallel} or {@code each} runs nothing
+   * itself (its children do).
+   */
+  public boolean hasRunInProgress() {
+    if (spec != null && spec.subjob() != null) return state == TaskState.RUNNING;
+    if (spec != null && spec.isComposite()) return false;
+    return state == TaskState.SCHEDULED || state == TaskState.RUNNING;
+  }
+
   public Task started(int run, String nodeId, String workerAddress, Instant at) {
     return new Task(id, jobId, parentId, position, spec, TaskState.RUNNING, createdAt, scheduledAt, at, null, null,
         nodeId, workerAddress, null, null, progress, attempts, run, redelivered);
