@@ -14,15 +14,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * When a job entity snapshots, on a real node and its H2 journal: a small job after
- * {@code snapshot-every} events, a job with more executions than that after as many events as it
- * has executions; only the two newest snapshots are kept, and the job recovers from them.
+ * When a job entity snapshots ({@link JobEntity#snapshotDue}), and on a real node and its H2
+ * journal: only the two newest snapshots are kept, the newest taken when the job ended, and the
+ * job recovers from them.
  */
 class JobEntitySnapshotTest {
   @TempDir Path dir;
 
   @Test
-  void aJobSnapshotsOncePerAsManyEventsAsItHasExecutionsAndKeepsTheTwoNewest() throws Exception {
+  void whenASnapshotIsDue() {
+    // a small job: every snapshot-every events
+    assertThat(JobEntity.snapshotDue(100, 100, false, 5, 100)).isTrue();
+    assertThat(JobEntity.snapshotDue(199, 99, false, 5, 100)).isFalse();
+    // a 10,000-execution job: every 5,000 events, not every 100
+    assertThat(JobEntity.snapshotDue(4_999, 4_999, false, 10_000, 100)).isFalse();
+    assertThat(JobEntity.snapshotDue(5_000, 5_000, false, 10_000, 100)).isTrue();
+    // when a job ends: if it has had snapshot-every events in all, and not twice for one event
+    assertThat(JobEntity.snapshotDue(30_001, 3, true, 10_000, 100)).isTrue();
+    assertThat(JobEntity.snapshotDue(12, 12, true, 3, 100)).isFalse();
+    assertThat(JobEntity.snapshotDue(5_000, 0, true, 10_000, 100)).isFalse();
+  }
+
+  private static long lastEvent(EntityTestNode node, String persistenceId) throws Exception {
+    try (var c = node.node.database().connection();
+        var ps = c.prepareStatement("SELECT MAX(sequence_number) FROM event_journal WHERE persistence_id = ?")) {
+      ps.setString(1, persistenceId);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Test
+  void aJobKeepsItsTwoNewestSnapshotsTheLastTakenWhenItEndedAndRecoversFromThem() throws Exception {
     String big;
     String small;
     Job bigBefore;
@@ -39,25 +64,23 @@ class JobEntitySnapshotTest {
                 name: "t{{ item.index }}"
                 run: "true"
           """);
-      // One task after another: 10 executions, some 40 events, so 3 or 4 snapshots taken.
+      // One task after another: 10 executions, some 40 events, so 4 or 5 snapshots taken.
       small = node.submit("name: steps\ntasks:\n" + "- name: s\n  run: \"true\"\n".repeat(10));
       for (String id : List.of(big, small)) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> node.job(id).state() == JobState.COMPLETED);
       }
       bigBefore = node.job(big);
-      Snapshots snapshots = new Snapshots(node.node.database());
-      List<Long> bigSnapshots = snapshots.sequenceNumbers("Job|" + big);
-      List<Long> smallSnapshots = snapshots.sequenceNumbers("Job|" + small);
-
       assertThat(bigBefore.execution()).hasSize(61).allMatch(t -> t.state() == TaskState.COMPLETED);
-      // With a snapshot every 10 events there would have been some 18 of them; every 61 makes 2
-      // or 3, and the older ones are deleted.
-      assertThat(bigSnapshots).hasSizeBetween(1, 2);
-      assertThat(bigSnapshots.get(0)).isGreaterThanOrEqualTo(61);
-      if (bigSnapshots.size() == 2) assertThat(bigSnapshots.get(1) - bigSnapshots.get(0)).isGreaterThanOrEqualTo(61);
-      assertThat(smallSnapshots).hasSize(2);
-      assertThat(smallSnapshots.get(0)).isGreaterThanOrEqualTo(20);
-      assertThat(smallSnapshots.get(1) - smallSnapshots.get(0)).isGreaterThanOrEqualTo(10);
+      Snapshots snapshots = new Snapshots(node.node.database());
+      for (String id : List.of(big, small)) {
+        // the two newest are kept (the older ones are deleted just after), the newest taken when the job ended
+        long last = lastEvent(node, "Job|" + id);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          List<Long> kept = snapshots.sequenceNumbers("Job|" + id);
+          assertThat(kept).hasSize(2);
+          assertThat(kept.get(1)).isEqualTo(last);
+        });
+      }
     }
     try (EntityTestNode again = new EntityTestNode(dir, "jtork.job.snapshot-every = 10")) {
       assertThat(again.job(big)).isEqualTo(bigBefore);

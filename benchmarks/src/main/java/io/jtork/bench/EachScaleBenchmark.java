@@ -71,6 +71,9 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       JsonNode job = get(again.base, id);
       System.out.printf(Locale.ROOT, "after a restart, first GET /jobs/{id} (recovery from snapshot): %.0f ms (%s)%n",
           (System.nanoTime() - t0) / 1e6, job.path("state").asText());
+      t0 = System.nanoTime();
+      get(again.base, id);
+      System.out.printf(Locale.ROOT, "second GET /jobs/{id} (the job in memory): %.0f ms%n", (System.nanoTime() - t0) / 1e6);
     } finally {
       again.close();
     }
