@@ -8,6 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,10 +19,12 @@ import picocli.CommandLine.Option;
 
 /**
  * One job with an {@code each} over {@code --items} items ({@code concurrency} {@code --concurrency},
- * each child a shell {@code true}) on a forked standalone node: its tasks/s (from the job's
- * startedAt to completedAt), how long {@code GET /jobs/{id}} takes for it, and, after the node
- * is stopped and started again on the same data, how long the first {@code GET} takes (the
- * entity recovering from its snapshot and the events after it).
+ * each child a shell {@code true}) on a forked standalone node, {@code --runs} times one after
+ * another (after an untimed {@code --warmup} job, if asked): its tasks/s (from the job's
+ * startedAt to completedAt), the slowest {@code GET /jobs/{id}} while it runs (one a second),
+ * and, after the node is stopped and started again on the same data, how long the first
+ * {@code GET} of the last job takes (the entity recovering from its snapshot and the events
+ * after it).
  */
 @Command(name = "each-scale", mixinStandardHelpOptions = true)
 public final class EachScaleBenchmark implements Callable<Integer> {
@@ -28,6 +33,9 @@ public final class EachScaleBenchmark implements Callable<Integer> {
 
   @Option(names = "--concurrency", defaultValue = "100")
   int concurrency;
+
+  @Option(names = "--runs", defaultValue = "1", description = "measured jobs, one after another on the same node")
+  int runs;
 
   @Option(names = "--warmup", defaultValue = "0",
       description = "items of an each job run first on the same node, untimed, so the measured one runs on warm code")
@@ -50,15 +58,23 @@ public final class EachScaleBenchmark implements Callable<Integer> {
         JsonNode w = awaitEnd(node.base, warm, new long[1]);
         System.out.printf(Locale.ROOT, "warm-up: each over %d items %s%n", warmup, w.path("state").asText());
       }
-      id = submit(node.base, items);
-      long[] slowest = new long[1];
-      JsonNode job = awaitEnd(node.base, id, slowest);
-      long slowestGet = slowest[0];
-      double seconds = Duration.between(Instant.parse(job.path("startedAt").asText()),
-          Instant.parse(job.path("completedAt").asText())).toMillis() / 1000.0;
-      System.out.printf(Locale.ROOT, "each over %d items, concurrency %d: %s in %.1f s = %.1f tasks/s; %d executions%n",
-          items, concurrency, job.path("state").asText(), seconds, items / seconds, job.path("execution").size());
-      System.out.printf(Locale.ROOT, "GET /jobs/{id}: slowest while running %.0f ms%n", slowestGet / 1e6);
+      id = null;
+      List<Double> rates = new ArrayList<>();
+      for (int run = 1; run <= runs; run++) {
+        id = submit(node.base, items);
+        long[] slowest = new long[1];
+        JsonNode job = awaitEnd(node.base, id, slowest);
+        double seconds = Duration.between(Instant.parse(job.path("startedAt").asText()),
+            Instant.parse(job.path("completedAt").asText())).toMillis() / 1000.0;
+        rates.add(items / seconds);
+        System.out.printf(Locale.ROOT,
+            "run %d: each over %d items, concurrency %d: %s in %.1f s = %.1f tasks/s; %d executions;"
+                + " slowest GET /jobs/{id} while running %.0f ms%n",
+            run, items, concurrency, job.path("state").asText(), seconds, items / seconds,
+            job.path("execution").size(), slowest[0] / 1e6);
+      }
+      Collections.sort(rates);
+      System.out.printf(Locale.ROOT, "median of %d run(s): %.1f tasks/s%n", runs, rates.get(rates.size() / 2));
       long t0 = System.nanoTime();
       get(node.base, id);
       System.out.printf(Locale.ROOT, "GET /jobs/{id} after completion: %.0f ms%n", (System.nanoTime() - t0) / 1e6);
