@@ -61,6 +61,11 @@ public final class ShellRuntime implements TaskRuntime {
       t.setDaemon(true);
       return t;
     });
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      log.warn("could not create the shell runtime's directory {}: {}", root, e.toString());
+    }
     int killed = ShellStep.killOrphans(root);
     if (killed > 0) {
       log.warn("killed {} task process group(s) left running by a previous run of this node", killed);
@@ -96,13 +101,12 @@ public final class ShellRuntime implements TaskRuntime {
     if (!hasRun && step.cmd().isEmpty()) throw new StepFailure("nothing to run: the task has neither run nor cmd");
     Path dir;
     try {
-      Files.createDirectories(root);
-      dir = Files.createTempDirectory(root, safe(step.executionId()) + "-");
-      Path tork = Files.createDirectories(dir.resolve("tork"));
-      Path workdir = Files.createDirectories(dir.resolve("workdir"));
+      dir = stepDirectory(step);
+      // The directory is the owner's alone (rwx------), so what is in it needs no permissions of its own.
+      Path tork = Files.createDirectory(dir.resolve("tork"));
+      Path workdir = Files.createDirectory(dir.resolve("workdir"));
       Path script = tork.resolve("entrypoint");
       Files.writeString(script, hasRun ? step.run() : "", StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
       for (Map.Entry<String, String> f : step.files().entrySet()) {
         Path target = workdir.resolve(f.getKey()).normalize();
         if (!target.startsWith(workdir)) throw new StepFailure("invalid file name \"" + f.getKey() + "\"");
@@ -142,6 +146,16 @@ public final class ShellRuntime implements TaskRuntime {
       return new ShellStep(process, dir, output, ioThreads);
     } catch (IOException e) {
       throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);
+    }
+  }
+
+  /** A new directory of the owner's alone for the step under the root (created again if it was removed). */
+  private Path stepDirectory(StepSpec step) throws IOException {
+    try {
+      return Files.createTempDirectory(root, safe(step.executionId()) + "-");
+    } catch (java.nio.file.NoSuchFileException e) {
+      Files.createDirectories(root);
+      return Files.createTempDirectory(root, safe(step.executionId()) + "-");
     }
   }
 

@@ -181,14 +181,45 @@ final class ShellStep implements RunningStep {
     return p.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false);
   }
 
+  /**
+   * Removes a step's directory: the files jtork put there one by one, then the rest (what the
+   * step wrote into {@code workdir}) by walking it. Walking everything, and making each file
+   * writable first, cost a dozen system calls per task for a directory that usually holds four
+   * files; a read-only file goes with its directory anyway, only a read-only directory needs
+   * to be made writable.
+   */
   private static void deleteQuietly(Path dir) {
+    Path tork = dir.resolve("tork");
+    for (String f : new String[] {"entrypoint", "stdout", "progress", "pid"}) {
+      try {
+        Files.deleteIfExists(tork.resolve(f));
+      } catch (IOException e) {
+        // left for the walk below
+      }
+    }
+    for (Path d : new Path[] {tork, dir.resolve("workdir"), dir}) {
+      try {
+        Files.deleteIfExists(d);
+      } catch (IOException e) {
+        deleteTree(dir); // not empty, or not writable: walk it
+        return;
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> {
         try {
-          p.toFile().setWritable(true);
           Files.deleteIfExists(p);
         } catch (IOException e) {
-          // best effort: a temp directory left behind is harmless
+          try {
+            p.getParent().toFile().setWritable(true);
+            p.toFile().setWritable(true);
+            Files.deleteIfExists(p);
+          } catch (IOException | RuntimeException again) {
+            // best effort: a temp directory left behind is harmless
+          }
         }
       });
     } catch (IOException e) {

@@ -72,6 +72,19 @@ class ShellRuntimeTest {
   }
 
   @Test
+  void aStepLeavesNoDirectoryBehindWhateverItWroteThere() throws Exception {
+    assertThat(run(step("true", Map.of(), Map.of())).succeeded()).isTrue();
+    assertThat(run(step("mkdir -p out/locked; echo x > out/locked/f; chmod 555 out/locked; echo -n y > $TORK_OUTPUT;"
+        + " echo 50 > $TORK_PROGRESS; echo z > $(dirname $TORK_OUTPUT)/extra", Map.of(), Map.of("in/data.txt", "d")))
+        .succeeded()).isTrue();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      try (var left = java.nio.file.Files.list(root)) {
+        assertThat(left).isEmpty();
+      }
+    });
+  }
+
+  @Test
   void reportsANonZeroExitCode() throws Exception {
     StepResult r = run(step("echo bad; exit 7", Map.of(), Map.of()));
     assertThat(r.succeeded()).isFalse();
