@@ -21,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs steps as host processes. Each step gets {@code <root>/<id>/} holding {@code tork/}
- * (the script as {@code entrypoint}; {@code stdout} for {@code $TORK_OUTPUT} and {@code progress}
- * for {@code $TORK_PROGRESS}, created by the script if it writes them) and {@code workdir/} (its
- * files, and its working directory).
+ * Runs steps as host processes. Each step gets {@code <root>/<id>/} holding {@code workdir/} (its
+ * files, and its working directory), {@code pid}, {@code stdout} for {@code $TORK_OUTPUT} and
+ * {@code progress} for {@code $TORK_PROGRESS} (created by the script if it writes them). The
+ * script is the shell's argument, or, when too long for one or given to an {@code entrypoint},
+ * the file {@code entrypoint}. Every file created and deleted per task costs the file system
+ * real work at a few hundred tasks a second (on ext4, new inodes most of all), so there are few.
  * The process runs under {@code setsid}, so it leads its own process group and a kill reaches
  * its children too. Its environment is the task's {@code env}, the Tork variables and a few
  * inherited ones (PATH, HOME...), never the engine's own environment, which may hold
@@ -103,10 +105,11 @@ public final class ShellRuntime implements TaskRuntime {
     try {
       dir = stepDirectory(step);
       // The directory is the owner's alone (rwx------), so what is in it needs no permissions of its own.
-      Path tork = Files.createDirectory(dir.resolve("tork"));
       Path workdir = Files.createDirectory(dir.resolve("workdir"));
-      Path script = tork.resolve("entrypoint");
-      Files.writeString(script, hasRun ? step.run() : "", StandardCharsets.UTF_8);
+      Path script = dir.resolve("entrypoint");
+      String run = hasRun ? step.run() : "";
+      boolean inline = step.entrypoint().isEmpty() && step.cmd().isEmpty() && fitsAnArgument(run);
+      if (!inline) Files.writeString(script, run, StandardCharsets.UTF_8);
       for (Map.Entry<String, String> f : step.files().entrySet()) {
         Path target = workdir.resolve(f.getKey()).normalize();
         if (!target.startsWith(workdir)) throw new StepFailure("invalid file name \"" + f.getKey() + "\"");
@@ -123,10 +126,14 @@ public final class ShellRuntime implements TaskRuntime {
       } else if (!step.cmd().isEmpty()) {
         if (hasRun) argv.addAll(shellCommand);
         argv.addAll(step.cmd());
+      } else if (inline) {
+        // The script as the shell's argument: no file to create and delete for every task.
+        argv.addAll(shellCommand);
+        argv.add(run);
       } else {
-        // The shell reads the script rather than executing the file: executing a file this JVM
-        // has just written fails now and then with "Text file busy", because a process forked
-        // meanwhile by another thread briefly holds it open for writing.
+        // Too long for one argument: the shell reads the file rather than executing it
+        // (executing a file this JVM has just written fails now and then with "Text file busy",
+        // because a process forked meanwhile by another thread briefly holds it open for writing).
         argv.addAll(shellCommand);
         argv.add(". '" + script + "'");
       }
@@ -139,14 +146,23 @@ public final class ShellRuntime implements TaskRuntime {
         if (host.containsKey(name)) env.put(name, host.get(name));
       }
       env.putAll(step.env());
-      env.put("TORK_OUTPUT", tork.resolve("stdout").toString());
-      env.put("TORK_PROGRESS", tork.resolve("progress").toString());
+      env.put("TORK_OUTPUT", dir.resolve("stdout").toString());
+      env.put("TORK_PROGRESS", dir.resolve("progress").toString());
       Process process = pb.start();
       ShellStep.recordPid(dir, process);
       return new ShellStep(process, dir, output, ioThreads);
     } catch (IOException e) {
       throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether {@code script} can be passed as one argument: Linux takes at most 128 KiB per
+   * argument ({@code MAX_ARG_STRLEN}), and no NUL.
+   */
+  static boolean fitsAnArgument(String script) {
+    return script.length() <= 32 * 1024 && script.indexOf('\0') < 0
+        && script.getBytes(StandardCharsets.UTF_8).length <= 64 * 1024;
   }
 
   /** A new directory of the owner's alone for the step under the root (created again if it was removed). */

@@ -75,7 +75,7 @@ final class ShellStep implements RunningStep {
       reader.cancel(true);
     }
     try {
-      Path stdout = dir.resolve("tork").resolve("stdout");
+      Path stdout = dir.resolve("stdout");
       String output = null;
       if (Files.exists(stdout)) {
         long size = Files.size(stdout);
@@ -99,7 +99,7 @@ final class ShellStep implements RunningStep {
   @Override
   public OptionalDouble progress() {
     try {
-      Path p = dir.resolve("tork").resolve("progress");
+      Path p = dir.resolve("progress");
       if (!Files.exists(p)) return OptionalDouble.empty();
       String s = Files.readString(p).trim();
       return s.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(s));
@@ -136,7 +136,7 @@ final class ShellStep implements RunningStep {
    */
   static void recordPid(Path dir, Process process) {
     try {
-      Files.writeString(dir.resolve("tork").resolve("pid"),
+      Files.writeString(dir.resolve("pid"),
           process.pid() + " " + ProcessGroup.startTicks(process.pid()) + " ticks");
     } catch (IOException e) {
       log.warn("could not record the pid of a task process: {}", e.getMessage());
@@ -152,7 +152,9 @@ final class ShellStep implements RunningStep {
     if (!Files.isDirectory(root)) return 0;
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path dir : dirs.toList()) {
-        Path pidFile = dir.resolve("tork").resolve("pid");
+        Path pidFile = dir.resolve("pid");
+        // where earlier versions of jtork kept it
+        if (!Files.exists(pidFile)) pidFile = dir.resolve("tork").resolve("pid");
         if (Files.exists(pidFile)) {
           String[] parts = Files.readString(pidFile).trim().split(" ");
           long pid = Long.parseLong(parts[0]);
@@ -189,15 +191,14 @@ final class ShellStep implements RunningStep {
    * to be made writable.
    */
   private static void deleteQuietly(Path dir) {
-    Path tork = dir.resolve("tork");
     for (String f : new String[] {"entrypoint", "stdout", "progress", "pid"}) {
       try {
-        Files.deleteIfExists(tork.resolve(f));
+        Files.deleteIfExists(dir.resolve(f));
       } catch (IOException e) {
         // left for the walk below
       }
     }
-    for (Path d : new Path[] {tork, dir.resolve("workdir"), dir}) {
+    for (Path d : new Path[] {dir.resolve("workdir"), dir}) {
       try {
         Files.deleteIfExists(d);
       } catch (IOException e) {

@@ -85,6 +85,15 @@ class ShellRuntimeTest {
   }
 
   @Test
+  void aScriptTooLongForOneArgumentRunsFromAFile() throws Exception {
+    String longScript = "# padding\n".repeat(10_000) + "echo -n \"long $((40 + 2))\" > $TORK_OUTPUT";
+    assertThat(ShellRuntime.fitsAnArgument(longScript)).isFalse();
+    assertThat(ShellRuntime.fitsAnArgument("echo short")).isTrue();
+    assertThat(ShellRuntime.fitsAnArgument("echo \0")).isFalse();
+    assertThat(run(step(longScript, Map.of(), Map.of())).output()).isEqualTo("long 42");
+  }
+
+  @Test
   void reportsANonZeroExitCode() throws Exception {
     StepResult r = run(step("echo bad; exit 7", Map.of(), Map.of()));
     assertThat(r.succeeded()).isFalse();
