@@ -29,10 +29,9 @@ import io.jtork.event.WebhookQueued;
 import io.jtork.expr.ExpressionException;
 import io.jtork.expr.Expressions;
 import io.jtork.expr.Scope;
-import io.jtork.model.Ids;
 import io.jtork.model.Executions;
+import io.jtork.model.Ids;
 import io.jtork.model.Job;
-import io.jtork.store.Snapshots;
 import io.jtork.model.JobState;
 import io.jtork.model.ScheduleRef;
 import io.jtork.model.Task;
@@ -45,6 +44,7 @@ import io.jtork.spec.GoDuration;
 import io.jtork.spec.JobSpec;
 import io.jtork.spec.RetrySpec;
 import io.jtork.spec.TaskSpec;
+import io.jtork.store.Snapshots;
 import io.jtork.webhook.WebhookSender;
 import io.jtork.webhook.Webhooks;
 import java.time.Duration;
@@ -53,7 +53,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -209,7 +212,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private String delivering;
   /** The call that was first in the outbox when this entity recovered: it may have been sent. */
   private String possiblySent;
-  private final java.util.concurrent.Executor blocking;
+  private final Executor blocking;
   /** The last snapshot taken, or where recovery ended (a snapshot then is at most that old). */
   private long lastSnapshotSeqNr;
 
@@ -268,8 +271,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     CompletableFuture.runAsync(() -> {
       try {
         settings.snapshots().keepNewest(persistenceId, 2);
-      } catch (java.sql.SQLException e) {
-        throw new java.util.concurrent.CompletionException(e);
+      } catch (SQLException e) {
+        throw new CompletionException(e);
       }
     }, blocking).exceptionally(e -> {
       ctx.getLog().warn("job {}: could not delete its older snapshots: {}", jobId, e.getMessage());

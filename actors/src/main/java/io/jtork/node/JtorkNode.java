@@ -27,6 +27,7 @@ import io.jtork.store.H2Maintenance;
 import io.jtork.store.JobReadModel;
 import io.jtork.store.Migrations;
 import io.jtork.store.ScheduledJobReadModel;
+import io.jtork.store.Snapshots;
 import io.jtork.store.TaskLogStore;
 import io.jtork.webhook.WebhookSender;
 import io.jtork.webhook.Webhooks;
@@ -154,7 +155,7 @@ public final class JtorkNode implements AutoCloseable {
     if (role.coordinates()) {
       JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
           settings.maxRedeliveries(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
-          new io.jtork.store.Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
+          new Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
               settings.workerDiscoveryTimeout(), settings.queueTimeout()),
           new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
               org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),

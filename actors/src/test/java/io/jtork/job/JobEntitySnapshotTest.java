@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jtork.model.Job;
 import io.jtork.model.JobState;
 import io.jtork.model.TaskState;
-import io.jtork.store.Snapshots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +32,20 @@ class JobEntitySnapshotTest {
     assertThat(JobEntity.snapshotDue(30_001, 3, true, 10_000, 100)).isTrue();
     assertThat(JobEntity.snapshotDue(12, 12, true, 3, 100)).isFalse();
     assertThat(JobEntity.snapshotDue(5_000, 0, true, 10_000, 100)).isFalse();
+  }
+
+  /** The sequence numbers of the snapshots of {@code persistenceId}, oldest first. */
+  private static List<Long> snapshots(EntityTestNode node, String persistenceId) throws Exception {
+    try (var c = node.node.database().connection();
+        var ps = c.prepareStatement(
+            "SELECT sequence_number FROM snapshot WHERE persistence_id = ? ORDER BY sequence_number")) {
+      ps.setString(1, persistenceId);
+      List<Long> out = new java.util.ArrayList<>();
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getLong(1));
+      }
+      return out;
+    }
   }
 
   private static long lastEvent(EntityTestNode node, String persistenceId) throws Exception {
@@ -71,12 +84,11 @@ class JobEntitySnapshotTest {
       }
       bigBefore = node.job(big);
       assertThat(bigBefore.execution()).hasSize(61).allMatch(t -> t.state() == TaskState.COMPLETED);
-      Snapshots snapshots = new Snapshots(node.node.database());
       for (String id : List.of(big, small)) {
         // the two newest are kept (the older ones are deleted just after), the newest taken when the job ended
         long last = lastEvent(node, "Job|" + id);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-          List<Long> kept = snapshots.sequenceNumbers("Job|" + id);
+          List<Long> kept = snapshots(node, "Job|" + id);
           assertThat(kept).hasSize(2);
           assertThat(kept.get(1)).isEqualTo(last);
         });

@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "shell-runtime", mixinStandardHelpOptions = true)
 public final class ShellRuntimeBenchmark implements Callable<Integer> {
+  /** Clock ticks per second in /proc/<pid>/stat on Linux. */
+  private static final double USER_HZ = 100.0;
+
   @Option(names = "--steps", defaultValue = "3000")
   int steps;
 
@@ -73,7 +76,7 @@ public final class ShellRuntimeBenchmark implements Callable<Integer> {
     done.await();
     double seconds = (System.nanoTime() - t0) / 1e9;
     long[] after = cpu();
-    double perStep = 1000.0 / steps / ticksPerSecond();
+    double perStep = 1000.0 / steps / USER_HZ;
     System.out.printf(Locale.ROOT,
         "%s: %d steps, concurrency %d, %d failed: %.1f steps/s; CPU per step: JVM user %.2f sys %.2f ms,"
             + " children user %.2f sys %.2f ms%n",
@@ -86,9 +89,5 @@ public final class ShellRuntimeBenchmark implements Callable<Integer> {
     String stat = Files.readString(Path.of("/proc/self/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
-  }
-
-  private static double ticksPerSecond() {
-    return 100.0; // USER_HZ on Linux
   }
 }

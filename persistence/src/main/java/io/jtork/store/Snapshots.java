@@ -28,18 +28,4 @@ public final class Snapshots {
       return ps.executeUpdate();
     }
   }
-
-  /** The sequence numbers of the snapshots of {@code persistenceId}, oldest first. */
-  public java.util.List<Long> sequenceNumbers(String persistenceId) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT sequence_number FROM snapshot WHERE persistence_id = ? ORDER BY sequence_number")) {
-      ps.setString(1, persistenceId);
-      java.util.List<Long> out = new java.util.ArrayList<>();
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) out.add(rs.getLong(1));
-      }
-      return out;
-    }
-  }
 }

@@ -8,6 +8,7 @@ import io.jtork.runtime.TaskRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -105,8 +106,8 @@ public final class ShellRuntime implements TaskRuntime {
     try {
       dir = stepDirectory(step);
       // The directory is the owner's alone (rwx------), so what is in it needs no permissions of its own.
-      Path workdir = Files.createDirectory(dir.resolve("workdir"));
-      Path script = dir.resolve("entrypoint");
+      Path workdir = Files.createDirectory(dir.resolve(ShellStep.WORKDIR));
+      Path script = dir.resolve(ShellStep.ENTRYPOINT);
       String run = hasRun ? step.run() : "";
       boolean inline = step.entrypoint().isEmpty() && step.cmd().isEmpty() && fitsAnArgument(run);
       if (!inline) Files.writeString(script, run, StandardCharsets.UTF_8);
@@ -146,8 +147,8 @@ public final class ShellRuntime implements TaskRuntime {
         if (host.containsKey(name)) env.put(name, host.get(name));
       }
       env.putAll(step.env());
-      env.put("TORK_OUTPUT", dir.resolve("stdout").toString());
-      env.put("TORK_PROGRESS", dir.resolve("progress").toString());
+      env.put("TORK_OUTPUT", dir.resolve(ShellStep.STDOUT).toString());
+      env.put("TORK_PROGRESS", dir.resolve(ShellStep.PROGRESS).toString());
       Process process = pb.start();
       ShellStep.recordPid(dir, process);
       return new ShellStep(process, dir, output, ioThreads);
@@ -169,7 +170,7 @@ public final class ShellRuntime implements TaskRuntime {
   private Path stepDirectory(StepSpec step) throws IOException {
     try {
       return Files.createTempDirectory(root, safe(step.executionId()) + "-");
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       Files.createDirectories(root);
       return Files.createTempDirectory(root, safe(step.executionId()) + "-");
     }

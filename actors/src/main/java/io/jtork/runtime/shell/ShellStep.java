@@ -30,6 +30,15 @@ final class ShellStep implements RunningStep {
   private static final Logger log = LoggerFactory.getLogger(ShellStep.class);
   private static final int MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 
+  // A step's directory: its working directory, and the files jtork may put beside it (the
+  // runtime creates them, the step reads and removes them).
+  static final String WORKDIR = "workdir";
+  static final String ENTRYPOINT = "entrypoint";
+  static final String STDOUT = "stdout";
+  static final String PROGRESS = "progress";
+  static final String PID = "pid";
+  private static final List<String> FILES = List.of(ENTRYPOINT, STDOUT, PROGRESS, PID);
+
   /** How long after its start a step counts as recent for {@link ProcessGroup#members}. */
   private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -75,7 +84,7 @@ final class ShellStep implements RunningStep {
       reader.cancel(true);
     }
     try {
-      Path stdout = dir.resolve("stdout");
+      Path stdout = dir.resolve(STDOUT);
       String output = null;
       if (Files.exists(stdout)) {
         long size = Files.size(stdout);
@@ -99,7 +108,7 @@ final class ShellStep implements RunningStep {
   @Override
   public OptionalDouble progress() {
     try {
-      Path p = dir.resolve("progress");
+      Path p = dir.resolve(PROGRESS);
       if (!Files.exists(p)) return OptionalDouble.empty();
       String s = Files.readString(p).trim();
       return s.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(s));
@@ -136,7 +145,7 @@ final class ShellStep implements RunningStep {
    */
   static void recordPid(Path dir, Process process) {
     try {
-      Files.writeString(dir.resolve("pid"),
+      Files.writeString(dir.resolve(PID),
           process.pid() + " " + ProcessGroup.startTicks(process.pid()) + " ticks");
     } catch (IOException e) {
       log.warn("could not record the pid of a task process: {}", e.getMessage());
@@ -152,9 +161,9 @@ final class ShellStep implements RunningStep {
     if (!Files.isDirectory(root)) return 0;
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path dir : dirs.toList()) {
-        Path pidFile = dir.resolve("pid");
+        Path pidFile = dir.resolve(PID);
         // where earlier versions of jtork kept it
-        if (!Files.exists(pidFile)) pidFile = dir.resolve("tork").resolve("pid");
+        if (!Files.exists(pidFile)) pidFile = dir.resolve("tork").resolve(PID);
         if (Files.exists(pidFile)) {
           String[] parts = Files.readString(pidFile).trim().split(" ");
           long pid = Long.parseLong(parts[0]);
@@ -191,14 +200,14 @@ final class ShellStep implements RunningStep {
    * to be made writable.
    */
   private static void deleteQuietly(Path dir) {
-    for (String f : new String[] {"entrypoint", "stdout", "progress", "pid"}) {
+    for (String f : FILES) {
       try {
         Files.deleteIfExists(dir.resolve(f));
       } catch (IOException e) {
         // left for the walk below
       }
     }
-    for (Path d : new Path[] {dir.resolve("workdir"), dir}) {
+    for (Path d : List.of(dir.resolve(WORKDIR), dir)) {
       try {
         Files.deleteIfExists(d);
       } catch (IOException e) {
