@@ -154,7 +154,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   record RunFailed(String taskId, int run, String error, TaskFailed.Cause cause, Instant at) implements Command {}
 
-  record RunLost(String taskId, int run, String reason) implements Command {}
+  /**
+   * The run is gone with its worker. {@code handedTo} is the worker's node id when the run was
+   * handed to it and the worker never confirmed the start (null when the start is on record or
+   * no worker is known), so that the lost attempt names the node it may have begun on.
+   */
+  record RunLost(String taskId, int run, String reason, String handedTo) implements Command {}
 
   private record TaskActorStopped(String attemptId) implements Command {}
 
@@ -434,7 +439,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     if (c instanceof RunStarted r) applyRunStarted(plan, r);
     else if (c instanceof RunProgressed r) applyRunProgressed(plan, r);
     else if (c instanceof RunSucceeded r) applyRunSucceeded(plan, r);
-    else if (c instanceof RunFailed r) applyRunFailed(plan, r.taskId(), r.run(), r.error(), r.cause(), r.at());
+    else if (c instanceof RunFailed r) applyRunFailed(plan, r.taskId(), r.run(), r.error(), r.cause(), null, r.at());
     else if (c instanceof RunLost r) applyRunLost(plan, r);
   }
 
@@ -464,12 +469,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     if (plan.state.state().isActive()) taskDone(plan, c.taskId(), c.result(), now);
   }
 
-  private void applyRunFailed(Plan plan, String taskId, int run, String error, TaskFailed.Cause cause, Instant at) {
+  private void applyRunFailed(Plan plan, String taskId, int run, String error, TaskFailed.Cause cause,
+      String handedTo, Instant at) {
     Job state = plan.state;
     Task t = current(state, taskId, run);
     if (t == null) return;
     Instant now = Instant.now();
-    plan.add(new TaskFailed(taskId, error, cause, at));
+    plan.add(new TaskFailed(taskId, error, cause, handedTo, at));
     if (state.state().isActive()) {
       RetrySpec retry = t.spec().retry();
       if (retry != null && retry.limit() != null && t.attempts() < retry.limit()) {
@@ -510,12 +516,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     if (settings.workerLostCountsAsRetry()) {
       ctx.getLog().info("job {}: run {} of task {} lost ({}); it counts as a failed attempt", jobId, c.run(),
           c.taskId(), c.reason());
-      applyRunFailed(plan, c.taskId(), c.run(), c.reason(), TaskFailed.Cause.WORKER_LOST, Instant.now());
+      applyRunFailed(plan, c.taskId(), c.run(), c.reason(), TaskFailed.Cause.WORKER_LOST, c.handedTo(), Instant.now());
       return;
     }
     if (t.redelivered() + 1 > settings.maxRedeliveries()) {
       applyRunFailed(plan, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(),
-          TaskFailed.Cause.REDELIVERIES, Instant.now());
+          TaskFailed.Cause.REDELIVERIES, c.handedTo(), Instant.now());
       return;
     }
     ctx.getLog().info("job {}: run {} of task {} lost ({}); running it again", jobId, c.run(), c.taskId(), c.reason());
@@ -589,7 +595,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     plan.add(new TaskCreated(t));
     if (made instanceof TaskFactory.Invalid invalid) {
       String error = redact(invalid.error(), plan.state);
-      plan.add(new TaskFailed(t.id(), error, TaskFailed.Cause.INVALID, now));
+      plan.add(new TaskFailed(t.id(), error, TaskFailed.Cause.INVALID, null, now));
       failParents(plan, t, error, now);
       failJob(plan, invalid.error(), now);
     } else if (made instanceof TaskFactory.Skipped) {
@@ -626,7 +632,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         }
       } catch (ExpressionException e) {
         String error = redact(e.getMessage(), plan.state);
-        plan.add(new TaskFailed(parent.id(), error, TaskFailed.Cause.INVALID, now));
+        plan.add(new TaskFailed(parent.id(), error, TaskFailed.Cause.INVALID, null, now));
         failParents(plan, parent, error, now);
         failJob(plan, e.getMessage(), now);
         return;
@@ -722,7 +728,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     while (parentId != null) {
       Task parent = plan.state.task(parentId).orElse(null);
       if (parent == null) return;
-      if (parent.state().isActive()) plan.add(new TaskFailed(parent.id(), redact(error, plan.state), TaskFailed.Cause.CHILD, now));
+      if (parent.state().isActive()) {
+        plan.add(new TaskFailed(parent.id(), redact(error, plan.state), TaskFailed.Cause.CHILD, null, now));
+      }
       parentId = parent.parentId();
     }
   }

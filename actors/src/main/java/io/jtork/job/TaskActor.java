@@ -82,6 +82,8 @@ final class TaskActor {
   private final ActorRef<JobEntity.Command> job;
   private final Settings settings;
   private final ClusterSharding sharding;
+  /** Whether the worker this run was handed to said it started it (or a probe found it running). */
+  private boolean startConfirmed;
 
   static Behavior<TaskCommand> create(TaskWork work, ActorRef<JobEntity.Command> job, Settings settings,
       Recovery recovery) {
@@ -228,6 +230,7 @@ final class TaskActor {
         .onMessage(TaskCommand.Started.class, s -> {
           if (!s.attemptId().equals(attemptId)) return Behaviors.same();
           timers.cancel("confirm-start");
+          startConfirmed = true;
           job.tell(new JobEntity.RunStarted(work.taskId(), work.run(), s.nodeId(), s.workerAddress(), s.at()));
           startDeadline();
           return Behaviors.same();
@@ -248,8 +251,12 @@ final class TaskActor {
           return Behaviors.same();
         })
         .onMessage(WorkerGone.class, g -> {
-          job.tell(new JobEntity.RunLost(work.taskId(), work.run(),
-              "worker lost: node " + nodeId + " left the cluster while the task ran"));
+          // Unconfirmed, the run may have begun there or not: the lost attempt names the node either way.
+          job.tell(startConfirmed
+              ? new JobEntity.RunLost(work.taskId(), work.run(),
+                  "worker lost: node " + nodeId + " left the cluster while the task ran", null)
+              : new JobEntity.RunLost(work.taskId(), work.run(), "worker lost: node " + nodeId
+                  + " left the cluster after the task was handed to it, before it confirmed the start", nodeId));
           return Behaviors.stopped();
         })
         .onMessage(DeadlineReached.class, d -> {
@@ -330,6 +337,7 @@ final class TaskActor {
             case RUNNING -> {
               timers.cancel(ProbeTimedOut.class);
               ctx.getLog().info("attempt {} re-attached to worker {}", attemptId, a.nodeId());
+              startConfirmed = true;
               ctx.watchWith(a.worker(), new WorkerGone());
               if (!recovery.wasRunning()) {
                 job.tell(new JobEntity.RunStarted(work.taskId(), work.run(), a.nodeId(), a.workerAddress(),
@@ -379,7 +387,7 @@ final class TaskActor {
     ctx.getLog().debug("attempt {}: no worker has it (was running: {})", attemptId, recovery.wasRunning());
     if (recovery.wasRunning()) {
       job.tell(new JobEntity.RunLost(work.taskId(), work.run(), "worker lost: no worker is running attempt "
-          + attemptId + " any more (its node restarted or left the cluster)"));
+          + attemptId + " any more (its node restarted or left the cluster)", null));
       return Behaviors.stopped();
     }
     return start();

@@ -66,7 +66,7 @@ class JobEntityFencingTest {
   void aLostRunIsQueuedAgainUnderANewRunNumber() throws Exception {
     String id = node.submit("name: lost once\ntasks:\n- name: slow\n  run: sleep 1; echo -n done > $TORK_OUTPUT\n");
     Task running = awaitTask(id, TaskState.RUNNING);
-    node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: test"));
+    node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: test", null));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).state() == JobState.COMPLETED);
     Task t = node.job(id).execution().get(0);
     assertThat(t.run()).isEqualTo(2);
@@ -79,7 +79,7 @@ class JobEntityFencingTest {
     String id = node.submit("name: lost often\ntasks:\n- name: slow\n  run: sleep 30\n");
     for (int i = 0; i < 3; i++) {
       Task running = awaitTask(id, TaskState.RUNNING);
-      node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: test " + i));
+      node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: test " + i, null));
       int lost = running.run();
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).execution().get(0).run() != lost
           || node.job(id).state() == JobState.FAILED);

@@ -8,6 +8,7 @@ import io.jtork.model.Task;
 import io.jtork.model.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +46,8 @@ class JobEntityWorkerLostTest {
   }
 
   private void lose(String jobId, Task t) {
-    node.tell(jobId, new JobEntity.RunLost(t.id(), t.run(), "worker lost: node n1 left the cluster while the task ran"));
+    node.tell(jobId, new JobEntity.RunLost(t.id(), t.run(), "worker lost: node n1 left the cluster while the task ran",
+        null));
   }
 
   @Test
@@ -61,6 +63,36 @@ class JobEntityWorkerLostTest {
     assertThat(done.execution().get(1).state()).isEqualTo(TaskState.COMPLETED);
     assertThat(done.execution().get(1).result()).isEqualTo("done");
     assertThat(done.execution().get(1).redelivered()).isZero();
+  }
+
+  @Test
+  void aRunLostBeforeItsWorkerConfirmedTheStartNamesThatWorker() throws Exception {
+    // No worker serves this queue: the execution stays SCHEDULED, as one handed to a worker that died
+    // before its "started" arrived.
+    String id = node.submit("name: lost unconfirmed\ntasks:\n- name: slow\n  queue: nobody\n  retry:\n"
+        + "    limit: 1\n  run: sleep 1\n");
+    Task queued = node.job(id).execution().get(0);
+    assertThat(queued.state()).isEqualTo(TaskState.SCHEDULED);
+    assertThat(queued.nodeId()).isNull();
+    node.tell(id, new JobEntity.RunLost(queued.id(), queued.run(), "worker lost: node n7 left the cluster after the"
+        + " task was handed to it, before it confirmed the start", "n7"));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).execution().size() == 2);
+    Task lost = node.job(id).execution().get(0);
+    assertThat(lost.state()).isEqualTo(TaskState.FAILED);
+    assertThat(lost.nodeId()).as("the node it was handed to").isEqualTo("n7");
+    assertThat(lost.startedAt()).as("its start was never recorded").isNull();
+    assertThat(node.job(id).execution().get(1).nodeId()).isNull();
+    node.node.jobs().cancel(id, "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aStartedRunLostKeepsTheNodeItStartedOn() throws Exception {
+    String id = node.submit("name: lost started\ntasks:\n- name: slow\n  retry:\n    limit: 1\n  run: sleep 30\n");
+    Task running = awaitRunning(id, 0);
+    node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: elsewhere", "some-other-node"));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).execution().size() == 2);
+    assertThat(node.job(id).execution().get(0).nodeId()).isEqualTo(running.nodeId());
+    node.node.jobs().cancel(id, "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -37,12 +37,13 @@ class TaskFailedMigrationTest {
   @Test
   void aNewEventIsWrittenAsVersionTwoWithItsCause() {
     var serialization = SerializationExtension.get(kit.system().classicSystem());
-    TaskFailed event = new TaskFailed("t1", "worker lost: node n1 left", TaskFailed.Cause.WORKER_LOST,
+    TaskFailed event = new TaskFailed("t1", "worker lost: node n1 left", TaskFailed.Cause.WORKER_LOST, "n1",
         Instant.parse("2026-11-29T10:00:00Z"));
     var serializer = serialization.findSerializerFor(event);
     assertThat(Serializers.manifestFor(serializer, event)).isEqualTo("io.jtork.event.TaskFailed#2");
     byte[] bytes = serialization.serialize(event).get();
-    assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"cause\":\"WORKER_LOST\"");
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"cause\":\"WORKER_LOST\"")
+        .contains("\"nodeId\":\"n1\"");
     assertThat(serialization.deserialize(bytes, serializer.identifier(), "io.jtork.event.TaskFailed#2").get())
         .isEqualTo(event);
   }
@@ -58,10 +59,10 @@ class TaskFailedMigrationTest {
       "task redelivered too many times: worker lost: node n1 left | REDELIVERIES"})
   void aVersionOneEventIsReadWithTheCauseItsErrorGives(String error, TaskFailed.Cause cause) {
     var serialization = SerializationExtension.get(kit.system().classicSystem());
-    int id = serialization.findSerializerFor(new TaskFailed("t", "e", cause, Instant.EPOCH)).identifier();
+    int id = serialization.findSerializerFor(new TaskFailed("t", "e", cause, null, Instant.EPOCH)).identifier();
     String v1 = "{\"type\":\"TaskFailed\",\"taskId\":\"t1\",\"error\":" + io.jtork.json.Json.write(error)
         + ",\"at\":\"2026-11-29T11:37:41.811139780Z\"}";
     Object read = serialization.deserialize(v1.getBytes(StandardCharsets.UTF_8), id, "io.jtork.event.TaskFailed").get();
-    assertThat(read).isEqualTo(new TaskFailed("t1", error, cause, Instant.parse("2026-11-29T11:37:41.811139780Z")));
+    assertThat(read).isEqualTo(new TaskFailed("t1", error, cause, null, Instant.parse("2026-11-29T11:37:41.811139780Z")));
   }
 }

@@ -10,8 +10,14 @@ import java.time.Instant;
  * Version 1 events stay in the journal as they were written and are upgraded as they are read by
  * {@code io.jtork.migration.TaskFailedMigration} (Pekko's {@code JacksonMigration}; the version is
  * the suffix of the journal's {@code event_ser_manifest}, {@code io.jtork.event.TaskFailed#2}).
+ *
+ * <p>{@code nodeId} is the worker a run was handed to when its start was never recorded: a run
+ * lost with its worker after the hand-over and before the worker confirmed the start (it may
+ * have begun there). It is null for every other failure, whose execution names its node from
+ * the start on. An optional field added within version 2: events without it read as null, and a
+ * node that does not know it ignores it.
  */
-public record TaskFailed(String taskId, String error, Cause cause, Instant at) implements JobEvent {
+public record TaskFailed(String taskId, String error, Cause cause, String nodeId, Instant at) implements JobEvent {
   /** The form of this record: the number after '#' in the manifest of each event written now. */
   public static final int SCHEMA_VERSION = 2;
 
@@ -44,6 +50,6 @@ public record TaskFailed(String taskId, String error, Cause cause, Instant at) i
 
   @Override
   public Job applyTo(Job job) {
-    return job.updateTask(taskId, t -> t.failed(error, at));
+    return job.updateTask(taskId, t -> t.failed(error, nodeId, at));
   }
 }

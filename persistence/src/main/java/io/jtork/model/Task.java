@@ -76,9 +76,11 @@ public record Task(
         null, nodeId, workerAddress, null, output, 100, attempts, run, redelivered);
   }
 
-  public Task failed(String err, Instant at) {
+  /** FAILED with {@code err}; {@code handedTo}, when given, names the node if the start never did. */
+  public Task failed(String err, String handedTo, Instant at) {
+    String node = nodeId == null ? handedTo : nodeId;
     return new Task(id, jobId, parentId, position, spec, TaskState.FAILED, createdAt, scheduledAt, startedAt, null,
-        at, nodeId, workerAddress, err, result, progress, attempts, run, redelivered);
+        at, node, workerAddress, err, result, progress, attempts, run, redelivered);
   }
 
   public Task cancelled(Instant at) {

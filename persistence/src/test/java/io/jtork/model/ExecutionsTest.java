@@ -115,7 +115,7 @@ class ExecutionsTest {
           case 0 -> t.released(AT);
           case 1 -> t.started(t.run(), "n", "a", AT);
           case 2 -> t.completed("x", AT);
-          case 3 -> t.failed("boom", AT);
+          case 3 -> t.failed("boom", null, AT);
           default -> t.held();
         };
         e = e.updated(t.id(), x -> changed);
