@@ -560,7 +560,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       events.add(e);
       state = e.applyTo(state);
       if (!(e instanceof WebhookQueued) && !(e instanceof WebhookAttempted)) {
-        for (WebhookCall call : settings.webhooks().calls(before, state)) add(new WebhookQueued(call, e.at()));
+        for (WebhookCall call : settings.webhooks().calls(e, before, state)) add(new WebhookQueued(call, e.at()));
       }
       return this;
     }

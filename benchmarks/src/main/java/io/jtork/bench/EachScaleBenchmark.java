@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * startedAt to completedAt), the slowest {@code GET /jobs/{id}} while it runs (one a second),
  * and, after the node is stopped and started again on the same data, how long the first
  * {@code GET} of the last job takes (the entity recovering from its snapshot and the events
- * after it).
+ * after it). With {@code --webhook} each job also has a webhook ({@code job.StateChange} or
+ * {@code task.StateChange}) calling a receiver in this JVM, which counts the calls.
  */
 @Command(name = "each-scale", mixinStandardHelpOptions = true)
 public final class EachScaleBenchmark implements Callable<Integer> {
@@ -41,6 +42,13 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       description = "items of an each job run first on the same node, untimed, so the measured one runs on warm code")
   int warmup;
 
+  @Option(names = "--webhook", description = "give each job a webhook for this event (job.StateChange or"
+      + " task.StateChange), answered by a receiver in the harness")
+  String webhook;
+
+  private final java.util.concurrent.atomic.AtomicLong webhookCalls = new java.util.concurrent.atomic.AtomicLong();
+  private String receiver;
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
 
@@ -50,6 +58,18 @@ public final class EachScaleBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    com.sun.net.httpserver.HttpServer server = null;
+    if (webhook != null) {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/hook", exchange -> {
+        exchange.getRequestBody().readAllBytes();
+        webhookCalls.incrementAndGet();
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+      });
+      server.start();
+      receiver = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
     BenchNode node = BenchNode.fork("shell", "h2", null);
     String id;
     try {
@@ -73,6 +93,7 @@ public final class EachScaleBenchmark implements Callable<Integer> {
             run, items, concurrency, job.path("state").asText(), seconds, items / seconds,
             job.path("execution").size(), slowest[0] / 1e6);
       }
+      if (webhook != null) System.out.printf(Locale.ROOT, "webhook calls received (%s): %d%n", webhook, webhookCalls.get());
       Collections.sort(rates);
       System.out.printf(Locale.ROOT, "median of %d run(s): %.1f tasks/s%n", runs, rates.get(rates.size() / 2));
       long t0 = System.nanoTime();
@@ -92,14 +113,17 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "second GET /jobs/{id} (the job in memory): %.0f ms%n", (System.nanoTime() - t0) / 1e6);
     } finally {
       again.close();
+      if (server != null) server.stop(0);
     }
     return 0;
   }
 
   private String submit(String base, int n) throws Exception {
+    String hooks = webhook == null ? "" : """
+        ,"webhooks":[{"url":"%s","event":"%s"}]""".formatted(receiver, webhook);
     String body = """
         {"name":"scale","tasks":[{"name":"fan out","each":{"list":"{{ sequence(0, %d) }}","concurrency":%d,
-         "task":{"name":"t{{ item.index }}","run":"true"}}}]}""".formatted(n, concurrency);
+         "task":{"name":"t{{ item.index }}","run":"true"}}}]%s}""".formatted(n, concurrency, hooks);
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -36,8 +36,7 @@ import java.time.Instant;
 })
 public sealed interface JobEvent extends JtorkSerializable
     permits JobSubmitted, JobStarted, JobRunning, JobAdvanced, JobCompleted, JobFailed, JobCancelled, JobRestarted,
-    TaskCreated, TaskStarted, TaskProgressed, TaskCompleted, TaskFailed, TaskCancelled, TaskSkipped, TaskRunLost, TaskReleased, TaskOutputStored,
-    WebhookQueued, WebhookAttempted, JobDeleted {
+    TaskCreated, TaskEvent, TaskOutputStored, WebhookQueued, WebhookAttempted, JobDeleted {
 
   Instant at();
 

@@ -4,7 +4,7 @@ import io.jtork.model.Job;
 import java.time.Instant;
 
 /** A task finished successfully; {@code result} is what it wrote to {@code $TORK_OUTPUT}. */
-public record TaskCompleted(String taskId, String result, Instant at) implements JobEvent {
+public record TaskCompleted(String taskId, String result, Instant at) implements TaskEvent {
   @Override
   public Job applyTo(Job job) {
     return job.updateTask(taskId, t -> t.completed(result, at));

@@ -17,7 +17,7 @@ import java.time.Instant;
  * the start on. An optional field added within version 2: events without it read as null, and a
  * node that does not know it ignores it.
  */
-public record TaskFailed(String taskId, String error, Cause cause, String nodeId, Instant at) implements JobEvent {
+public record TaskFailed(String taskId, String error, Cause cause, String nodeId, Instant at) implements TaskEvent {
   /** The form of this record: the number after '#' in the manifest of each event written now. */
   public static final int SCHEMA_VERSION = 2;
 
