@@ -1,11 +1,11 @@
 package io.jtork.webhook;
 
-import io.jtork.expr.ExpressionException;
-import io.jtork.expr.Expressions;
-import io.jtork.expr.Scope;
 import io.jtork.event.JobEvent;
 import io.jtork.event.TaskCreated;
 import io.jtork.event.TaskEvent;
+import io.jtork.expr.ExpressionException;
+import io.jtork.expr.Expressions;
+import io.jtork.expr.Scope;
 import io.jtork.json.Json;
 import io.jtork.model.Ids;
 import io.jtork.model.Job;
