@@ -204,6 +204,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobEntity(jobId, settings, ctx, timers, shard)));
   }
 
+  /** A recovery at least this long is logged at INFO (the rest at DEBUG): a large job, a slow database. */
+  private static final long SLOW_RECOVERY_MS = 500;
+
   private final String jobId;
   private final Settings settings;
   private final ActorContext<Command> ctx;
@@ -220,6 +223,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private final Executor blocking;
   /** The last snapshot taken, or where recovery ended (a snapshot then is at most that old). */
   private long lastSnapshotSeqNr;
+  /** When this incarnation of the entity started (its recovery began then). */
+  private final long startedNanos = System.nanoTime();
 
   private JobEntity(String jobId, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -295,6 +300,14 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
           reports = null;
           delivering = null;
           lastSnapshotSeqNr = lastSequenceNumber(ctx);
+          long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+          if (millis >= SLOW_RECOVERY_MS) {
+            ctx.getLog().info("job {} recovered in {} ms: {} executions, at event {}", jobId, millis,
+                state.execution().size(), lastSnapshotSeqNr);
+          } else {
+            ctx.getLog().debug("job {} recovered in {} ms: {} executions, at event {}", jobId, millis,
+                state.execution().size(), lastSnapshotSeqNr);
+          }
           if (!state.outbox().isEmpty()) {
             // The first call may have gone out just before the node stopped: it says so if sent again.
             possiblySent = state.outbox().get(0).id();
