@@ -78,6 +78,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.event.Level;
 
 /**
  * One job, as a sharded event-sourced entity (id = job id, remember-entities on). It decides
@@ -301,13 +302,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
           delivering = null;
           lastSnapshotSeqNr = lastSequenceNumber(ctx);
           long millis = (System.nanoTime() - startedNanos) / 1_000_000;
-          if (millis >= SLOW_RECOVERY_MS) {
-            ctx.getLog().info("job {} recovered in {} ms: {} executions, at event {}", jobId, millis,
-                state.execution().size(), lastSnapshotSeqNr);
-          } else {
-            ctx.getLog().debug("job {} recovered in {} ms: {} executions, at event {}", jobId, millis,
-                state.execution().size(), lastSnapshotSeqNr);
-          }
+          ctx.getLog().atLevel(millis >= SLOW_RECOVERY_MS ? Level.INFO : Level.DEBUG).log(
+              "job {} recovered in {} ms: {} executions, at event {}", jobId, millis, state.execution().size(),
+              lastSnapshotSeqNr);
           if (!state.outbox().isEmpty()) {
             // The first call may have gone out just before the node stopped: it says so if sent again.
             possiblySent = state.outbox().get(0).id();

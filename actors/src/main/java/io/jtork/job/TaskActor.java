@@ -252,11 +252,10 @@ final class TaskActor {
         })
         .onMessage(WorkerGone.class, g -> {
           // Unconfirmed, the run may have begun there or not: the lost attempt names the node either way.
-          job.tell(startConfirmed
-              ? new JobEntity.RunLost(work.taskId(), work.run(),
-                  "worker lost: node " + nodeId + " left the cluster while the task ran", null)
-              : new JobEntity.RunLost(work.taskId(), work.run(), "worker lost: node " + nodeId
-                  + " left the cluster after the task was handed to it, before it confirmed the start", nodeId));
+          String when = startConfirmed ? "while the task ran"
+              : "after the task was handed to it, before it confirmed the start";
+          job.tell(new JobEntity.RunLost(work.taskId(), work.run(),
+              "worker lost: node " + nodeId + " left the cluster " + when, startConfirmed ? null : nodeId));
           return Behaviors.stopped();
         })
         .onMessage(DeadlineReached.class, d -> {

@@ -28,6 +28,10 @@ final class EntityTestNode implements AutoCloseable {
     return ((JobEntity.Ok) reply).job().id();
   }
 
+  void cancel(String jobId) throws Exception {
+    node.jobs().cancel(jobId, "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
   void tell(String jobId, JobEntity.Command c) {
     ClusterSharding.get(node.system()).entityRefFor(JobEntity.TYPE_KEY, jobId).tell(c);
   }

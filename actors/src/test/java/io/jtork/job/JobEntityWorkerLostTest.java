@@ -8,7 +8,6 @@ import io.jtork.model.Task;
 import io.jtork.model.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +81,7 @@ class JobEntityWorkerLostTest {
     assertThat(lost.nodeId()).as("the node it was handed to").isEqualTo("n7");
     assertThat(lost.startedAt()).as("its start was never recorded").isNull();
     assertThat(node.job(id).execution().get(1).nodeId()).isNull();
-    node.node.jobs().cancel(id, "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    node.cancel(id);
   }
 
   @Test
@@ -92,7 +91,7 @@ class JobEntityWorkerLostTest {
     node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: elsewhere", "some-other-node"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).execution().size() == 2);
     assertThat(node.job(id).execution().get(0).nodeId()).isEqualTo(running.nodeId());
-    node.node.jobs().cancel(id, "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    node.cancel(id);
   }
 
   @Test

@@ -2,10 +2,14 @@ package io.jtork.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +51,7 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       + " task.StateChange), answered by a receiver in the harness")
   String webhook;
 
-  private final java.util.concurrent.atomic.AtomicLong webhookCalls = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong webhookCalls = new AtomicLong();
   private String receiver;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -58,9 +63,9 @@ public final class EachScaleBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    com.sun.net.httpserver.HttpServer server = null;
+    HttpServer server = null;
     if (webhook != null) {
-      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext("/hook", exchange -> {
         exchange.getRequestBody().readAllBytes();
         webhookCalls.incrementAndGet();
@@ -102,7 +107,8 @@ public final class EachScaleBenchmark implements Callable<Integer> {
     } finally {
       node.close();
     }
-    int linesBefore = java.nio.file.Files.readAllLines(node.dataDir.resolve("node.log")).size();
+    Path log = node.dataDir.resolve("node.log");
+    int linesBefore = Files.readAllLines(log).size();
     BenchNode again = BenchNode.fork("shell", "h2", null, node.dataDir);
     try {
       long t0 = System.nanoTime();
@@ -111,8 +117,8 @@ public final class EachScaleBenchmark implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e6, job.path("state").asText());
       // The entity logs its own recovery (INFO from 500 ms on). Remembered jobs (those not yet
       // passivated when the node stopped) recover at start-up, all at once, before any GET.
-      String recovered = java.nio.file.Files.readAllLines(again.dataDir.resolve("node.log")).stream()
-          .skip(linesBefore).filter(l -> l.contains("recovered in ")).map(l -> l.substring(l.indexOf("job "))).toList().toString();
+      List<String> recovered = Files.readAllLines(log).stream().skip(linesBefore)
+          .filter(l -> l.contains("recovered in ")).map(l -> l.substring(l.indexOf("job "))).toList();
       System.out.printf(Locale.ROOT, "recoveries logged by the restarted node: %s%n", recovered);
       t0 = System.nanoTime();
       get(again.base, id);
