@@ -1,6 +1,8 @@
 /**
- * Secrets at rest: {@link io.jtork.encryption.SealedJsonSerializer} writes everything jtork
- * serializes (events, snapshots, messages) as Jackson JSON sealed with AES-GCM when
- * {@code jtork.secrets.key} is set, so that secret values never reach the database in clear.
+ * Secrets at rest: everything jtork serializes is sealed with AES-GCM when
+ * {@code jtork.secrets.key} is set ({@link io.jtork.encryption.SealedJacksonSerializer}), so that
+ * secret values never reach the database in clear: events and messages as Jackson JSON
+ * ({@link io.jtork.encryption.SealedJsonSerializer}), snapshots as Jackson CBOR
+ * ({@link io.jtork.encryption.SealedSnapshotSerializer}).
  */
 package io.jtork.encryption;

@@ -110,7 +110,7 @@ public final class JtorkNode implements AutoCloseable {
       var migrated = Migrations.migrate(settings.database());
       log.info("schema on {} is at version {} ({} migration(s) applied now)", settings.database().url(),
           migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
-      if (io.jtork.encryption.SealedJsonSerializer.key(full.getString("jtork.secrets.key")) == null) {
+      if (io.jtork.encryption.SealedJacksonSerializer.key(full.getString("jtork.secrets.key")) == null) {
         log.warn("jtork.secrets.key is not set: job secrets are stored unencrypted in the journal and snapshots"
             + " (set JTORK_SECRETS_KEY to a base64 AES key, e.g. from `openssl rand -base64 32`)");
       }

@@ -93,6 +93,13 @@ class JobEntitySnapshotTest {
           assertThat(kept.get(1)).isEqualTo(last);
         });
       }
+      // written as CBOR by io.jtork.encryption.SealedSnapshotSerializer
+      try (var c = node.node.database().connection();
+          var rs = c.createStatement().executeQuery("SELECT DISTINCT snapshot_ser_id FROM snapshot")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(730_502);
+        assertThat(rs.next()).isFalse();
+      }
     }
     try (EntityTestNode again = new EntityTestNode(dir, "jtork.job.snapshot-every = 10")) {
       assertThat(again.job(big)).isEqualTo(bigBefore);

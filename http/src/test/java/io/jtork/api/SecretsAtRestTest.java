@@ -64,7 +64,8 @@ class SecretsAtRestTest {
 
   @Test
   void withAKeyNoSecretIsInTheH2Files() throws Exception {
-    try (TestNode n = TestNode.h2(Map.of("jtork.secrets.key", KEY))) {
+    // snapshot-every 3: the job's snapshots (CBOR) are written too, and scanned with the rest
+    try (TestNode n = TestNode.h2(Map.of("jtork.secrets.key", KEY, "jtork.job.snapshot-every", 3))) {
       run(n);
       assertThat(inH2Files(n.dataDir(), SECRET)).as("the secret in the H2 files").isFalse();
       assertThat(inH2Files(n.dataDir(), PASSWORD)).as("the password input in the H2 files").isFalse();
@@ -81,7 +82,7 @@ class SecretsAtRestTest {
 
   @Test
   void withAKeyNoSecretIsInPostgres() throws Exception {
-    try (TestNode n = TestNode.postgres(Map.of("jtork.secrets.key", KEY))) {
+    try (TestNode n = TestNode.postgres(Map.of("jtork.secrets.key", KEY, "jtork.job.snapshot-every", 3))) {
       run(n);
       try (Connection c = n.postgresConnection()) {
         for (String value : List.of(SECRET, PASSWORD)) {
@@ -105,6 +106,14 @@ class SecretsAtRestTest {
           rs.next();
           assertThat(rs.getInt(1)).as("job events").isPositive();
           assertThat(rs.getInt(2)).as("sealed job events").isEqualTo(rs.getInt(1));
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(*) FILTER (WHERE"
+            + " GET_BYTE(snapshot_payload, 0) = 229 AND snapshot_ser_id = 730502) FROM snapshot"
+            + " WHERE persistence_id LIKE 'Job|%'");
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertThat(rs.getInt(1)).as("job snapshots").isPositive();
+          assertThat(rs.getInt(2)).as("sealed CBOR job snapshots").isEqualTo(rs.getInt(1));
         }
       }
     }

@@ -91,7 +91,11 @@ class ExecutionsTest {
     assertEquals("c0", back.task("c0").orElseThrow().id());
   }
 
-  /** Random changes, each checked against the same questions answered by going through a plain list. */
+  /**
+   * Random changes, each checked against the same questions answered by going through a plain
+   * list; half way, the executions are rebuilt from the plain list at once (as a snapshot is read)
+   * and the changes go on from there.
+   */
   @Test
   void answersAsAScanOfTheWholeListWouldAfterManyRandomChanges() {
     Random random = new Random(42);
@@ -103,6 +107,7 @@ class ExecutionsTest {
       plain.add(task(p, null, EACH));
     }
     for (int step = 0; step < 3000; step++) {
+      if (step == 1500) e = Executions.of(new ArrayList<>(plain));
       if (plain.size() < 10 || random.nextInt(3) == 0) {
         Task t = task("t" + step, parents[random.nextInt(3)], LEAF);
         if (random.nextBoolean()) t = t.held();
@@ -122,6 +127,11 @@ class ExecutionsTest {
         plain.set(i, changed);
       }
     }
+    assertAnswersAsAScan(plain, e, parents);
+    assertAnswersAsAScan(plain, Executions.of(new ArrayList<>(plain)), parents);
+  }
+
+  private static void assertAnswersAsAScan(List<Task> plain, Executions e, String[] parents) {
     assertEquals(plain, e);
     for (String p : parents) {
       Executions.Children kids = e.childrenOf(p);
@@ -134,6 +144,7 @@ class ExecutionsTest {
     }
     assertEquals(plain.stream().filter(Task::hasRunInProgress).map(Task::id).toList(), ids(e.inProgress()));
     for (Task t : plain) assertEquals(t, e.find(t.id()).orElseThrow());
+    assertEquals(Executions.Children.NONE, e.childrenOf("nobody"));
   }
 
   private static List<String> ids(Iterable<Task> tasks) {
