@@ -1,0 +1,104 @@
+package io.jtork.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.jtork.model.UserRef;
+import io.jtork.node.JtorkNode;
+import io.jtork.spec.BindPolicy;
+import io.jtork.spec.JobSpecReader;
+import io.jtork.spec.JobSpecValidator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.persistence.jdbc.config.ReadJournalConfig;
+import org.apache.pekko.persistence.jdbc.db.SlickDatabase;
+import org.apache.pekko.persistence.jdbc.db.SlickExtension;
+import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
+import org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.stream.Materializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a real node and its H2 journal: the read journal's DAO is an
+ * {@link EntityTypeReadJournalDao}, and {@code eventsByTag} answers as the library's DAO over the
+ * {@code event_type_tag} view does, for each entity type, range and limit.
+ */
+class EntityTypeReadJournalDaoTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsEachEntityTypesEventsAsTheLibraryDoesOverTheView() throws Exception {
+    try (JtorkNode node = JtorkNode.start(ConfigFactory.parseString("jtork.data-dir = \"" + dir + "\"\n"
+        + "jtork.runtime.type = shell\n").withFallback(ConfigFactory.load()))) {
+      Config config = node.system().settings().config();
+      assertThat(config.getString("jdbc-read-journal.dao")).isEqualTo(EntityTypeReadJournalDao.class.getName());
+      // jobs, and a schedule firing every second between them
+      var scheduled = JobSpecValidator.parseScheduled("name: every second\nschedule: {cron: \"* * * * * *\"}\n"
+          + "tasks:\n- name: t\n  run: \"true\"\n", JobSpecReader.Format.YAML, node.expressions(), BindPolicy.DENY);
+      node.scheduledJobs().create("s1", scheduled, UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 3; i++) {
+        node.jobs().submit(JobSpecReader.readJob("name: j\ntasks:\n- {name: a, run: \"true\"}\n",
+            JobSpecReader.Format.YAML), UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(node, "ScheduledJob|%") >= 5);
+      node.scheduledJobs().delete("s1", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+      var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system());
+      Config journal = config.getConfig("jdbc-read-journal");
+      SlickDatabase db = ((SlickExtensionImpl) SlickExtension.get(classic)).database(journal);
+      ReadJournalConfig readConfig = new ReadJournalConfig(journal);
+      var mine = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig,
+          SerializationExtension.get(classic), classic.dispatcher(), Materializer.matFromSystem(classic));
+      var library = new DefaultReadJournalDao(db.database(), db.profile(), readConfig,
+          SerializationExtension.get(classic), classic.dispatcher(), Materializer.matFromSystem(classic));
+      Materializer mat = Materializer.matFromSystem(classic);
+
+      long last = ordering(node, "%");
+      for (String tag : List.of("Job", "ScheduledJob", "Task", "Sched_led%Job", "", "Job|x")) {
+        for (long[] range : new long[][] {{0, last, 10_000}, {0, last, 3}, {2, last - 2, 5}, {last, last + 10, 10},
+            {0, last, Long.MAX_VALUE}}) {
+          List<String> expected = events(library, mat, tag, range);
+          assertThat(events(mine, mat, tag, range)).as("%s %s", tag, java.util.Arrays.toString(range))
+              .isEqualTo(expected);
+          if (tag.equals("ScheduledJob") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(4);
+          if (tag.equals("Job") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(9);
+        }
+      }
+    }
+  }
+
+  /** The events of {@code tag} in {@code range} (after, up to, at most) as ordering, persistence id, sequence number and event. */
+  private static List<String> events(DefaultReadJournalDao dao, Materializer mat, String tag, long[] range)
+      throws Exception {
+    return dao.eventsByTag(tag, range[0], range[1], range[2]).asJava()
+        .map(t -> t.get()._3() + " " + t.get()._1().persistenceId() + " " + t.get()._1().sequenceNr() + " "
+            + t.get()._1().payload() + " " + t.get()._2())
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The highest ordering of the persistence ids like {@code pattern}. */
+  private static long ordering(JtorkNode node, String pattern) throws Exception {
+    return query(node, "SELECT COALESCE(MAX(ordering), 0) FROM event_journal WHERE persistence_id LIKE ?", pattern);
+  }
+
+  /** How many events the persistence ids like {@code pattern} have. */
+  private static long count(JtorkNode node, String pattern) throws Exception {
+    return query(node, "SELECT COUNT(*) FROM event_journal WHERE persistence_id LIKE ?", pattern);
+  }
+
+  private static long query(JtorkNode node, String sql, String pattern) throws Exception {
+    try (var c = node.database().connection(); var ps = c.prepareStatement(sql)) {
+      ps.setString(1, pattern);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
