@@ -107,27 +107,42 @@ public final class EachScaleBenchmark implements Callable<Integer> {
     } finally {
       node.close();
     }
-    Path log = node.dataDir.resolve("node.log");
+    try {
+      // The job has just ended, so it is remembered: the new node recovers it while it starts.
+      restart(node.dataDir, id, "after a restart", true);
+      // Passivated (idle for jtork.job.passivate-after, 10 s) it is not: the first GET recovers it.
+      restart(node.dataDir, id, "after a restart with the job passivated", false);
+    } finally {
+      if (server != null) server.stop(0);
+    }
+    return 0;
+  }
+
+  /**
+   * Starts a node on {@code dataDir}, times the first GET of job {@code id} (which waits for its
+   * recovery) and a second one, and prints the recoveries the node logged (INFO from 500 ms on).
+   * With {@code thenPassivate} it waits until the job has been idle long enough to be passivated
+   * before it stops the node.
+   */
+  private void restart(Path dataDir, String id, String label, boolean thenPassivate) throws Exception {
+    Path log = dataDir.resolve("node.log");
     int linesBefore = Files.readAllLines(log).size();
-    BenchNode again = BenchNode.fork("shell", "h2", null, node.dataDir);
+    BenchNode again = BenchNode.fork("shell", "h2", null, dataDir);
     try {
       long t0 = System.nanoTime();
       JsonNode job = get(again.base, id);
-      System.out.printf(Locale.ROOT, "after a restart, first GET /jobs/{id} (recovery from snapshot): %.0f ms (%s)%n",
-          (System.nanoTime() - t0) / 1e6, job.path("state").asText());
-      // The entity logs its own recovery (INFO from 500 ms on). Remembered jobs (those not yet
-      // passivated when the node stopped) recover at start-up, all at once, before any GET.
+      System.out.printf(Locale.ROOT, "%s, first GET /jobs/{id} (recovery from snapshot): %.0f ms (%s)%n",
+          label, (System.nanoTime() - t0) / 1e6, job.path("state").asText());
       List<String> recovered = Files.readAllLines(log).stream().skip(linesBefore)
           .filter(l -> l.contains("recovered in ")).map(l -> l.substring(l.indexOf("job "))).toList();
       System.out.printf(Locale.ROOT, "recoveries logged by the restarted node: %s%n", recovered);
       t0 = System.nanoTime();
       get(again.base, id);
       System.out.printf(Locale.ROOT, "second GET /jobs/{id} (the job in memory): %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+      if (thenPassivate) Thread.sleep(13_000);
     } finally {
       again.close();
-      if (server != null) server.stop(0);
     }
-    return 0;
   }
 
   private String submit(String base, int n) throws Exception {
