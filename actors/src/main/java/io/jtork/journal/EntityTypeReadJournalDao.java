@@ -1,5 +1,7 @@
 package io.jtork.journal;
 
+import static io.jtork.journal.JournalTable.quote;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,7 +42,10 @@ import slick.jdbc.JdbcProfile;
  */
 public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
   private final Serialization serialization;
-  private final String sql;
+  /** The events of one entity type in a range of orderings: those whose persistence id is LIKE the parameter. */
+  private final String typed;
+  /** The same for the empty tag: the persistence ids without '|' (NOT LIKE {@code %|%}). */
+  private final String untyped;
 
   public EntityTypeReadJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, ReadJournalConfig config,
       Serialization serialization, ExecutionContext ec, Materializer mat) {
@@ -48,29 +53,21 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
     this.serialization = serialization;
     EventJournalTableConfiguration table = config.eventJournalTableConfiguration();
     EventJournalTableColumnNames c = table.columnNames();
-    String name = table.schemaName().isDefined()
-        ? quote(table.schemaName().get()) + "." + quote(table.tableName()) : quote(table.tableName());
-    this.sql = "SELECT " + String.join(", ", quote(c.ordering()), quote(c.deleted()), quote(c.persistenceId()),
+    String select = "SELECT " + String.join(", ", quote(c.ordering()), quote(c.deleted()), quote(c.persistenceId()),
         quote(c.sequenceNumber()), quote(c.writer()), quote(c.writeTimestamp()), quote(c.adapterManifest()),
         quote(c.eventPayload()), quote(c.eventSerId()), quote(c.eventSerManifest()), quote(c.metaPayload()),
-        quote(c.metaSerId()), quote(c.metaSerManifest())) + " FROM " + name
+        quote(c.metaSerId()), quote(c.metaSerManifest())) + " FROM " + JournalTable.name(table)
         + " WHERE " + quote(c.deleted()) + " = FALSE AND " + quote(c.ordering()) + " > ? AND " + quote(c.ordering())
-        + " <= ? AND " + quote(c.persistenceId()) + " %s LIKE ? ESCAPE '\\' ORDER BY " + quote(c.ordering())
-        + " LIMIT ?";
-  }
-
-  private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
+        + " <= ? AND " + quote(c.persistenceId());
+    String rest = " LIKE ? ESCAPE '\\' ORDER BY " + quote(c.ordering()) + " LIMIT ?";
+    this.typed = select + rest;
+    this.untyped = select + " NOT" + rest;
   }
 
   /**
-   * The condition on the persistence ids of entity type {@code tag}, as the view tags them: those
-   * that start with {@code tag|}; for the empty tag, those without '|'. A tag with '|' has none.
+   * The LIKE pattern of the persistence ids of entity type {@code tag}, as the view tags them:
+   * those that start with {@code tag|}; for the empty tag (with {@link #untyped}), those with '|'.
    */
-  private String where(String tag) {
-    return String.format(sql, tag.isEmpty() ? "NOT" : "");
-  }
-
   static String pattern(String tag) {
     return tag.isEmpty() ? "%|%" : tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "|%";
   }
@@ -78,7 +75,7 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
   @Override
   public Source<Try<Tuple3<PersistentRepr, Set<String>, Object>>, NotUsed> eventsByTag(String tag, long offset,
       long maxOffset, long max) {
-    if (tag.contains("|")) return Source.empty();
+    if (tag.contains("|")) return Source.empty(); // the view's tag is the part before the first '|'
     long limit = correctMaxForH2Driver(max);
     Executor io = db().ioExecutionContext()::execute;
     Set<String> noTags = scala.collection.immutable.Set$.MODULE$.empty();
@@ -97,7 +94,8 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
 
   /** The events of entity type {@code tag} after {@code offset} up to {@code maxOffset}, at most {@code limit}. */
   List<JournalTables.JournalPekkoSerializationRow> rows(String tag, long offset, long maxOffset, long limit) {
-    try (Connection c = db().source().createConnection(); PreparedStatement ps = c.prepareStatement(where(tag))) {
+    try (Connection c = db().source().createConnection();
+        PreparedStatement ps = c.prepareStatement(tag.isEmpty() ? untyped : typed)) {
       ps.setLong(1, offset);
       ps.setLong(2, maxOffset);
       ps.setString(3, pattern(tag));

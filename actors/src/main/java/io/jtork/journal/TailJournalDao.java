@@ -1,5 +1,7 @@
 package io.jtork.journal;
 
+import static io.jtork.journal.JournalTable.quote;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,15 +33,10 @@ public class TailJournalDao extends DefaultJournalDao {
       Serialization serialization, ExecutionContext ec, Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
     EventJournalTableConfiguration table = journalConfig.eventJournalTableConfiguration();
-    String name = table.schemaName().isDefined()
-        ? quote(table.schemaName().get()) + "." + quote(table.tableName()) : quote(table.tableName());
     String seqNr = quote(table.columnNames().sequenceNumber());
-    this.sql = "SELECT MAX(" + seqNr + ") FROM " + name + " WHERE " + quote(table.columnNames().persistenceId())
+    this.sql = "SELECT MAX(" + seqNr + ") FROM " + JournalTable.name(table) + " WHERE "
+        + quote(table.columnNames().persistenceId())
         + " = ? AND " + seqNr + " >= ?";
-  }
-
-  private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
   @Override

@@ -2,8 +2,6 @@ package io.jtork.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.jtork.model.UserRef;
 import io.jtork.node.JtorkNode;
 import io.jtork.spec.BindPolicy;
@@ -15,10 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.persistence.jdbc.config.ReadJournalConfig;
 import org.apache.pekko.persistence.jdbc.db.SlickDatabase;
-import org.apache.pekko.persistence.jdbc.db.SlickExtension;
-import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
 import org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao;
-import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.stream.Materializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -34,10 +29,9 @@ class EntityTypeReadJournalDaoTest {
 
   @Test
   void readsEachEntityTypesEventsAsTheLibraryDoesOverTheView() throws Exception {
-    try (JtorkNode node = JtorkNode.start(ConfigFactory.parseString("jtork.data-dir = \"" + dir + "\"\n"
-        + "jtork.runtime.type = shell\n").withFallback(ConfigFactory.load()))) {
-      Config config = node.system().settings().config();
-      assertThat(config.getString("jdbc-read-journal.dao")).isEqualTo(EntityTypeReadJournalDao.class.getName());
+    try (JournalTestNode n = new JournalTestNode(dir)) {
+      JtorkNode node = n.node;
+      assertThat(n.plugin("jdbc-read-journal").getString("dao")).isEqualTo(EntityTypeReadJournalDao.class.getName());
       // jobs, and a schedule firing every second between them
       var scheduled = JobSpecValidator.parseScheduled("name: every second\nschedule: {cron: \"* * * * * *\"}\n"
           + "tasks:\n- name: t\n  run: \"true\"\n", JobSpecReader.Format.YAML, node.expressions(), BindPolicy.DENY);
@@ -49,15 +43,13 @@ class EntityTypeReadJournalDaoTest {
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(node, "ScheduledJob|%") >= 5);
       node.scheduledJobs().delete("s1", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-      var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system());
-      Config journal = config.getConfig("jdbc-read-journal");
-      SlickDatabase db = ((SlickExtensionImpl) SlickExtension.get(classic)).database(journal);
-      ReadJournalConfig readConfig = new ReadJournalConfig(journal);
-      var mine = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig,
-          SerializationExtension.get(classic), classic.dispatcher(), Materializer.matFromSystem(classic));
-      var library = new DefaultReadJournalDao(db.database(), db.profile(), readConfig,
-          SerializationExtension.get(classic), classic.dispatcher(), Materializer.matFromSystem(classic));
-      Materializer mat = Materializer.matFromSystem(classic);
+      SlickDatabase db = n.db("jdbc-read-journal");
+      ReadJournalConfig readConfig = new ReadJournalConfig(n.plugin("jdbc-read-journal"));
+      var mine = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
+          n.mat());
+      var library = new DefaultReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
+          n.mat());
+      Materializer mat = n.mat();
 
       long last = ordering(node, "%");
       for (String tag : List.of("Job", "ScheduledJob", "Task", "Sched_led%Job", "", "Job|x")) {

@@ -2,8 +2,6 @@ package io.jtork.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.jtork.job.JobEntity;
 import io.jtork.model.UserRef;
 import io.jtork.node.JtorkNode;
@@ -13,11 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.db.SlickDatabase;
-import org.apache.pekko.persistence.jdbc.db.SlickExtension;
-import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
 import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.stream.Materializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +28,9 @@ class TailJournalDaoTest {
 
   @Test
   void answersTheHighestSequenceNumberAsTheLibraryDoesFromAnyPoint() throws Exception {
-    try (JtorkNode node = JtorkNode.start(ConfigFactory.parseString("jtork.data-dir = \"" + dir + "\"\n"
-        + "jtork.runtime.type = shell\n").withFallback(ConfigFactory.load()))) {
-      Config config = node.system().settings().config();
-      assertThat(config.getString("jdbc-journal.dao")).isEqualTo(TailJournalDao.class.getName());
+    try (JournalTestNode n = new JournalTestNode(dir)) {
+      JtorkNode node = n.node;
+      assertThat(n.plugin("jdbc-journal").getString("dao")).isEqualTo(TailJournalDao.class.getName());
       var reply = node.jobs().submit(JobSpecReader.readJob("""
           name: three steps
           tasks:
@@ -50,14 +43,12 @@ class TailJournalDaoTest {
           .toCompletableFuture().get(10, TimeUnit.SECONDS)).job().state().isTerminal());
       String pid = "Job|" + id;
 
-      var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system());
-      Config journal = config.getConfig("jdbc-journal");
-      SlickDatabase db = ((SlickExtensionImpl) SlickExtension.get(classic)).database(journal);
-      JournalConfig journalConfig = new JournalConfig(journal);
-      TailJournalDao tail = new TailJournalDao(db.database(), db.profile(), journalConfig,
-          SerializationExtension.get(classic), classic.dispatcher(), Materializer.matFromSystem(classic));
-      DefaultJournalDao library = new DefaultJournalDao(db.database(), db.profile(), journalConfig,
-          SerializationExtension.get(classic), classic.dispatcher(), Materializer.matFromSystem(classic));
+      SlickDatabase db = n.db("jdbc-journal");
+      JournalConfig journalConfig = new JournalConfig(n.plugin("jdbc-journal"));
+      TailJournalDao tail = new TailJournalDao(db.database(), db.profile(), journalConfig, n.serialization(), n.ec(),
+          n.mat());
+      DefaultJournalDao library = new DefaultJournalDao(db.database(), db.profile(), journalConfig, n.serialization(),
+          n.ec(), n.mat());
 
       long last = highest(library, pid, 0);
       assertThat(last).isGreaterThan(6);
