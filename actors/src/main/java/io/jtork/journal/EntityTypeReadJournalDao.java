@@ -3,12 +3,15 @@ package io.jtork.journal;
 import static io.jtork.journal.JournalTable.quote;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.persistence.PersistentRepr;
@@ -39,29 +42,61 @@ import slick.jdbc.JdbcProfile;
  * 0.5 s for the same range, and a poll of the jobs projection half of its time. Rows are read and
  * turned into events as the library does ({@code PekkoSerialization.fromRow}); the library
  * streams them, this reads at most {@code max} of them (the read journal's max-buffer-size) at once.
+ *
+ * <p>Reading a range in "ordering" order costs the whole range when the type has few events in
+ * it: the scheduled-jobs projection, which stores no offset while no scheduled job changes, read
+ * the 140,000 events of the journal (1.5 s of H2) at every node start, on the cores the jobs
+ * recovering then need. So for a large range the DAO first counts, through the index that leads
+ * with the persistence id (the primary key), at most a few thousand of the type's events in the
+ * whole journal; when there are fewer, it reads them through that index (2 ms for that range) and
+ * sorts them. H2 cannot choose this itself: it has no statistics on the types, and it
+ * would choose the persistence-id index for the jobs' events as well, 90 times slower.
  */
 public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
+  /** Below this many orderings reading the range in order is cheap enough: no count first. */
+  static final long MIN_COUNTED_RANGE = 10_000;
+
   private final Serialization serialization;
+  private final EventJournalTableConfiguration table;
+  private final long minCountedRange;
   /** The events of one entity type in a range of orderings: those whose persistence id is LIKE the parameter. */
   private final String typed;
   /** The same for the empty tag: the persistence ids without '|' (NOT LIKE {@code %|%}). */
   private final String untyped;
+  /**
+   * Through the index that leads with the persistence id, once looked up: {@link #typed}, and a
+   * count of a type's events up to a limit; both null when the journal has no such index.
+   */
+  private volatile ByEntityType byEntityType;
+  /** Per tag, how many events it has at least, once counting found at least as many as it looked for. */
+  private final Map<String, Long> atLeast = new ConcurrentHashMap<>();
 
   public EntityTypeReadJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, ReadJournalConfig config,
       Serialization serialization, ExecutionContext ec, Materializer mat) {
+    this(db, profile, config, serialization, ec, mat, MIN_COUNTED_RANGE);
+  }
+
+  /** As above, counting a type's events first from ranges of {@code minCountedRange} orderings on (tests). */
+  EntityTypeReadJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, ReadJournalConfig config,
+      Serialization serialization, ExecutionContext ec, Materializer mat, long minCountedRange) {
     super(db, profile, config, serialization, ec, mat);
     this.serialization = serialization;
-    EventJournalTableConfiguration table = config.eventJournalTableConfiguration();
+    this.table = config.eventJournalTableConfiguration();
+    this.minCountedRange = minCountedRange;
+    this.typed = select("") + " LIKE ? ESCAPE '\\' ORDER BY " + quote(table.columnNames().ordering()) + " LIMIT ?";
+    this.untyped = typed.replace(" LIKE ?", " NOT LIKE ?");
+  }
+
+  /** The journal's events in a range of orderings whose persistence id is (NOT) LIKE what follows. */
+  private String select(String useIndex) {
     EventJournalTableColumnNames c = table.columnNames();
-    String select = "SELECT " + String.join(", ", quote(c.ordering()), quote(c.deleted()), quote(c.persistenceId()),
+    return "SELECT " + String.join(", ", quote(c.ordering()), quote(c.deleted()), quote(c.persistenceId()),
         quote(c.sequenceNumber()), quote(c.writer()), quote(c.writeTimestamp()), quote(c.adapterManifest()),
         quote(c.eventPayload()), quote(c.eventSerId()), quote(c.eventSerManifest()), quote(c.metaPayload()),
         quote(c.metaSerId()), quote(c.metaSerManifest())) + " FROM " + JournalTable.name(table)
+        + useIndex
         + " WHERE " + quote(c.deleted()) + " = FALSE AND " + quote(c.ordering()) + " > ? AND " + quote(c.ordering())
         + " <= ? AND " + quote(c.persistenceId());
-    String rest = " LIKE ? ESCAPE '\\' ORDER BY " + quote(c.ordering()) + " LIMIT ?";
-    this.typed = select + rest;
-    this.untyped = select + " NOT" + rest;
   }
 
   /**
@@ -94,12 +129,28 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
 
   /** The events of entity type {@code tag} after {@code offset} up to {@code maxOffset}, at most {@code limit}. */
   List<JournalTables.JournalPekkoSerializationRow> rows(String tag, long offset, long maxOffset, long limit) {
-    try (Connection c = db().source().createConnection();
-        PreparedStatement ps = c.prepareStatement(tag.isEmpty() ? untyped : typed)) {
+    try (Connection c = db().source().createConnection()) {
+      boolean byType = !tag.isEmpty() && fewEvents(c, tag, maxOffset - offset, limit);
+      return rows(c, byType ? byEntityType.read() : tag.isEmpty() ? untyped : typed, tag, offset, maxOffset, limit,
+          byType);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the events of " + tag + " after " + offset + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static List<JournalTables.JournalPekkoSerializationRow> rows(Connection c, String sql, String tag,
+      long offset, long maxOffset, long limit, boolean byType) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, offset);
       ps.setLong(2, maxOffset);
       ps.setString(3, pattern(tag));
-      ps.setLong(4, limit);
+      int next = 4;
+      if (byType) {
+        ps.setString(next++, tag + '|');
+        ps.setString(next++, tag + '}');
+      }
+      ps.setLong(next, limit);
       List<JournalTables.JournalPekkoSerializationRow> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -111,9 +162,65 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
         }
       }
       return out;
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not read the events of " + tag + " after " + offset + ": "
-          + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether entity type {@code tag} has so few events that reading them all through the
+   * persistence-id index beats reading {@code range} orderings in order for {@code limit} of them.
+   * That read costs the type's events, this one the range or, for a type with a share d of the
+   * journal, limit / d: it counts at most sqrt(limit * range) of them (at most the range), fewer of
+   * which cost less than either.
+   */
+  boolean fewEvents(Connection c, String tag, long range, long limit) throws SQLException {
+    if (range < minCountedRange) return false;
+    long cap = (long) Math.min(range, Math.sqrt((double) limit * range));
+    if (atLeast.getOrDefault(tag, 0L) >= cap) return false;
+    if (byEntityType == null) byEntityType = byEntityType(c);
+    if (byEntityType.count() == null) return false;
+    try (PreparedStatement ps = c.prepareStatement(byEntityType.count())) {
+      ps.setString(1, pattern(tag));
+      ps.setString(2, tag + '|');
+      ps.setString(3, tag + '}');
+      ps.setLong(4, cap);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long n = rs.getLong(1);
+        if (n < cap) return true;
+        atLeast.merge(tag, n, Math::max);
+        return false;
+      }
+    }
+  }
+
+  private record ByEntityType(String read, String count) {}
+
+  private ByEntityType byEntityType(Connection c) throws SQLException {
+    String index = entityTypeIndex(c);
+    if (index == null) return new ByEntityType(null, null);
+    String useIndex = " USE INDEX (" + quote(index) + ")";
+    String ordering = quote(table.columnNames().ordering());
+    String persistenceId = quote(table.columnNames().persistenceId());
+    // H2 reads a range of the index only for a LIKE whose pattern it knows when it plans the query,
+    // so the prefix is also given as a range: the ids from "Type|" up to, not with, "Type}" ('|' + 1).
+    String prefix = " LIKE ? ESCAPE '\\' AND " + persistenceId + " >= ? AND " + persistenceId + " < ?";
+    return new ByEntityType(select(useIndex) + prefix + " ORDER BY " + ordering + " LIMIT ?",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM " + JournalTable.name(table) + useIndex + " WHERE " + persistenceId
+            + prefix + " LIMIT ?) counted");
+  }
+
+  /** The name of the journal's index whose first column is the persistence id (its primary key), or null. */
+  private String entityTypeIndex(Connection c) throws SQLException {
+    DatabaseMetaData meta = c.getMetaData();
+    String schema = table.schemaName().isDefined() ? table.schemaName().get() : c.getSchema();
+    try (ResultSet rs = meta.getIndexInfo(null, schema, table.tableName(), false, true)) {
+      while (rs.next()) {
+        if (rs.getShort("ORDINAL_POSITION") == 1
+            && table.columnNames().persistenceId().equals(rs.getString("COLUMN_NAME"))) {
+          return rs.getString("INDEX_NAME");
+        }
+      }
+    }
+    return null;
   }
 }

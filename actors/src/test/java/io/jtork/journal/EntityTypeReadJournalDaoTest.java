@@ -32,21 +32,28 @@ class EntityTypeReadJournalDaoTest {
     try (JournalTestNode n = new JournalTestNode(dir)) {
       JtorkNode node = n.node;
       assertThat(n.plugin("jdbc-read-journal").getString("dao")).isEqualTo(EntityTypeReadJournalDao.class.getName());
-      // jobs, and a schedule firing every second between them
+      // jobs, and two schedules firing every second between them
       var scheduled = JobSpecValidator.parseScheduled("name: every second\nschedule: {cron: \"* * * * * *\"}\n"
           + "tasks:\n- name: t\n  run: \"true\"\n", JobSpecReader.Format.YAML, node.expressions(), BindPolicy.DENY);
       node.scheduledJobs().create("s1", scheduled, UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      // a second one, so that the order of the persistence ids is not the order of the events
+      node.scheduledJobs().create("s0", scheduled, UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
       for (int i = 0; i < 3; i++) {
         node.jobs().submit(JobSpecReader.readJob("name: j\ntasks:\n- {name: a, run: \"true\"}\n",
             JobSpecReader.Format.YAML), UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(node, "ScheduledJob|%") >= 5);
       node.scheduledJobs().delete("s1", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+      node.scheduledJobs().delete("s0", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
 
       SlickDatabase db = n.db("jdbc-read-journal");
       ReadJournalConfig readConfig = new ReadJournalConfig(n.plugin("jdbc-read-journal"));
       var mine = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
           n.mat());
+      // counting each type's events first from any range on: ScheduledJob's are read through the
+      // persistence-id index, Job's (with a limit of 1) in order
+      var counting = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
+          n.mat(), 0);
       var library = new DefaultReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
           n.mat());
       Materializer mat = n.mat();
@@ -58,9 +65,18 @@ class EntityTypeReadJournalDaoTest {
           List<String> expected = events(library, mat, tag, range);
           assertThat(events(mine, mat, tag, range)).as("%s %s", tag, java.util.Arrays.toString(range))
               .isEqualTo(expected);
+          assertThat(events(counting, mat, tag, range)).as("counting %s %s", tag, java.util.Arrays.toString(range))
+              .isEqualTo(expected);
           if (tag.equals("ScheduledJob") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(4);
           if (tag.equals("Job") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(9);
         }
+      }
+      try (var c = node.database().connection()) {
+        assertThat(counting.fewEvents(c, "ScheduledJob", last, 10_000)).isTrue();
+        assertThat(counting.fewEvents(c, "Job", last, 1)).isFalse();
+        assertThat(counting.fewEvents(c, "NoSuchType", last, 1)).isTrue();
+        assertThat(mine.fewEvents(c, "ScheduledJob", last, 10_000)).as("range below %d",
+            EntityTypeReadJournalDao.MIN_COUNTED_RANGE).isFalse();
       }
     }
   }
