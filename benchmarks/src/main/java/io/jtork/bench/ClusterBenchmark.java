@@ -179,8 +179,8 @@ public final class ClusterBenchmark implements Callable<Integer> {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC",
         "-Djtork.datastore.postgres.url=" + dbUrl, "-Djtork.datastore.postgres.user=postgres",
-        "-Djtork.data-dir=" + dir.resolve(name), "-cp", System.getProperty("java.class.path"),
-        "io.jtork.cli.JtorkCommand"));
+        "-Djtork.data-dir=" + dir.resolve(name)));
+    cmd.addAll(BenchNode.launch());
     cmd.addAll(args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
