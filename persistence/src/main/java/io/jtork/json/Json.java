@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 
 /** Shared, thread-safe mappers. */
 public final class Json {
@@ -27,6 +29,8 @@ public final class Json {
 
   private static ObjectMapper configure(ObjectMapper m) {
     return m.registerModule(new JavaTimeModule())
+        // the same text as JavaTimeModule's, several times faster (see IsoInstantSerializer)
+        .registerModule(new SimpleModule("jtork-instant").addSerializer(Instant.class, IsoInstantSerializer.INSTANCE))
         .registerModule(new Jdk8Module())
         .registerModule(new ParameterNamesModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
