@@ -144,13 +144,7 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, offset);
       ps.setLong(2, maxOffset);
-      ps.setString(3, pattern(tag));
-      int next = 4;
-      if (byType) {
-        ps.setString(next++, tag + '|');
-        ps.setString(next++, tag + '}');
-      }
-      ps.setLong(next, limit);
+      ps.setLong(byType ? bindType(ps, 3, tag) : bindPattern(ps, 3, tag), limit);
       List<JournalTables.JournalPekkoSerializationRow> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -179,10 +173,7 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
     if (byEntityType == null) byEntityType = byEntityType(c);
     if (byEntityType.count() == null) return false;
     try (PreparedStatement ps = c.prepareStatement(byEntityType.count())) {
-      ps.setString(1, pattern(tag));
-      ps.setString(2, tag + '|');
-      ps.setString(3, tag + '}');
-      ps.setLong(4, cap);
+      ps.setLong(bindType(ps, 1, tag), cap);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         long n = rs.getLong(1);
@@ -191,6 +182,20 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
         return false;
       }
     }
+  }
+
+  /** Binds {@link #pattern} of {@code tag} at {@code at}; returns the next parameter's index. */
+  private static int bindPattern(PreparedStatement ps, int at, String tag) throws SQLException {
+    ps.setString(at, pattern(tag));
+    return at + 1;
+  }
+
+  /** Binds the pattern and the prefix range of {@code tag} that {@link ByEntityType}'s statements take at {@code at}. */
+  private static int bindType(PreparedStatement ps, int at, String tag) throws SQLException {
+    int next = bindPattern(ps, at, tag);
+    ps.setString(next, tag + '|');
+    ps.setString(next + 1, tag + '}');
+    return next + 2;
   }
 
   private record ByEntityType(String read, String count) {}
