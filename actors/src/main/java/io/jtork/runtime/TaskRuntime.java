@@ -7,6 +7,14 @@ public interface TaskRuntime extends AutoCloseable {
   String name();
 
   /**
+   * Lines for the task's log about what this runtime leaves out of {@code step} (the shell
+   * runtime runs no image and confines nothing); none by default.
+   */
+  default java.util.List<String> notes(StepSpec step) {
+    return java.util.List.of();
+  }
+
+  /**
    * Starts one step. Returns once it runs (or throws, and nothing is left behind). Output lines
    * go to {@code output} as they come, from a runtime thread.
    */

@@ -72,7 +72,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   private final Executor blocking;
   private final List<StepSpec> steps;
   private final int mainIndex;
+  /** What the task printed: logged, and its last lines quoted by a failure's error. */
   private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+  /** What jtork says about the task ({@code [jtork] ...}): logged only, never taken for the task's output. */
+  private final ConcurrentLinkedQueue<String> notes = new ConcurrentLinkedQueue<>();
   private final Deque<String> lastLines = new ArrayDeque<>();
   private int partNumber;
   private RunningStep current;
@@ -104,9 +107,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     this.steps = List.copyOf(all);
 
     report(new TaskCommand.Started(work.attemptId(), identity.nodeId(), identity.address(), Instant.now()));
-    if (spec.image() != null && !spec.image().isBlank() && runtime.name().equals("shell")) {
-      lines.add("[jtork] the shell runtime ignores image \"" + spec.image() + "\": the task runs on the host");
-    }
+    notes.addAll(runtime.notes(steps.get(mainIndex)));
     timers.startTimerWithFixedDelay(new Flush(), Duration.ofSeconds(1));
     timers.startTimerWithFixedDelay(new PollProgress(), progressInterval);
     if (work.timeout() != null && !work.timeout().isZero()) timers.startSingleTimer(new TimedOut(), work.timeout());
@@ -144,7 +145,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         })
         .onMessage(Cancel.class, c -> {
           kill();
-          lines.add("[jtork] cancelled");
+          notes.add("[jtork] cancelled");
           flush();
           done = true;
           worker.tell(new WorkerNode.RunnerDone(work.attemptId(), null, true));
@@ -249,17 +250,21 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     StringBuilder sb = new StringBuilder();
     List<TaskLogStore.NewPart> parts = new ArrayList<>();
     String line;
-    while ((line = lines.poll()) != null) {
-      String redacted = Redactor.redactValues(line, work.secretValues());
-      remember(redacted);
-      if (sb.length() + redacted.length() + 1 > MAX_PART_CHARS && sb.length() > 0) {
-        parts.add(part(sb.toString()));
-        sb.setLength(0);
-      }
-      sb.append(redacted.length() > MAX_PART_CHARS ? redacted.substring(0, MAX_PART_CHARS) : redacted).append('\n');
-    }
+    while ((line = notes.poll()) != null) append(line, sb, parts);
+    while ((line = lines.poll()) != null) remember(append(line, sb, parts));
     if (sb.length() > 0) parts.add(part(sb.toString()));
     if (!parts.isEmpty()) worker.tell(new WorkerNode.ShipLogs(parts));
+  }
+
+  /** Adds {@code line}, redacted, to the part being built (starting a new part when full); returns it redacted. */
+  private String append(String line, StringBuilder sb, List<TaskLogStore.NewPart> parts) {
+    String redacted = Redactor.redactValues(line, work.secretValues());
+    if (sb.length() + redacted.length() + 1 > MAX_PART_CHARS && sb.length() > 0) {
+      parts.add(part(sb.toString()));
+      sb.setLength(0);
+    }
+    sb.append(redacted.length() > MAX_PART_CHARS ? redacted.substring(0, MAX_PART_CHARS) : redacted).append('\n');
+    return redacted;
   }
 
   private void remember(String line) {

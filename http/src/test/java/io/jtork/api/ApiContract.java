@@ -173,6 +173,46 @@ abstract class ApiContract {
     assertThat(job.at("/execution/1/result").asText()).isEqualTo("ok after 2");
   }
 
+  /**
+   * Tork's job_defaults.yaml and retry.yaml shapes on the shell runtime (Tork's own shell runtime
+   * refuses both): defaults with limits reach the tasks, which run unconfined and say so, and a
+   * task with {@code entrypoint: ["bash", "-c"]} retries until its coin comes up heads.
+   */
+  @Test
+  void defaultsWithLimitsAndABashEntrypointRunOnTheShellRuntime() throws Exception {
+    TestNode n = node();
+    Path counter = Files.createTempFile("jtork-coin", ".count");
+    Files.writeString(counter, "0");
+    String id = n.submit("""
+        name: defaults and a coin
+        defaults:
+          limits: {cpus: ".5", memory: 64m}
+          timeout: 30s
+        tasks:
+        - name: sleep
+          image: alpine:3.18.3
+          run: sleep 0.1
+        - name: coin flip
+          image: ubuntu:mantic
+          entrypoint: ["bash", "-c"]
+          retry: {limit: 2}
+          run: |
+            n=$(( $(cat %s) + 1 )); echo $n > %s
+            COINFLIP=$( (( n < 3 )) && echo tails || echo heads)
+            echo -n "$COINFLIP" > $TORK_OUTPUT
+            [ "$COINFLIP" = heads ]
+        """.formatted(counter, counter));
+    JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
+    assertThat(job.get("state").asText()).as("%s", job).isEqualTo("COMPLETED");
+    assertThat(job.get("execution")).hasSize(4);
+    assertThat(job.at("/execution/0/limits/cpus").asText()).isEqualTo(".5");
+    assertThat(job.at("/execution/0/timeout").asText()).isEqualTo("30s");
+    assertThat(job.at("/execution/1/error").asText()).isEqualTo("exit code 1");
+    assertThat(job.at("/execution/3/result").asText()).isEqualTo("heads");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs/" + id + "/log").body()
+        .contains("the shell runtime ignores limits (cpus .5, memory 64m): nothing confines the task"));
+  }
+
   @Test
   void exhaustedRetriesFailTheJobAndKeepTheError() throws Exception {
     TestNode n = node();

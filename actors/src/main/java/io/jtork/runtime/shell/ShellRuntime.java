@@ -80,11 +80,33 @@ public final class ShellRuntime implements TaskRuntime {
     return "shell";
   }
 
-  /** The fields a host process cannot honour, as "field" names; the first one fails the task. */
+  /**
+   * What only a container gives and a host process goes without: the task runs the same, on the
+   * host and unconfined, and its log says so. Tork's shell runtime refuses these, which makes
+   * its own examples (an image on every task, {@code defaults.limits}) fail on it.
+   */
+  @Override
+  public List<String> notes(StepSpec s) {
+    List<String> out = new ArrayList<>();
+    if (s.image() != null && !s.image().isBlank()) {
+      out.add("[jtork] the shell runtime ignores image \"" + s.image() + "\": the task runs on the host");
+    }
+    if (s.limits() != null && !s.limits().isEmpty()) {
+      List<String> set = new ArrayList<>();
+      if (s.limits().cpus() != null && !s.limits().cpus().isBlank()) set.add("cpus " + s.limits().cpus());
+      if (s.limits().memory() != null && !s.limits().memory().isBlank()) set.add("memory " + s.limits().memory());
+      out.add("[jtork] the shell runtime ignores limits (" + String.join(", ", set) + "): nothing confines the task");
+    }
+    return out;
+  }
+
+  /**
+   * The fields a host process cannot honour because the script depends on them (a path, a
+   * network, a device, a working directory), as field names: they fail the task.
+   */
   static List<String> unsupported(StepSpec s) {
     List<String> out = new ArrayList<>();
     if (!s.mounts().isEmpty()) out.add("mounts");
-    if (s.limits() != null && !s.limits().isEmpty()) out.add("limits");
     if (!s.networks().isEmpty()) out.add("networks");
     if (!s.sidecars().isEmpty()) out.add("sidecars");
     if (s.registry() != null) out.add("registry");
@@ -111,6 +133,13 @@ public final class ShellRuntime implements TaskRuntime {
       String run = hasRun ? step.run() : "";
       boolean inline = step.entrypoint().isEmpty() && step.cmd().isEmpty() && fitsAnArgument(run);
       if (!inline) Files.writeString(script, run, StandardCharsets.UTF_8);
+      boolean executed = !step.entrypoint().isEmpty() && step.cmd().isEmpty();
+      if (executed) {
+        // The entrypoint is given the file's path, as in a container (["bash", "-c"] executes
+        // it), so it must be executable. The "Text file busy" noted below can reach it: rare,
+        // and only for tasks that name an entrypoint.
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("r-x------"));
+      }
       for (Map.Entry<String, String> f : step.files().entrySet()) {
         Path target = workdir.resolve(f.getKey()).normalize();
         if (!target.startsWith(workdir)) throw new StepFailure("invalid file name \"" + f.getKey() + "\"");

@@ -131,11 +131,43 @@ class ShellRuntimeTest {
   }
 
   @Test
-  void refusesWhatOnlyAContainerCanHonour() {
+  void refusesWhatTheScriptWouldDependOn() {
     StepSpec s = new StepSpec("t-1", "t-1", "j-1", "k-1", "step", "ubuntu", "true", null, null, null, null, "/w", new LimitsSpec("1", null),
         List.of(new MountSpec("volume", null, "/data", null)), List.of("net"), null, null, null);
     assertThatThrownBy(() -> runtime().start(s, lines::add)).isInstanceOf(StepFailure.class)
-        .hasMessage("mounts, limits, networks, workdir are not supported by the shell runtime");
+        .hasMessage("mounts, networks, workdir are not supported by the shell runtime");
+    try (var dirs = Files.list(root)) {
+      assertThat(dirs).as("nothing left of a refused step").isEmpty();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Tork's job_defaults.yaml gives every task an image and limits: the task runs, and its log says what was left out. */
+  @Test
+  void runsATaskWithAnImageAndLimitsAndNotesWhatItIgnores() throws Exception {
+    StepSpec s = new StepSpec("t-1", "t-1", "j-1", "k-1", "step", "alpine:3.18.3", "echo -n ran > $TORK_OUTPUT", null, null, null, null,
+        null, new LimitsSpec(".5", "64m"), null, null, null, null, null);
+    assertThat(runtime().notes(s)).containsExactly(
+        "[jtork] the shell runtime ignores image \"alpine:3.18.3\": the task runs on the host",
+        "[jtork] the shell runtime ignores limits (cpus .5, memory 64m): nothing confines the task");
+    StepResult r = run(s);
+    assertThat(r.succeeded()).isTrue();
+    assertThat(r.output()).isEqualTo("ran");
+    assertThat(runtime().notes(step("true", Map.of(), Map.of()))).isEmpty();
+  }
+
+  /** Tork's retry.yaml names {@code entrypoint: ["bash", "-c"]}, which executes the script's path, as in a container. */
+  @Test
+  void anEntrypointIsGivenTheScriptsPath() throws Exception {
+    String script = "COIN=$((( 4 % 2 )) && echo heads || echo tails)\necho -n \"$COIN $0\" > $TORK_OUTPUT\n";
+    StepResult executed = run(new StepSpec("t-1", "t-1", "j-1", "k-1", "step", null, script, null, List.of("bash", "-c"),
+        null, null, null, null, null, null, null, null, null));
+    assertThat(executed.succeeded()).as("%s", lines).isTrue();
+    assertThat(executed.output()).startsWith("tails ").endsWith("/entrypoint");
+    StepResult read = run(new StepSpec("t-2", "t-2", "j-1", "k-1", "step", null, "echo -n \"read from $0\" > $TORK_OUTPUT", null,
+        List.of("sh"), null, null, null, null, null, null, null, null, null));
+    assertThat(read.output()).startsWith("read from " + root).endsWith("/entrypoint");
   }
 
   @Test
