@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", description = "Start a node.",
     subcommands = {RunCommand.Standalone.class, RunCommand.Coordinator.class, RunCommand.Worker.class})
 final class RunCommand implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -52,6 +55,12 @@ final class RunCommand implements Runnable {
     } catch (IllegalArgumentException e) {
       System.err.println("jtork: " + e.getMessage());
       return 2;
+    } catch (IllegalStateException e) {
+      // What the node needs is not there (the database, the container daemon): the message names
+      // it; a stack trace would only bury it. The trace stays in the log at DEBUG.
+      log.debug("the node could not start", e);
+      System.err.println("jtork: the node could not start: " + e.getMessage());
+      return 1;
     }
     ApiServer api = null;
     if (role.coordinates()) {

@@ -1,6 +1,7 @@
 package io.jtork.store;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -11,12 +12,26 @@ import org.flywaydb.core.api.output.MigrateResult;
 public final class Migrations {
   private Migrations() {}
 
+  /**
+   * @throws IllegalStateException naming the database (its URL without parameters, which may
+   *     hold a password) and the user, with the database's own reason, when it cannot be reached
+   *     or migrated
+   */
   public static MigrateResult migrate(DatabaseSettings db) {
-    return Flyway.configure()
-        .dataSource(db.url(), db.user(), db.password())
-        .locations(db.migrationLocation())
-        .cleanDisabled(true)
-        .load()
-        .migrate();
+    try {
+      return Flyway.configure()
+          .dataSource(db.url(), db.user(), db.password())
+          .locations(db.migrationLocation())
+          .cleanDisabled(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      Throwable root = e;
+      while (root.getCause() != null) root = root.getCause();
+      String reason = root.getMessage() == null ? root.toString() : root.getMessage().strip().lines().findFirst().orElse("");
+      int params = db.url().indexOf('?');
+      throw new IllegalStateException("could not prepare the database at " + (params < 0 ? db.url() : db.url().substring(0, params))
+          + " as user \"" + db.user() + "\": " + reason, e);
+    }
   }
 }
