@@ -118,7 +118,7 @@ public final class TaskFactory {
         String cpus = own != null && notBlank(own.cpus()) ? own.cpus() : d.limits().cpus();
         String memory = own != null && notBlank(own.memory()) ? own.memory() : d.limits().memory();
         LimitsSpec merged = new LimitsSpec(cpus, memory);
-        if (!merged.isEmpty()) b.limits(merged);
+        if (!merged.unset()) b.limits(merged);
       }
       if (!notBlank(t.timeout()) && notBlank(d.timeout())) b.timeout(d.timeout());
       if (!notBlank(t.queue()) && notBlank(d.queue())) b.queue(d.queue());

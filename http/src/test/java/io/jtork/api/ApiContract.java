@@ -206,6 +206,8 @@ abstract class ApiContract {
     assertThat(job.get("state").asText()).as("%s", job).isEqualTo("COMPLETED");
     assertThat(job.get("execution")).hasSize(4);
     assertThat(job.at("/execution/0/limits/cpus").asText()).isEqualTo(".5");
+    assertThat(job.at("/execution/0/limits").fieldNames()).toIterable().containsExactly("cpus", "memory");
+    assertThat(job.at("/defaults/limits").fieldNames()).toIterable().containsExactly("cpus", "memory");
     assertThat(job.at("/execution/0/timeout").asText()).isEqualTo("30s");
     assertThat(job.at("/execution/1/error").asText()).isEqualTo("exit code 1");
     assertThat(job.at("/execution/3/result").asText()).isEqualTo("heads");

@@ -1,5 +1,6 @@
 package io.jtork.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.jtork.spec.TaskSpec;
 import java.time.Instant;
 
@@ -46,6 +47,8 @@ public record Task(
     return id + "-" + run;
   }
 
+  /** Not a field: without the annotation Jackson wrote {@code "topLevel"} into every snapshot's executions. */
+  @JsonIgnore
   public boolean isTopLevel() {
     return parentId == null;
   }

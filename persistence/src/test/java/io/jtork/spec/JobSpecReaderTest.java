@@ -77,6 +77,7 @@ class JobSpecReaderTest {
             cpu: .5
         tasks:
         - name: a
+          limits: {cpus: "1", empty: false}
           retry:
             limit: 1
             delay: 2
@@ -89,6 +90,7 @@ class JobSpecReaderTest {
         """, JobSpecReader.Format.YAML)).containsExactlyInAnyOrder(
         "colour: unknown field",
         "defaults.limits.cpu: unknown field",
+        "tasks[0].limits.empty: unknown field",
         "tasks[0].retry.delay: unknown field",
         "tasks[1].each.task.imagee: unknown field");
   }

@@ -91,7 +91,7 @@ public final class ShellRuntime implements TaskRuntime {
     if (s.image() != null && !s.image().isBlank()) {
       out.add("[jtork] the shell runtime ignores image \"" + s.image() + "\": the task runs on the host");
     }
-    if (s.limits() != null && !s.limits().isEmpty()) {
+    if (s.limits() != null && !s.limits().unset()) {
       List<String> set = new ArrayList<>();
       if (s.limits().cpus() != null && !s.limits().cpus().isBlank()) set.add("cpus " + s.limits().cpus());
       if (s.limits().memory() != null && !s.limits().memory().isBlank()) set.add("memory " + s.limits().memory());

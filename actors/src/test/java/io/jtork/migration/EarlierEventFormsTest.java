@@ -16,11 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * TaskFailed through the node's own serialization (conf/serialization.conf): written as version 2
- * with its cause, and version 1 bytes (no cause, no version in the manifest) read with the cause
- * its error's words give, for each failure jtork used to write in a fixed form.
+ * Events in the forms earlier jtork versions wrote, through the node's own serialization
+ * (conf/serialization.conf). TaskFailed: written as version 2 with its cause, and version 1 bytes
+ * (no cause, no version in the manifest) read with the cause its error's words give, for each
+ * failure jtork used to write in a fixed form. JobSubmitted: a field jtork no longer writes.
  */
-class TaskFailedMigrationTest {
+class EarlierEventFormsTest {
   private static ActorTestKit kit;
 
   @BeforeAll
@@ -45,6 +46,21 @@ class TaskFailedMigrationTest {
     assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"cause\":\"WORKER_LOST\"")
         .contains("\"nodeId\":\"n1\"");
     assertThat(serialization.deserialize(bytes, serializer.identifier(), "io.jtork.event.TaskFailed#2").get())
+        .isEqualTo(event);
+  }
+
+  /** Until 2026-11-30 every task's limits were written with {@code "empty": false}; such events still read. */
+  @Test
+  void aSubmissionWrittenWithTheLimitsEmptyFieldIsStillRead() throws Exception {
+    var serialization = SerializationExtension.get(kit.system().classicSystem());
+    var spec = io.jtork.spec.JobSpecReader.readJob("name: old\ntasks:\n- name: a\n  limits: {cpus: \".5\", memory: 64m}\n",
+        io.jtork.spec.JobSpecReader.Format.YAML);
+    var event = new io.jtork.event.JobSubmitted("j1", spec, null, null, null, Instant.parse("2026-11-29T10:00:00Z"));
+    var serializer = serialization.findSerializerFor(event);
+    String written = new String(serialization.serialize(event).get(), StandardCharsets.UTF_8);
+    assertThat(written).contains("\"limits\":{\"cpus\":\".5\",\"memory\":\"64m\"}");
+    byte[] old = written.replace("\"memory\":\"64m\"}", "\"memory\":\"64m\",\"empty\":false}").getBytes(StandardCharsets.UTF_8);
+    assertThat(serialization.deserialize(old, serializer.identifier(), Serializers.manifestFor(serializer, event)).get())
         .isEqualTo(event);
   }
 
