@@ -108,7 +108,7 @@ public final class JtorkNode implements AutoCloseable {
     if (role.coordinates()) {
       if (settings.database().kind() == DatabaseSettings.Kind.H2) Files.createDirectories(settings.dataDir());
       var migrated = Migrations.migrate(settings.database());
-      log.info("schema on {} is at version {} ({} migration(s) applied now)", settings.database().url(),
+      log.info("schema on {} is at version {} ({} migration(s) applied now)", settings.database().displayUrl(),
           migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
       if (io.jtork.encryption.SealedJacksonSerializer.key(full.getString("jtork.secrets.key")) == null) {
         log.warn("jtork.secrets.key is not set: job secrets are stored unencrypted in the journal and snapshots"

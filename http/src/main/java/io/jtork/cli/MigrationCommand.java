@@ -18,8 +18,14 @@ final class MigrationCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     NodeSettings s = NodeSettings.from(node.load(Map.of()));
     if (s.database().kind() == DatabaseSettings.Kind.H2) Files.createDirectories(s.dataDir());
-    var result = Migrations.migrate(s.database());
-    System.out.println("schema at " + s.database().url() + " is at version "
+    org.flywaydb.core.api.output.MigrateResult result;
+    try {
+      result = Migrations.migrate(s.database());
+    } catch (IllegalStateException e) {
+      System.err.println("jtork: " + e.getMessage());
+      return 1;
+    }
+    System.out.println("schema at " + s.database().displayUrl() + " is at version "
         + (result.targetSchemaVersion == null ? "(unchanged)" : result.targetSchemaVersion) + "; "
         + result.migrationsExecuted + " migration(s) applied");
     return 0;

@@ -80,7 +80,7 @@ final class RunCommand implements Runnable {
     if (n.runtime() != null) up.append(", runtime ").append(n.runtime().name());
     if (n.database() != null) {
       up.append(", ").append(n.settings().database().kind().name().toLowerCase()).append(" at ")
-          .append(n.settings().database().url());
+          .append(n.settings().database().displayUrl());
     }
     System.out.println(up.append(")"));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -52,6 +52,29 @@ class StartupFailureTest {
         + " does not answer: No such file or directory");
   }
 
+  /** The success path names the database too: without the password its URL carries. */
+  @Test
+  void aMigrationShowsTheDatabaseWithoutItsPassword(@TempDir Path dir) throws Exception {
+    String db = "jtork_startup_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (var c = java.sql.DriverManager.getConnection(LocalCluster.POSTGRES + "postgres", LocalCluster.POSTGRES_USER, "");
+        var st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + db);
+    }
+    try {
+      // trust authentication here: the password is accepted and ignored
+      Exit e = jtork(dir, Map.of("JTORK_DATASTORE_POSTGRES_URL", LocalCluster.POSTGRES + db + "?password=hunter2&ApplicationName=jtork",
+          "JTORK_DATASTORE_POSTGRES_USER", LocalCluster.POSTGRES_USER), "migration", "--datastore", "postgres");
+      assertThat(e.code()).as("exit code; stderr:\n%s", e.stderr()).isZero();
+      assertThat(e.stdout()).contains("schema at " + LocalCluster.POSTGRES + db + " is at version ");
+      assertThat(e.stdout() + e.stderr()).doesNotContain("hunter2");
+    } finally {
+      try (var c = java.sql.DriverManager.getConnection(LocalCluster.POSTGRES + "postgres", LocalCluster.POSTGRES_USER, "");
+          var st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      }
+    }
+  }
+
   @Test
   void aDatabaseThatCannotBeReachedIsNamedWithoutItsParameters(@TempDir Path dir) throws Exception {
     int port = ForkedNode.freePort();
@@ -63,5 +86,11 @@ class StartupFailureTest {
         + closed + "/jtork as user \"ops\": ");
     assertOneLineAndNoTrace(e, e.stderr().strip());
     assertThat(e.stdout() + e.stderr()).doesNotContain("hunter2");
+
+    Exit migration = jtork(dir, Map.of("JTORK_DATASTORE_POSTGRES_URL", "jdbc:postgresql://ops:hunter2@127.0.0.1:" + closed + "/jtork"),
+        "migration", "--datastore", "postgres");
+    assertThat(migration.stderr()).startsWith("jtork: could not prepare the database at jdbc:postgresql://127.0.0.1:" + closed + "/jtork as user ");
+    assertOneLineAndNoTrace(migration, migration.stderr().strip());
+    assertThat(migration.stdout() + migration.stderr()).doesNotContain("hunter2");
   }
 }

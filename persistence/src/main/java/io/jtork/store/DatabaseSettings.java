@@ -1,7 +1,11 @@
 package io.jtork.store;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the data lives. H2 (a file under the data directory) is the default, for a node with no
@@ -45,8 +49,44 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
     return kind == Kind.H2 ? "classpath:db/migration/h2" : "classpath:db/migration/postgres";
   }
 
+  /**
+   * The URL to show in logs and messages: without its parameters ({@code ?...}, H2's
+   * {@code ;...}) and without a {@code user:password@} part, either of which may hold a password.
+   */
+  public String displayUrl() {
+    String u = url;
+    int cut = u.length();
+    for (char c : new char[] {'?', ';'}) {
+      int i = u.indexOf(c);
+      if (i >= 0) cut = Math.min(cut, i);
+    }
+    u = u.substring(0, cut);
+    int authority = u.indexOf("//");
+    int at = authority < 0 ? -1 : u.indexOf('@', authority);
+    int pathStart = authority < 0 ? -1 : u.indexOf('/', authority + 2);
+    if (at >= 0 && (pathStart < 0 || at < pathStart)) u = u.substring(0, authority + 2) + u.substring(at + 1);
+    return u;
+  }
+
+  /**
+   * The passwords these settings hold: {@code password}, a {@code password=} parameter of the URL,
+   * and the password of a {@code user:password@} part, for redacting a driver's message.
+   */
+  public List<String> passwords() {
+    List<String> out = new ArrayList<>();
+    if (password != null && !password.isEmpty()) out.add(password);
+    Matcher param = PASSWORD_PARAM.matcher(url);
+    while (param.find()) if (!param.group(1).isEmpty()) out.add(param.group(1));
+    Matcher userInfo = USER_INFO.matcher(url);
+    if (userInfo.find() && !userInfo.group(1).isEmpty()) out.add(userInfo.group(1));
+    return out;
+  }
+
+  private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)[?&;]password=([^&;]*)");
+  private static final Pattern USER_INFO = Pattern.compile("//[^/@?;]*?:([^/@?;]*)@");
+
   @Override
   public String toString() {
-    return "DatabaseSettings[" + kind + " " + url + " as " + user + "]";
+    return "DatabaseSettings[" + kind + " " + displayUrl() + " as " + user + "]";
   }
 }

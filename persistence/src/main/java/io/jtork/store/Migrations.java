@@ -26,12 +26,23 @@ public final class Migrations {
           .load()
           .migrate();
     } catch (FlywayException e) {
-      Throwable root = e;
-      while (root.getCause() != null) root = root.getCause();
-      String reason = root.getMessage() == null ? root.toString() : root.getMessage().strip().lines().findFirst().orElse("");
-      int params = db.url().indexOf('?');
-      throw new IllegalStateException("could not prepare the database at " + (params < 0 ? db.url() : db.url().substring(0, params))
-          + " as user \"" + db.user() + "\": " + reason, e);
+      throw new IllegalStateException("could not prepare the database at " + db.displayUrl() + " as user \"" + db.user()
+          + "\": " + reason(e, db), e);
     }
+  }
+
+  /**
+   * The root cause's message on one line: each of its lines (Flyway's validation failures say
+   * what to do on the later ones), less Flyway's rules and advertising; any password the settings
+   * hold redacted, should the driver quote it (a {@code user:password@} URL reaches DNS whole).
+   */
+  static String reason(Throwable e, DatabaseSettings db) {
+    Throwable root = e;
+    while (root.getCause() != null) root = root.getCause();
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    String oneLine = message.lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.matches("-+") && !l.startsWith("Need more flexibility"))
+        .collect(java.util.stream.Collectors.joining("; "));
+    return io.jtork.redact.Redactor.redactValues(oneLine, db.passwords());
   }
 }
