@@ -145,6 +145,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         })
         .onMessage(Cancel.class, c -> {
           kill();
+          flush(); // what the task printed first: notes are shipped ahead of the lines in a flush
           notes.add("[jtork] cancelled");
           flush();
           done = true;
