@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,14 @@ public final class ShellRuntime implements TaskRuntime {
     // was not told otherwise, and only if no process was started before this class loaded.
     if (System.getProperty(LAUNCH_MECHANISM) == null) System.setProperty(LAUNCH_MECHANISM, "VFORK");
   }
+  /**
+   * Forks share this; writing a script that a process will execute holds it alone. A process
+   * forked while another thread had a script open for writing holds that descriptor until it
+   * execs, and a script executed meanwhile fails with "Text file busy" (exit 126; a few in 1,000
+   * entrypoint steps in {@code ShellRuntimeTest}). JVM-wide, since any runtime's fork can inherit
+   * any runtime's file; nothing else in a node forks.
+   */
+  private static final ReentrantReadWriteLock SCRIPTS_AND_FORKS = new ReentrantReadWriteLock();
   private final List<String> shellCommand;
   private final Path root;
   private final List<String> inheritedEnv;
@@ -132,13 +141,19 @@ public final class ShellRuntime implements TaskRuntime {
       Path script = dir.resolve(ShellStep.ENTRYPOINT);
       String run = hasRun ? step.run() : "";
       boolean inline = step.entrypoint().isEmpty() && step.cmd().isEmpty() && fitsAnArgument(run);
-      if (!inline) Files.writeString(script, run, StandardCharsets.UTF_8);
       boolean executed = !step.entrypoint().isEmpty() && step.cmd().isEmpty();
       if (executed) {
         // The entrypoint is given the file's path, as in a container (["bash", "-c"] executes
-        // it), so it must be executable. The "Text file busy" noted below can reach it: rare,
-        // and only for tasks that name an entrypoint.
+        // it), so it must be executable, and written while no process is being forked.
+        SCRIPTS_AND_FORKS.writeLock().lock();
+        try {
+          Files.writeString(script, run, StandardCharsets.UTF_8);
+        } finally {
+          SCRIPTS_AND_FORKS.writeLock().unlock();
+        }
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("r-x------"));
+      } else if (!inline) {
+        Files.writeString(script, run, StandardCharsets.UTF_8);
       }
       for (Map.Entry<String, String> f : step.files().entrySet()) {
         Path target = workdir.resolve(f.getKey()).normalize();
@@ -161,9 +176,8 @@ public final class ShellRuntime implements TaskRuntime {
         argv.addAll(shellCommand);
         argv.add(run);
       } else {
-        // Too long for one argument: the shell reads the file rather than executing it
-        // (executing a file this JVM has just written fails now and then with "Text file busy",
-        // because a process forked meanwhile by another thread briefly holds it open for writing).
+        // Too long for one argument: the shell reads the file, so it need not be executable
+        // (nor written under SCRIPTS_AND_FORKS).
         argv.addAll(shellCommand);
         argv.add(". '" + script + "'");
       }
@@ -178,7 +192,13 @@ public final class ShellRuntime implements TaskRuntime {
       env.putAll(step.env());
       env.put("TORK_OUTPUT", dir.resolve(ShellStep.STDOUT).toString());
       env.put("TORK_PROGRESS", dir.resolve(ShellStep.PROGRESS).toString());
-      Process process = pb.start();
+      Process process;
+      SCRIPTS_AND_FORKS.readLock().lock();
+      try {
+        process = pb.start();
+      } finally {
+        SCRIPTS_AND_FORKS.readLock().unlock();
+      }
       ShellStep.recordPid(dir, process);
       return new ShellStep(process, dir, output, ioThreads);
     } catch (IOException e) {
