@@ -74,7 +74,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   private final int mainIndex;
   /** What the task printed: logged, and its last lines quoted by a failure's error. */
   private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-  /** What jtork says about the task ({@code [jtork] ...}): logged only, never taken for the task's output. */
+  /** What the runtime says about the task before it runs ({@code [jtork] ...}): logged first, never quoted as its output. */
   private final ConcurrentLinkedQueue<String> notes = new ConcurrentLinkedQueue<>();
   private final Deque<String> lastLines = new ArrayDeque<>();
   private int partNumber;
@@ -145,8 +145,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         })
         .onMessage(Cancel.class, c -> {
           kill();
-          flush(); // what the task printed first: notes are shipped ahead of the lines in a flush
-          notes.add("[jtork] cancelled");
+          // After the task's own lines, in their order: a cancelled task has no error to quote them.
+          lines.add("[jtork] cancelled");
           flush();
           done = true;
           worker.tell(new WorkerNode.RunnerDone(work.attemptId(), null, true));

@@ -54,18 +54,7 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
    * {@code ;...}) and without a {@code user:password@} part, either of which may hold a password.
    */
   public String displayUrl() {
-    String u = url;
-    int cut = u.length();
-    for (char c : new char[] {'?', ';'}) {
-      int i = u.indexOf(c);
-      if (i >= 0) cut = Math.min(cut, i);
-    }
-    u = u.substring(0, cut);
-    int authority = u.indexOf("//");
-    int at = authority < 0 ? -1 : u.indexOf('@', authority);
-    int pathStart = authority < 0 ? -1 : u.indexOf('/', authority + 2);
-    if (at >= 0 && (pathStart < 0 || at < pathStart)) u = u.substring(0, authority + 2) + u.substring(at + 1);
-    return u;
+    return url.replaceFirst("[?;].*", "").replaceFirst("//[^/]*@", "//");
   }
 
   /**
