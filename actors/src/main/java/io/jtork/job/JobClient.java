@@ -31,6 +31,15 @@ public final class JobClient {
     return ask(jobId, r -> new JobEntity.Submit(spec, createdBy, null, null, r), askTimeout);
   }
 
+  /**
+   * Submits with the client's {@code Idempotency-Key}, under the id derived from the caller and the
+   * key: however often it is sent, one job is made (see {@link IdempotencyKeys}).
+   */
+  public CompletionStage<JobEntity.Reply> submitOnce(String idempotencyKey, JobSpec spec, UserRef createdBy) {
+    String jobId = IdempotencyKeys.jobId(createdBy.username(), idempotencyKey);
+    return ask(jobId, r -> new JobEntity.Submit(spec, createdBy, null, null, idempotencyKey, r), askTimeout);
+  }
+
   /** Submits a scheduled job's fire; a second submit of the same id answers with the job the first created. */
   public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy, ScheduleRef schedule) {
     return ask(jobId, r -> new JobEntity.Submit(spec, createdBy, null, schedule, r), askTimeout);

@@ -127,8 +127,17 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   public interface Command extends JtorkSerializable {}
 
-  public record Submit(JobSpec spec, UserRef createdBy, String parentId, ScheduleRef schedule,
-      ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Submits the job under this entity's id. {@code idempotencyKey} is the client's
+   * {@code Idempotency-Key} when the id was derived from it: a second submit with the key answers
+   * with the job the first one created, or {@link Conflict} if it carries another job.
+   */
+  public record Submit(JobSpec spec, UserRef createdBy, String parentId, ScheduleRef schedule, String idempotencyKey,
+      ActorRef<Reply> replyTo) implements Command {
+    public Submit(JobSpec spec, UserRef createdBy, String parentId, ScheduleRef schedule, ActorRef<Reply> replyTo) {
+      this(spec, createdBy, parentId, schedule, null, replyTo);
+    }
+  }
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
@@ -181,15 +190,27 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   @JsonSubTypes({
       @JsonSubTypes.Type(value = Ok.class, name = "ok"),
       @JsonSubTypes.Type(value = NotFound.class, name = "notFound"),
-      @JsonSubTypes.Type(value = Rejected.class, name = "rejected")})
-  public sealed interface Reply extends JtorkSerializable permits Ok, NotFound, Rejected {}
+      @JsonSubTypes.Type(value = Rejected.class, name = "rejected"),
+      @JsonSubTypes.Type(value = Conflict.class, name = "conflict")})
+  public sealed interface Reply extends JtorkSerializable permits Ok, NotFound, Rejected, Conflict {}
 
-  public record Ok(Job job) implements Reply {}
+  /**
+   * The job; {@code seqNr} is the sequence number of its newest event when the reply was made (0
+   * where it does not matter), which the API writes into the read model with it (read your writes).
+   */
+  public record Ok(Job job, long seqNr) implements Reply {
+    public Ok(Job job) {
+      this(job, 0);
+    }
+  }
 
   public record NotFound(String message) implements Reply {}
 
   /** The command does not apply to the job as it is; {@code message} is Tork's. */
   public record Rejected(String message) implements Reply {}
+
+  /** An {@code Idempotency-Key} used again for another job (or for one deleted since). */
+  public record Conflict(String message) implements Reply {}
 
   // ---- wiring --------------------------------------------------------------------------------
 
@@ -365,13 +386,37 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private Effect<JobEvent, Job> onSubmit(Job state, Submit c) {
     // A second submit of an id answers with the job it made, even a deleted one (a derived id
     // submitted again after a crash must not run the job twice).
-    if (state.state() != null) return Effect().reply(c.replyTo(), new Ok(state));
+    if (state.state() != null) {
+      Reply conflict = c.idempotencyKey() == null ? null : idempotencyConflict(state, c);
+      return Effect().reply(c.replyTo(), conflict != null ? conflict : ok(state));
+    }
     Instant now = Instant.now();
     Plan plan = new Plan(state);
     plan.add(new JobSubmitted(jobId, c.spec(), c.createdBy(), c.parentId(), c.schedule(), now));
     plan.add(new JobStarted(now));
     startTaskAt(plan, 1, now);
-    return persist(plan).thenReply(c.replyTo(), Ok::new);
+    return persist(plan).thenReply(c.replyTo(), this::ok);
+  }
+
+  /** The job with the sequence number of its newest event (callable in a command handler or after a persist). */
+  private Ok ok(Job state) {
+    return new Ok(state, lastSequenceNumber(ctx));
+  }
+
+  /**
+   * Why a submit with an {@code Idempotency-Key} that made this job may not answer with it: the job
+   * has been deleted, or the submit carries another job. Null when it is the same job again.
+   */
+  private Reply idempotencyConflict(Job state, Submit c) {
+    String key = "Idempotency-Key \"" + c.idempotencyKey() + "\"";
+    if (!state.exists()) {
+      return new Conflict(key + " was used for job " + jobId + ", which has since been deleted; use a new key");
+    }
+    if (!IdempotencyKeys.sameDocument(state.spec(), c.spec())) {
+      return new Conflict(key + " was already used for another job (" + jobId + "): send the same job again to get"
+          + " it, or use a new key for a new job");
+    }
+    return null;
   }
 
   private Effect<JobEvent, Job> onAwaitEnd(Job state, AwaitEnd c) {
@@ -388,7 +433,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Plan plan = new Plan(state);
     plan.add(new JobCancelled(c.by(), now));
     cancelActiveTasks(plan, now);
-    return persist(plan).thenReply(c.replyTo(), Ok::new);
+    return persist(plan).thenReply(c.replyTo(), this::ok);
   }
 
   private Effect<JobEvent, Job> onRestart(Job state, Restart c) {
@@ -403,7 +448,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Plan plan = new Plan(state);
     plan.add(new JobRestarted(c.by(), now));
     startTaskAt(plan, state.position(), now);
-    return persist(plan).thenReply(c.replyTo(), Ok::new);
+    return persist(plan).thenReply(c.replyTo(), this::ok);
   }
 
   private Effect<JobEvent, Job> onDelete(Job state, Delete c) {

@@ -76,36 +76,37 @@ public final class JobsProjection {
       session.withConnection(c -> {
         for (EventEnvelope<JobEvent> envelope : envelopes) {
           String jobId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-          apply(c, jobId, envelope.event());
+          apply(c, jobId, envelope.event(), envelope.sequenceNr());
         }
         return null;
       });
     }
 
-    void apply(Connection c, String jobId, JobEvent event) throws SQLException {
+    /** Applies event {@code seqNr} of job {@code jobId}; a row that already shows it (or a later one) stays. */
+    void apply(Connection c, String jobId, JobEvent event, long seqNr) throws SQLException {
       if (event instanceof JobSubmitted e) {
         var spec = e.spec();
         JobSummary s = new JobSummary(jobId, e.createdBy(), e.parentId(),
             redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), spec.name(), spec.description(), spec.tags(),
             JobState.PENDING, e.at(), null, null, null, 0, JobSummary.nonZero(spec.tasks().size()), null, null, null,
             e.schedule());
-        JobReadModel.insertJob(c, s, spec.tags(), spec.permissions());
+        JobReadModel.insertJob(c, s, null, spec.tags(), spec.permissions(), seqNr);
       } else if (event instanceof JobStarted e) {
-        JobReadModel.started(c, jobId, e.at());
+        JobReadModel.started(c, jobId, e.at(), seqNr);
       } else if (event instanceof JobRunning) {
-        JobReadModel.state(c, jobId, JobState.RUNNING);
+        JobReadModel.state(c, jobId, JobState.RUNNING, seqNr);
       } else if (event instanceof JobAdvanced e) {
-        JobReadModel.advanced(c, jobId, e.position(), e.progress());
+        JobReadModel.advanced(c, jobId, e.position(), e.progress(), seqNr);
       } else if (event instanceof TaskProgressed e) {
-        JobReadModel.progress(c, jobId, e.jobProgress());
+        JobReadModel.progress(c, jobId, e.jobProgress(), seqNr);
       } else if (event instanceof JobCompleted e) {
-        JobReadModel.completed(c, jobId, e.result(), e.at(), e.deleteAt());
+        JobReadModel.completed(c, jobId, e.result(), e.at(), e.deleteAt(), seqNr);
       } else if (event instanceof JobFailed e) {
-        JobReadModel.failed(c, jobId, e.error(), e.at());
+        JobReadModel.failed(c, jobId, e.error(), e.at(), seqNr);
       } else if (event instanceof JobCancelled) {
-        JobReadModel.state(c, jobId, JobState.CANCELLED);
+        JobReadModel.state(c, jobId, JobState.CANCELLED, seqNr);
       } else if (event instanceof JobRestarted) {
-        JobReadModel.restarted(c, jobId);
+        JobReadModel.restarted(c, jobId, seqNr);
       } else if (event instanceof JobDeleted) {
         JobReadModel.deleted(c, jobId);
       } else if (event instanceof TaskCreated e) {

@@ -104,9 +104,9 @@ public final class ReadModelReplay {
     // view of the journal's end (up to a second), which then overlaps.
     paused
         .thenCompose(d -> rebuild(JobsProjection.ID, JobEntity.TAG, JobReadModel.TABLES, jobEvents,
-                (c, id, e) -> jobs.apply(c, id, (io.jtork.event.JobEvent) e))
+                (c, id, e, seqNr) -> jobs.apply(c, id, (io.jtork.event.JobEvent) e, seqNr))
             .thenCombine(rebuild(ScheduledJobsProjection.ID, ScheduledJobEntity.TAG, ScheduledJobReadModel.TABLES,
-                scheduledJobEvents, (c, id, e) -> scheduledJobs.apply(c, id, (io.jtork.event.ScheduledJobEvent) e)),
+                scheduledJobEvents, (c, id, e, seqNr) -> scheduledJobs.apply(c, id, (io.jtork.event.ScheduledJobEvent) e, seqNr)),
                 (a, b) -> Done.getInstance()))
         .handle((d, failure) -> failure)
         .thenCompose(failure -> paused.handle((p, f) -> Done.getInstance())
@@ -139,10 +139,10 @@ public final class ReadModelReplay {
     running.set(false);
   }
 
-  /** Applies one event of entity {@code id} to the read model inside the replay's transaction. */
+  /** Applies event {@code seqNr} of entity {@code id} to the read model inside the replay's transaction. */
   @FunctionalInterface
   interface Apply {
-    void apply(Connection c, String id, Object event) throws SQLException;
+    void apply(Connection c, String id, Object event, long seqNr) throws SQLException;
   }
 
   /**
@@ -172,7 +172,7 @@ public final class ReadModelReplay {
               try {
                 for (EventEnvelope e : group) {
                   String pid = e.persistenceId();
-                  apply.apply(c, pid.substring(pid.indexOf('|') + 1), e.event());
+                  apply.apply(c, pid.substring(pid.indexOf('|') + 1), e.event(), e.sequenceNr());
                   lastOffset.set(e.offset());
                 }
               } catch (SQLException ex) {

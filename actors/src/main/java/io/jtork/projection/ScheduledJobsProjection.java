@@ -64,22 +64,23 @@ public final class ScheduledJobsProjection {
       session.withConnection(c -> {
         for (EventEnvelope<ScheduledJobEvent> envelope : envelopes) {
           String id = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-          apply(c, id, envelope.event());
+          apply(c, id, envelope.event(), envelope.sequenceNr());
         }
         return null;
       });
     }
 
-    void apply(Connection c, String id, ScheduledJobEvent event) throws SQLException {
+    /** Applies event {@code seqNr} of scheduled job {@code id}; a row that already shows it (or a later one) stays. */
+    void apply(Connection c, String id, ScheduledJobEvent event, long seqNr) throws SQLException {
       if (event instanceof ScheduledJobCreated e) {
         var spec = e.spec();
         ScheduledJobReadModel.insert(c, new ScheduledJobSummary(id, e.createdBy(),
             redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), ScheduledJobState.ACTIVE, spec.name(),
-            spec.description(), spec.tags(), e.at(), spec.schedule().cron()), spec.permissions());
+            spec.description(), spec.tags(), e.at(), spec.schedule().cron()), spec.permissions(), seqNr);
       } else if (event instanceof ScheduledJobPaused) {
-        ScheduledJobReadModel.state(c, id, ScheduledJobState.PAUSED);
+        ScheduledJobReadModel.state(c, id, ScheduledJobState.PAUSED, seqNr);
       } else if (event instanceof ScheduledJobResumed) {
-        ScheduledJobReadModel.state(c, id, ScheduledJobState.ACTIVE);
+        ScheduledJobReadModel.state(c, id, ScheduledJobState.ACTIVE, seqNr);
       } else if (event instanceof ScheduledJobDeleted) {
         ScheduledJobReadModel.delete(c, id);
       }

@@ -22,7 +22,13 @@ public final class ScheduledJobClient {
   }
 
   public CompletionStage<ScheduledJobEntity.Reply> create(String id, ScheduledJobSpec spec, UserRef createdBy) {
-    return ask(id, r -> new ScheduledJobEntity.Create(spec, createdBy, r), askTimeout);
+    return create(id, spec, createdBy, null);
+  }
+
+  /** Creates under {@code id}, derived from {@code idempotencyKey} when there is one (see {@link io.jtork.job.IdempotencyKeys}). */
+  public CompletionStage<ScheduledJobEntity.Reply> create(String id, ScheduledJobSpec spec, UserRef createdBy,
+      String idempotencyKey) {
+    return ask(id, r -> new ScheduledJobEntity.Create(spec, createdBy, idempotencyKey, r), askTimeout);
   }
 
   public CompletionStage<ScheduledJobEntity.Reply> get(String id) {

@@ -11,6 +11,7 @@ import io.jtork.event.ScheduledJobFiresMissed;
 import io.jtork.event.ScheduledJobPaused;
 import io.jtork.event.ScheduledJobResumed;
 import io.jtork.job.JobClient;
+import io.jtork.job.IdempotencyKeys;
 import io.jtork.job.JobEntity;
 import io.jtork.model.Ids;
 import io.jtork.model.ScheduleRef;
@@ -89,7 +90,13 @@ public final class ScheduledJobEntity
 
   public interface Command extends JtorkSerializable {}
 
-  public record Create(ScheduledJobSpec spec, UserRef createdBy, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Creates the scheduled job under this entity's id. {@code idempotencyKey} is the client's
+   * {@code Idempotency-Key} when the id was derived from it: a second create with the key answers
+   * with the scheduled job the first one made, or {@link Conflict} if it carries another one.
+   */
+  public record Create(ScheduledJobSpec spec, UserRef createdBy, String idempotencyKey, ActorRef<Reply> replyTo)
+      implements Command {}
 
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
@@ -127,16 +134,24 @@ public final class ScheduledJobEntity
   @JsonSubTypes({
       @JsonSubTypes.Type(value = Ok.class, name = "ok"),
       @JsonSubTypes.Type(value = NotFound.class, name = "notFound"),
-      @JsonSubTypes.Type(value = Rejected.class, name = "rejected")})
-  public sealed interface Reply extends JtorkSerializable permits Ok, NotFound, Rejected {}
+      @JsonSubTypes.Type(value = Rejected.class, name = "rejected"),
+      @JsonSubTypes.Type(value = Conflict.class, name = "conflict")})
+  public sealed interface Reply extends JtorkSerializable permits Ok, NotFound, Rejected, Conflict {}
 
-  /** The scheduled job, and when it fires next (null when it is not ACTIVE or never fires again). */
-  public record Ok(ScheduledJob scheduledJob, Instant nextFireTime) implements Reply {}
+  /**
+   * The scheduled job, and when it fires next (null when it is not ACTIVE or never fires again);
+   * {@code seqNr} is the sequence number of its newest event, which the API writes into the read
+   * model with it (read your writes).
+   */
+  public record Ok(ScheduledJob scheduledJob, Instant nextFireTime, long seqNr) implements Reply {}
 
   public record NotFound(String message) implements Reply {}
 
   /** The command does not apply to the scheduled job as it is; {@code message} is Tork's. */
   public record Rejected(String message) implements Reply {}
+
+  /** An {@code Idempotency-Key} used again for another scheduled job (or for one deleted since). */
+  public record Conflict(String message) implements Reply {}
 
   // ---- wiring --------------------------------------------------------------------------------
 
@@ -239,8 +254,18 @@ public final class ScheduledJobEntity
   // ---- API commands --------------------------------------------------------------------------
 
   private Effect<ScheduledJobEvent, ScheduledJob> onCreate(ScheduledJob state, Create c) {
-    if (state.exists()) return Effect().reply(c.replyTo(), ok(state));
-    if (state.state() == ScheduledJobState.DELETED) return Effect().reply(c.replyTo(), notFound());
+    String key = "Idempotency-Key \"" + c.idempotencyKey() + "\"";
+    if (state.exists()) {
+      if (c.idempotencyKey() != null && !IdempotencyKeys.sameDocument(state.spec(), c.spec())) {
+        return Effect().reply(c.replyTo(), new Conflict(key + " was already used for another scheduled job (" + id
+            + "): send the same scheduled job again to get it, or use a new key for a new one"));
+      }
+      return Effect().reply(c.replyTo(), ok(state));
+    }
+    if (state.state() == ScheduledJobState.DELETED) {
+      return Effect().reply(c.replyTo(), c.idempotencyKey() == null ? notFound() : new Conflict(key
+          + " was used for scheduled job " + id + ", which has since been deleted; use a new key"));
+    }
     return Effect().persist(new ScheduledJobCreated(id, c.spec(), c.createdBy(), Instant.now()))
         .thenRun(this::arm)
         .thenReply(c.replyTo(), this::ok);
@@ -270,7 +295,7 @@ public final class ScheduledJobEntity
     if (!state.exists()) return Effect().reply(c.replyTo(), notFound());
     return Effect().persist(new ScheduledJobDeleted(c.by(), Instant.now()))
         .thenRun(s -> disarm())
-        .thenReply(c.replyTo(), s -> new Ok(s, null));
+        .thenReply(c.replyTo(), s -> new Ok(s, null, lastSequenceNumber(ctx)));
   }
 
   // ---- fires ---------------------------------------------------------------------------------
@@ -491,11 +516,13 @@ public final class ScheduledJobEntity
     return cron;
   }
 
+  /** The scheduled job as it is; only in a command handler or after a persist (it reads the sequence number). */
   private Ok ok(ScheduledJob state) {
-    if (state.state() != ScheduledJobState.ACTIVE) return new Ok(state, null);
+    long seqNr = lastSequenceNumber(ctx);
+    if (state.state() != ScheduledJobState.ACTIVE) return new Ok(state, null, seqNr);
     Instant next = inFlight != null ? inFlight : armed != null ? armed : cron(state).nextAfter(reference(state))
         .orElse(null);
-    return new Ok(state, next);
+    return new Ok(state, next, seqNr);
   }
 
   private void schedulePassivation() {

@@ -71,6 +71,7 @@ public final class ApiRoutes extends AllDirectives {
   private final long bodyLimit;
   private final DatabaseGate gate;
   private final io.jtork.projection.ReadModelReplay replay;
+  private final io.jtork.projection.ReadYourWrites shown;
 
   public ApiRoutes(JtorkNode node) {
     this.node = node;
@@ -90,6 +91,7 @@ public final class ApiRoutes extends AllDirectives {
     this.gate = new DatabaseGate(node.system(), node.database(), blocking, Duration.ofSeconds(1));
     // Only coordinators serve the API, and every coordinator has the database.
     this.replay = new io.jtork.projection.ReadModelReplay(node.system(), node.database(), node.redactor(), blocking);
+    this.shown = new io.jtork.projection.ReadYourWrites(readModel, scheduledReadModel, redactor, blocking);
   }
 
   public Route routes() {
@@ -197,7 +199,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route submit(Principal who) {
-    return document((body, format) -> {
+    return idempotencyKey(key -> document((body, format) -> {
       JobSpec spec;
       try {
         spec = JobSpecValidator.parse(body, format, node.expressions(), node.settings().bindPolicy());
@@ -205,7 +207,20 @@ public final class ApiRoutes extends AllDirectives {
         return complete(Responses.invalid("job", e.errors()));
       }
       return onSuccess(blockingCall(() -> permissionErrors(spec.permissions())), errors -> errors.isEmpty()
-          ? accept(spec, who) : complete(Responses.invalid("job", errors)));
+          ? accept(spec, who, key.orElse(null)) : complete(Responses.invalid("job", errors)));
+    }));
+  }
+
+  /**
+   * The request's {@code Idempotency-Key}, if it has one: a submission sent again with the same key
+   * gets the job (or scheduled job) the first one created (see {@link io.jtork.job.IdempotencyKeys}).
+   * A key that cannot be used is a 400 that says why.
+   */
+  private Route idempotencyKey(Function<Optional<String>, Route> inner) {
+    return optionalHeaderValueByName("Idempotency-Key", key -> {
+      Optional<String> problem = key.flatMap(io.jtork.job.IdempotencyKeys::problem);
+      return problem.isPresent() ? complete(Responses.error(StatusCodes.BAD_REQUEST, problem.get()))
+          : inner.apply(key);
     });
   }
 
@@ -230,15 +245,17 @@ public final class ApiRoutes extends AllDirectives {
     return errors;
   }
 
-  private Route accept(JobSpec spec, Principal who) {
+  private Route accept(JobSpec spec, Principal who, String idempotencyKey) {
     {
+      CompletionStage<JobEntity.Reply> submitted = (idempotencyKey == null ? jobs.submit(spec, who.user())
+          : jobs.submitOnce(idempotencyKey, spec, who.user())).thenCompose(shown::job);
       if (spec.waitFor() == null) {
-        return completeWithFuture(jobs.submit(spec, who.user()).thenApply(reply -> respond(reply,
+        return completeWithFuture(submitted.thenApply(reply -> respond(reply,
             job -> Responses.ok(JobView.summary(job, redactor)))).exceptionally(this::failure));
       }
       Duration wait = GoDuration.parse(spec.waitFor().timeout()).orElseThrow();
       return withRequestTimeout(wait.plusSeconds(30), () -> completeWithFuture(
-          jobs.submit(spec, who.user()).thenCompose(reply -> {
+          submitted.thenCompose(reply -> {
             if (!(reply instanceof JobEntity.Ok ok)) return CompletableFuture.completedFuture(respond(reply, j -> null));
             return jobs.awaitEnd(ok.job().id(), wait).thenApply(end -> respond(end,
                 job -> Responses.ok(JobView.of(job, redactor))));
@@ -299,14 +316,14 @@ public final class ApiRoutes extends AllDirectives {
   private Route cancel(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
     return completeWithFuture(visibleJob(id, who).thenCompose(seen -> seen instanceof JobEntity.Ok
-            ? jobs.cancel(id, who.user().username()) : CompletableFuture.completedFuture(seen))
+            ? jobs.cancel(id, who.user().username()).thenCompose(shown::job) : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respond(reply, job -> Responses.statusOk())).exceptionally(this::failure));
   }
 
   private Route restart(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
     return completeWithFuture(visibleJob(id, who).thenCompose(seen -> seen instanceof JobEntity.Ok
-            ? jobs.restart(id, who.user().username()) : CompletableFuture.completedFuture(seen))
+            ? jobs.restart(id, who.user().username()).thenCompose(shown::job) : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respond(reply, job -> Responses.statusOk())).exceptionally(this::failure));
   }
 
@@ -341,7 +358,7 @@ public final class ApiRoutes extends AllDirectives {
   // ---- scheduled jobs ------------------------------------------------------------------------
 
   private Route createScheduled(Principal who) {
-    return document((body, format) -> {
+    return idempotencyKey(key -> document((body, format) -> {
       ScheduledJobSpec spec;
       try {
         spec = JobSpecValidator.parseScheduled(body, format, node.expressions(), node.settings().bindPolicy());
@@ -350,10 +367,13 @@ public final class ApiRoutes extends AllDirectives {
       }
       return onSuccess(blockingCall(() -> permissionErrors(spec.permissions())), errors -> !errors.isEmpty()
           ? complete(Responses.invalid("scheduled job", errors))
-          : completeWithFuture(scheduled.create(Ids.newId(), spec, who.user()).thenApply(reply ->
-              respondScheduled(reply, (s, next) -> Responses.ok(ScheduledJobView.summary(s, redactor))))
+          : completeWithFuture(scheduled.create(key.map(k -> io.jtork.job.IdempotencyKeys.scheduledJobId(
+                  who.user().username(), k)).orElseGet(Ids::newId), spec, who.user(), key.orElse(null))
+              .thenCompose(shown::scheduledJob)
+              .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.ok(ScheduledJobView.summary(s,
+                  redactor))))
               .exceptionally(this::failure)));
-    });
+    }));
   }
 
   private Route listScheduled(Principal who) {
@@ -372,21 +392,24 @@ public final class ApiRoutes extends AllDirectives {
   private Route pauseScheduled(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
     return completeWithFuture(visibleScheduled(id, who).thenCompose(seen -> seen instanceof ScheduledJobEntity.Ok
-            ? scheduled.pause(id, who.user().username()) : CompletableFuture.completedFuture(seen))
+            ? scheduled.pause(id, who.user().username()).thenCompose(shown::scheduledJob)
+            : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
   }
 
   private Route resumeScheduled(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
     return completeWithFuture(visibleScheduled(id, who).thenCompose(seen -> seen instanceof ScheduledJobEntity.Ok
-            ? scheduled.resume(id, who.user().username()) : CompletableFuture.completedFuture(seen))
+            ? scheduled.resume(id, who.user().username()).thenCompose(shown::scheduledJob)
+            : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
   }
 
   private Route deleteScheduled(String id, Principal who) {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "scheduled job not found"));
     return completeWithFuture(visibleScheduled(id, who).thenCompose(seen -> seen instanceof ScheduledJobEntity.Ok
-            ? scheduled.delete(id, who.user().username()) : CompletableFuture.completedFuture(seen))
+            ? scheduled.delete(id, who.user().username()).thenCompose(shown::scheduledJob)
+            : CompletableFuture.completedFuture(seen))
         .thenApply(reply -> respondScheduled(reply, (s, next) -> Responses.statusOk())).exceptionally(this::failure));
   }
 
@@ -408,6 +431,7 @@ public final class ApiRoutes extends AllDirectives {
       java.util.function.BiFunction<ScheduledJob, java.time.Instant, HttpResponse> ok) {
     if (reply instanceof ScheduledJobEntity.Ok o) return ok.apply(o.scheduledJob(), o.nextFireTime());
     if (reply instanceof ScheduledJobEntity.NotFound nf) return Responses.error(StatusCodes.NOT_FOUND, nf.message());
+    if (reply instanceof ScheduledJobEntity.Conflict c) return Responses.error(StatusCodes.CONFLICT, c.message());
     return Responses.error(StatusCodes.BAD_REQUEST, ((ScheduledJobEntity.Rejected) reply).message());
   }
 
@@ -606,6 +630,7 @@ public final class ApiRoutes extends AllDirectives {
   private static HttpResponse respond(JobEntity.Reply reply, Function<Job, HttpResponse> ok) {
     if (reply instanceof JobEntity.Ok o) return ok.apply(o.job());
     if (reply instanceof JobEntity.NotFound nf) return Responses.error(StatusCodes.NOT_FOUND, nf.message());
+    if (reply instanceof JobEntity.Conflict c) return Responses.error(StatusCodes.CONFLICT, c.message());
     return Responses.error(StatusCodes.BAD_REQUEST, ((JobEntity.Rejected) reply).message());
   }
 

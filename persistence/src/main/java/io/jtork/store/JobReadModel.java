@@ -41,50 +41,75 @@ public final class JobReadModel {
   public static final List<String> TABLES = List.of("jobs", "job_tags", "job_permissions", "tasks");
 
   // ---- writes, inside the projection's transaction ----------------------------------------
+  //
+  // Each job row carries seq_nr, the sequence number of the newest of its job's events it shows.
+  // The API writes a job's whole row right after a command (writeThrough, so that the next list
+  // shows it); the projection, applying the same events later, leaves a row alone that already
+  // shows a newer event. Every row change below is guarded that way, and sets seq_nr.
 
-  public static void insertJob(Connection c, JobSummary s, List<String> tags) throws SQLException {
-    insertJob(c, s, tags, List.of());
-  }
-
-  public static void insertJob(Connection c, JobSummary s, List<String> tags,
-      List<io.jtork.spec.PermissionSpec> permissions) throws SQLException {
-    update(c, "DELETE FROM job_permissions WHERE job_id = ?", s.id());
-    for (io.jtork.spec.PermissionSpec p : permissions) {
-      if (p == null) continue;
-      update(c, "INSERT INTO job_permissions (job_id, username, role) VALUES (?,?,?)", s.id(), p.user(), p.role());
-    }
-    try (PreparedStatement del = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
-      del.setString(1, s.id());
-      del.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (id, parent_id, name, description, state,"
-        + " created_at, position, task_count, progress, inputs, created_by, schedule_id, schedule_cron,"
-        + " schedule_fire_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+  /**
+   * The row of a job just submitted ({@code JobSubmitted}, always the job's first event), unless
+   * the API wrote it first. Returns whether it inserted it.
+   */
+  public static boolean insertJob(Connection c, JobSummary s, Instant deleteAt, List<String> tags,
+      List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs WHERE id = ?")) {
       ps.setString(1, s.id());
-      ps.setString(2, s.parentId());
-      ps.setString(3, s.name());
-      ps.setString(4, s.description());
-      ps.setString(5, s.state().name());
-      ps.setObject(6, odt(s.createdAt()));
-      ps.setInt(7, s.position());
-      ps.setInt(8, s.taskCount() == null ? 0 : s.taskCount());
-      ps.setDouble(9, s.progress() == null ? 0 : s.progress());
-      ps.setString(10, s.inputs() == null || s.inputs().isEmpty() ? null : Json.write(s.inputs()));
-      ps.setString(11, s.createdBy() == null ? null : Json.write(s.createdBy()));
-      ps.setString(12, s.schedule() == null ? null : s.schedule().id());
-      ps.setString(13, s.schedule() == null ? null : s.schedule().cron());
-      if (s.schedule() == null || s.schedule().fireTime() == null) ps.setNull(14, Types.TIMESTAMP_WITH_TIMEZONE);
-      else ps.setObject(14, odt(s.schedule().fireTime()));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) return false;
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS + ") VALUES (" + PLACEHOLDERS + ")")) {
+      bindRow(ps, s, deleteAt, seqNr);
       ps.executeUpdate();
     }
-    try (PreparedStatement del = c.prepareStatement("DELETE FROM job_tags WHERE job_id = ?")) {
-      del.setString(1, s.id());
-      del.executeUpdate();
+    insertTagsAndPermissions(c, s.id(), tags, permissions);
+    return true;
+  }
+
+  private static final String COLUMNS = "id, parent_id, name, description, state, created_at, started_at,"
+      + " completed_at, failed_at, delete_at, position, task_count, progress, result, error, inputs, created_by,"
+      + " schedule_id, schedule_cron, schedule_fire_time, seq_nr";
+  private static final String PLACEHOLDERS = "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?";
+
+  /** Binds a whole row in {@link #COLUMNS}' order; returns the next parameter's index. */
+  private static int bindRow(PreparedStatement ps, JobSummary s, Instant deleteAt, long seqNr) throws SQLException {
+    ps.setString(1, s.id());
+    ps.setString(2, s.parentId());
+    ps.setString(3, s.name());
+    ps.setString(4, s.description());
+    ps.setString(5, s.state().name());
+    ps.setObject(6, odt(s.createdAt()));
+    setInstant(ps, 7, s.startedAt());
+    setInstant(ps, 8, s.completedAt());
+    setInstant(ps, 9, s.failedAt());
+    setInstant(ps, 10, deleteAt);
+    ps.setInt(11, s.position());
+    ps.setInt(12, s.taskCount() == null ? 0 : s.taskCount());
+    ps.setDouble(13, s.progress() == null ? 0 : s.progress());
+    setText(ps, 14, s.result());
+    setText(ps, 15, s.error());
+    setText(ps, 16, s.inputs() == null || s.inputs().isEmpty() ? null : Json.write(s.inputs()));
+    setText(ps, 17, s.createdBy() == null ? null : Json.write(s.createdBy()));
+    ps.setString(18, s.schedule() == null ? null : s.schedule().id());
+    ps.setString(19, s.schedule() == null ? null : s.schedule().cron());
+    setInstant(ps, 20, s.schedule() == null ? null : s.schedule().fireTime());
+    ps.setLong(21, seqNr);
+    return 22;
+  }
+
+  private static void insertTagsAndPermissions(Connection c, String id, List<String> tags,
+      List<io.jtork.spec.PermissionSpec> permissions) throws SQLException {
+    if (permissions != null) {
+      for (io.jtork.spec.PermissionSpec p : permissions) {
+        if (p == null) continue;
+        update(c, "INSERT INTO job_permissions (job_id, username, role) VALUES (?,?,?)", id, p.user(), p.role());
+      }
     }
-    if (!tags.isEmpty()) {
+    if (tags != null && !tags.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_tags (job_id, tag) VALUES (?, ?)")) {
         for (String tag : new java.util.LinkedHashSet<>(tags)) {
-          ps.setString(1, s.id());
+          ps.setString(1, id);
           ps.setString(2, tag);
           ps.addBatch();
         }
@@ -93,34 +118,72 @@ public final class JobReadModel {
     }
   }
 
-  public static void started(Connection c, String id, Instant at) throws SQLException {
-    update(c, "UPDATE jobs SET state = 'SCHEDULED', position = 1, started_at = ? WHERE id = ?", odt(at), id);
-  }
-
-  public static void state(Connection c, String id, JobState state) throws SQLException {
-    update(c, "UPDATE jobs SET state = ? WHERE id = ?", state.name(), id);
-  }
-
-  public static void advanced(Connection c, String id, int position, double progress) throws SQLException {
-    update(c, "UPDATE jobs SET position = ?, progress = ? WHERE id = ?", position, progress, id);
-  }
-
-  public static void progress(Connection c, String id, double progress) throws SQLException {
-    update(c, "UPDATE jobs SET progress = ? WHERE id = ?", progress, id);
-  }
-
-  public static void completed(Connection c, String id, String result, Instant at, Instant deleteAt)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'COMPLETED', progress = 100, result = ?,"
-        + " error = NULL, completed_at = ?, delete_at = ? WHERE id = ?")) {
-      if (result == null) ps.setNull(1, Types.VARCHAR);
-      else ps.setString(1, result);
-      ps.setObject(2, odt(at));
-      if (deleteAt == null) ps.setNull(3, Types.TIMESTAMP_WITH_TIMEZONE);
-      else ps.setObject(3, odt(deleteAt));
-      ps.setString(4, id);
-      ps.executeUpdate();
+  /**
+   * Writes a job's whole row as its entity has it after event {@code seqNr}, in one transaction
+   * of its own, unless the row already shows that event or a newer one: the API calls this once
+   * a command is journaled and before it answers, so that the next {@code GET /jobs} (on any
+   * node) shows the change without waiting for the projection. {@code s} is already redacted.
+   */
+  public void writeThrough(JobSummary s, Instant deleteAt, List<String> tags,
+      List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          writeThrough(c, s, deleteAt, tags, permissions, seqNr);
+          c.commit();
+          return;
+        } catch (SQLException e) {
+          c.rollback();
+          // The projection inserted the row between our update and our insert: update it instead.
+          if (attempt > 1 || !"23505".equals(e.getSQLState())) throw e;
+        }
+      }
     }
+  }
+
+  private static void writeThrough(Connection c, JobSummary s, Instant deleteAt, List<String> tags,
+      List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET (" + COLUMNS + ") = (" + PLACEHOLDERS
+        + ") WHERE id = ? AND seq_nr < ?")) {
+      int i = bindRow(ps, s, deleteAt, seqNr);
+      ps.setString(i, s.id());
+      ps.setLong(i + 1, seqNr);
+      if (ps.executeUpdate() > 0) return;
+    }
+    insertJob(c, s, deleteAt, tags, permissions, seqNr);
+  }
+
+  public static void started(Connection c, String id, Instant at, long seqNr) throws SQLException {
+    guarded(c, "state = 'SCHEDULED', position = 1, started_at = ?", id, seqNr, odt(at));
+  }
+
+  public static void state(Connection c, String id, JobState state, long seqNr) throws SQLException {
+    guarded(c, "state = ?", id, seqNr, state.name());
+  }
+
+  public static void advanced(Connection c, String id, int position, double progress, long seqNr)
+      throws SQLException {
+    guarded(c, "position = ?, progress = ?", id, seqNr, position, progress);
+  }
+
+  public static void progress(Connection c, String id, double progress, long seqNr) throws SQLException {
+    guarded(c, "progress = ?", id, seqNr, progress);
+  }
+
+  public static void completed(Connection c, String id, String result, Instant at, Instant deleteAt, long seqNr)
+      throws SQLException {
+    guarded(c, "state = 'COMPLETED', progress = 100, result = ?, error = NULL, completed_at = ?, delete_at = ?", id,
+        seqNr, result, odt(at), deleteAt == null ? NULL_TIMESTAMP : odt(deleteAt));
+  }
+
+  /** {@code UPDATE jobs SET <set>} for job {@code id}, unless its row already shows event {@code seqNr} or a later one. */
+  private static void guarded(Connection c, String set, String id, long seqNr, Object... args) throws SQLException {
+    Object[] all = java.util.Arrays.copyOf(args, args.length + 3);
+    all[args.length] = seqNr;
+    all[args.length + 1] = id;
+    all[args.length + 2] = seqNr;
+    update(c, "UPDATE jobs SET " + set + ", seq_nr = ? WHERE id = ? AND seq_nr < ?", all);
   }
 
   /** A deleted job leaves the read model: its row, tags, tasks and logs. */
@@ -161,13 +224,12 @@ public final class JobReadModel {
     return ids;
   }
 
-  public static void failed(Connection c, String id, String error, Instant at) throws SQLException {
-    update(c, "UPDATE jobs SET state = 'FAILED', error = ?, failed_at = ? WHERE id = ?", error, odt(at), id);
+  public static void failed(Connection c, String id, String error, Instant at, long seqNr) throws SQLException {
+    guarded(c, "state = 'FAILED', error = ?, failed_at = ?", id, seqNr, error, odt(at));
   }
 
-  public static void restarted(Connection c, String id) throws SQLException {
-    update(c, "UPDATE jobs SET state = 'RUNNING', error = NULL, result = NULL, failed_at = NULL,"
-        + " completed_at = NULL WHERE id = ?", id);
+  public static void restarted(Connection c, String id, long seqNr) throws SQLException {
+    guarded(c, "state = 'RUNNING', error = NULL, result = NULL, failed_at = NULL, completed_at = NULL", id, seqNr);
   }
 
   public static void taskCreated(Connection c, String taskId, String jobId, int position, Instant at)
@@ -177,10 +239,24 @@ public final class JobReadModel {
         odt(at));
   }
 
+  /** A null timestamp argument for {@link #update} (PostgreSQL refuses a VARCHAR null for a timestamp column). */
+  private static final Object NULL_TIMESTAMP = new Object();
+
+  private static void setInstant(PreparedStatement ps, int i, Instant at) throws SQLException {
+    if (at == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+    else ps.setObject(i, odt(at));
+  }
+
+  private static void setText(PreparedStatement ps, int i, String text) throws SQLException {
+    if (text == null) ps.setNull(i, Types.VARCHAR);
+    else ps.setString(i, text);
+  }
+
   private static void update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
-        if (args[i] == null) ps.setNull(i + 1, Types.VARCHAR);
+        if (args[i] == NULL_TIMESTAMP) ps.setNull(i + 1, Types.TIMESTAMP_WITH_TIMEZONE);
+        else if (args[i] == null) ps.setNull(i + 1, Types.VARCHAR);
         else ps.setObject(i + 1, args[i]);
       }
       ps.executeUpdate();

@@ -30,9 +30,21 @@ public final class ScheduledJobReadModel {
     this.db = db;
   }
 
-  public static void insert(Connection c, ScheduledJobSummary s, List<io.jtork.spec.PermissionSpec> permissions)
-      throws SQLException {
-    delete(c, s.id());
+  // Each row carries seq_nr, the newest event of its scheduled job that it shows: the API writes
+  // a row as soon as a command is journaled (read your writes), and the projection leaves alone
+  // a row that already shows a newer event (see JobReadModel). A scheduled job deleted through the
+  // API stays as a DELETED row, which lists skip, until the projection applies its deletion: a
+  // row that was gone would let the projection's older events bring it back.
+
+  /** The row of a scheduled job just created, unless it is there already; returns whether it inserted it. */
+  public static boolean insert(Connection c, ScheduledJobSummary s, List<io.jtork.spec.PermissionSpec> permissions,
+      long seqNr) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scheduled_jobs WHERE id = ?")) {
+      ps.setString(1, s.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) return false;
+      }
+    }
     for (io.jtork.spec.PermissionSpec p : permissions) {
       if (p == null) continue;
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_job_permissions (scheduled_job_id,"
@@ -44,7 +56,7 @@ public final class ScheduledJobReadModel {
       }
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_jobs (id, name, description, state, cron,"
-        + " created_at, inputs, created_by, tags) VALUES (?,?,?,?,?,?,?,?,?)")) {
+        + " created_at, inputs, created_by, tags, seq_nr) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, s.id());
       ps.setString(2, s.name());
       ps.setString(3, s.description());
@@ -54,24 +66,57 @@ public final class ScheduledJobReadModel {
       ps.setString(7, s.inputs() == null || s.inputs().isEmpty() ? null : Json.write(s.inputs()));
       ps.setString(8, s.createdBy() == null ? null : Json.write(s.createdBy()));
       ps.setString(9, s.tags() == null || s.tags().isEmpty() ? null : Json.write(s.tags()));
+      ps.setLong(10, seqNr);
       ps.executeUpdate();
     }
+    return true;
   }
 
-  public static void state(Connection c, String id, ScheduledJobState state) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE scheduled_jobs SET state = ? WHERE id = ?")) {
+  /** The state after event {@code seqNr}, unless the row already shows that event or a later one. */
+  public static void state(Connection c, String id, ScheduledJobState state, long seqNr) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE scheduled_jobs SET state = ?, seq_nr = ? WHERE id = ? AND seq_nr < ?")) {
       ps.setString(1, state.name());
-      ps.setString(2, id);
+      ps.setLong(2, seqNr);
+      ps.setString(3, id);
+      ps.setLong(4, seqNr);
       ps.executeUpdate();
     }
   }
 
+  /** The projection's deletion: the row and its permissions go. */
   public static void delete(Connection c, String id) throws SQLException {
     for (String sql : List.of("DELETE FROM scheduled_job_permissions WHERE scheduled_job_id = ?",
         "DELETE FROM scheduled_jobs WHERE id = ?")) {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, id);
         ps.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Writes a scheduled job's row as its entity has it after event {@code seqNr} (state
+   * {@code DELETED} once deleted), in a transaction of its own, unless the row already shows that
+   * event or a newer one. The API calls it before it answers a command; {@code s} is redacted.
+   */
+  public void writeThrough(ScheduledJobSummary s, List<io.jtork.spec.PermissionSpec> permissions, long seqNr)
+      throws SQLException {
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          // A deletion only marks a row: the projection may have removed it already, and must not get it back.
+          if (s.state() == ScheduledJobState.DELETED || !insert(c, s, permissions, seqNr)) {
+            state(c, s.id(), s.state(), seqNr);
+          }
+          c.commit();
+          return;
+        } catch (SQLException e) {
+          c.rollback();
+          // The projection inserted the row between our look and our insert: update it instead.
+          if (attempt > 1 || !"23505".equals(e.getSQLState())) throw e;
+        }
       }
     }
   }
@@ -83,10 +128,10 @@ public final class ScheduledJobReadModel {
 
   /** As above, only those {@code who} may see (no permissions, or permissions that grant them). */
   public Page<ScheduledJobSummary> list(int page, int size, io.jtork.auth.Principal who) throws SQLException {
-    String where = "";
+    String where = " WHERE s.state <> 'DELETED'";
     List<String> args = new ArrayList<>();
     if (!who.admin()) {
-      StringBuilder w = new StringBuilder(" WHERE NOT EXISTS (SELECT 1 FROM scheduled_job_permissions p WHERE"
+      StringBuilder w = new StringBuilder(where + " AND (NOT EXISTS (SELECT 1 FROM scheduled_job_permissions p WHERE"
           + " p.scheduled_job_id = s.id) OR EXISTS (SELECT 1 FROM scheduled_job_permissions p WHERE"
           + " p.scheduled_job_id = s.id AND (p.username = ?");
       args.add(who.user().username());
@@ -94,7 +139,7 @@ public final class ScheduledJobReadModel {
         w.append(" OR p.role = ?");
         args.add(role);
       }
-      where = w.append("))").toString();
+      where = w.append(")))").toString();
     }
     try (Connection c = db.connection()) {
       long total;
