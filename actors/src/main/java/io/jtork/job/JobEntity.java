@@ -106,10 +106,11 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    * What a job entity needs besides its id.
    *
    * @param passivateAfter how long a finished job stays in memory after its last command
-   * @param maxRedeliveries how often a run may be lost with its worker before the task fails, when
-   *     lost runs do not count as retries
+   * @param maxRedeliveries how often a run may be lost with its worker and redelivered before the
+   *     task fails, when lost runs do not count as retries ({@code jtork.job.max-redeliveries})
    * @param workerLostCountsAsRetry whether a run lost with its worker uses up one of the task's
-   *     {@code retry.limit} (true) or is redelivered as the same execution (false)
+   *     {@code retry.limit} (true, for tasks that must run at most once) or is redelivered as the
+   *     same execution (false, the default of {@code jtork.task.worker-lost-counts-as-retry})
    * @param snapshotEvery the fewest events between two snapshots (see {@link #shouldSnapshot})
    * @param snapshots where the snapshots older than the two newest are deleted
    */
@@ -559,10 +560,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   }
 
   /**
-   * A run lost with its worker. By default it is a failed attempt whose error says "worker lost",
+   * A run lost with its worker. By default ({@code jtork.task.worker-lost-counts-as-retry = false})
+   * the same execution is run again ({@link TaskRunLost}, its {@code redelivered} count goes up),
+   * without using up the task's {@code retry.limit}: a node's death is not the task's failure. Past
+   * {@code jtork.job.max-redeliveries} redeliveries the task fails with an error naming that limit.
+   * With the option {@code true} the lost run is a failed attempt whose error says "worker lost",
    * retried if the task's {@code retry.limit} allows, so the execution list shows the lost attempt
-   * and its node; with {@code jtork.task.worker-lost-counts-as-retry = false} the same execution
-   * is run again ({@link TaskRunLost}), up to {@code jtork.job.max-redeliveries} times.
+   * and its node.
    */
   private void applyRunLost(Plan plan, RunLost c) {
     Job state = plan.state;
@@ -575,7 +579,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       return;
     }
     if (t.redelivered() + 1 > settings.maxRedeliveries()) {
-      applyRunFailed(plan, c.taskId(), c.run(), "task redelivered too many times: " + c.reason(),
+      applyRunFailed(plan, c.taskId(), c.run(), "task redelivered too many times (jtork.job.max-redeliveries = "
+          + settings.maxRedeliveries() + "): " + c.reason(),
           TaskFailed.Cause.REDELIVERIES, c.handedTo(), Instant.now());
       return;
     }

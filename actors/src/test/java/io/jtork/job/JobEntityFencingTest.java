@@ -17,10 +17,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job entity's fencing, on a real node: reports that do not carry the task's current run
- * change nothing; with {@code jtork.task.worker-lost-counts-as-retry = false} a lost run is queued
- * again under a new run number, and too many lost runs fail the task (the default, where a lost
- * run counts as a retry, is in {@link JobEntityWorkerLostTest}).
+ * The job entity's fencing, on a real node with the default {@code
+ * jtork.task.worker-lost-counts-as-retry = false}: reports that do not carry the task's current run
+ * change nothing; a lost run is queued again as the same execution under a new run number, without
+ * using up {@code retry.limit} (these tasks have none), and too many lost runs fail the task with a
+ * message naming the limit (the counting mode is in {@link JobEntityWorkerLostTest}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobEntityFencingTest {
@@ -29,7 +30,8 @@ class JobEntityFencingTest {
 
   @BeforeAll
   void start() throws Exception {
-    node = new EntityTestNode(dir, "jtork.job.max-redeliveries = 2\njtork.task.worker-lost-counts-as-retry = false");
+    // The product's default for worker-lost-counts-as-retry: not set here.
+    node = new EntityTestNode(dir, "jtork.job.max-redeliveries = 2");
   }
 
   @AfterAll
@@ -68,7 +70,9 @@ class JobEntityFencingTest {
     Task running = awaitTask(id, TaskState.RUNNING);
     node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: test", null));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).state() == JobState.COMPLETED);
+    assertThat(node.job(id).execution()).as("the same execution, no failed attempt").hasSize(1);
     Task t = node.job(id).execution().get(0);
+    assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
     assertThat(t.run()).isEqualTo(2);
     assertThat(t.redelivered()).isEqualTo(1);
     assertThat(t.result()).isEqualTo("done");
@@ -86,6 +90,8 @@ class JobEntityFencingTest {
     }
     Job failed = node.job(id);
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
-    assertThat(failed.error()).isEqualTo("task redelivered too many times: worker lost: test 2");
+    assertThat(failed.error())
+        .isEqualTo("task redelivered too many times (jtork.job.max-redeliveries = 2): worker lost: test 2");
+    assertThat(failed.execution()).singleElement().satisfies(t -> assertThat(t.redelivered()).isEqualTo(2));
   }
 }

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * By default a run lost with its worker counts against the task's {@code retry.limit}: the lost
- * attempt stays in the execution list as FAILED with the "worker lost" reason, and a task with no
- * retry left fails the job with it.
+ * With {@code jtork.task.worker-lost-counts-as-retry = true} (the at-most-once mode; the default,
+ * where a lost run is redelivered, is in {@link JobEntityFencingTest}) a run lost with its worker
+ * counts against the task's {@code retry.limit}: the lost attempt stays in the execution list as
+ * FAILED with the "worker lost" reason, and a task with no retry left fails the job with it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobEntityWorkerLostTest {
@@ -27,7 +28,7 @@ class JobEntityWorkerLostTest {
 
   @BeforeAll
   void start() throws Exception {
-    node = new EntityTestNode(dir, "");
+    node = new EntityTestNode(dir, "jtork.task.worker-lost-counts-as-retry = true");
   }
 
   @AfterAll

@@ -27,9 +27,8 @@ class DockerRecoveryTest {
   @Test
   void aKilledDockerWorkerLeavesNothingBehindAndItsJobCompletes() throws Exception {
     String host = DockerDaemon.require();
-    Map<String, String> env = Map.of("JTORK_RUNTIME_DOCKER_HOST", host,
-        // This test covers the other mode: the lost run is redelivered as the same execution.
-        "JTORK_TASK_WORKER_LOST_COUNTS_AS_RETRY", "false");
+    // The default jtork.task.worker-lost-counts-as-retry = false: the lost run is redelivered as the same execution.
+    Map<String, String> env = Map.of("JTORK_RUNTIME_DOCKER_HOST", host);
     Path data = dir.resolve("data");
     int port = ForkedNode.freePort();
     try (DockerClient docker = DockerDaemon.client(host)) {

@@ -8,12 +8,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A standalone node killed with SIGKILL mid-job loses nothing when it starts again on its data. */
+/**
+ * A standalone node killed with SIGKILL mid-job loses nothing when it starts again on its data: by
+ * default the run lost with it is redelivered as the same execution; with
+ * {@code jtork.task.worker-lost-counts-as-retry = true} it is a failed attempt ("worker lost").
+ */
 class StandaloneRecoveryTest {
   @TempDir Path dir;
 
@@ -27,51 +33,107 @@ class StandaloneRecoveryTest {
     return last.get();
   }
 
-  @Test
-  void aJobWhoseNodeIsKilledMidTaskCompletesAfterTheRestart() throws Exception {
+  /** Three tasks, none with {@code retry}; the second is slow enough to be killed mid-run. */
+  private static final String THREE_TASKS = """
+      name: survives a crash
+      output: "{{ tasks.first }}-{{ tasks.second }}-{{ tasks.third }}"
+      tasks:
+      - name: quick
+        var: first
+        run: echo -n one > $TORK_OUTPUT
+      - name: slow
+        var: second
+        run: |
+          sleep 5
+          echo -n two > $TORK_OUTPUT
+      - name: last
+        var: third
+        run: echo -n three > $TORK_OUTPUT
+      """;
+
+  private static final Map<String, String> COUNTING = Map.of("JTORK_TASK_WORKER_LOST_COUNTS_AS_RETRY", "true");
+
+  /**
+   * Submits {@link #THREE_TASKS} to a standalone node on {@code data}, kills the node with SIGKILL
+   * while the second task runs, and starts it again on the same data; the job once it has ended.
+   */
+  private JsonNode killDuringTheSecondTaskAndRestart(Map<String, String> env) throws Exception {
     Path data = dir.resolve("data");
     int port = ForkedNode.freePort();
     String id;
-    try (ForkedNode first = ForkedNode.standalone(data, port)) {
-      id = first.postYaml("""
-          name: survives a crash
-          tasks:
-          - name: quick
-            var: first
-            run: echo -n one > $TORK_OUTPUT
-          - name: slow
-            var: second
-            retry:
-              limit: 1
-            run: |
-              sleep 5
-              echo -n two > $TORK_OUTPUT
-          """).get("id").asText();
-      awaitJob(first, id, Duration.ofSeconds(30), j -> j.at("/execution/1/state").asText().equals("RUNNING"));
+    try (ForkedNode first = ForkedNode.standalone(data, port, "shell", env)) {
+      id = first.postYaml(THREE_TASKS).get("id").asText();
+      awaitJob(first, id, Duration.ofSeconds(30), j -> Workload.executions(j, 2).stream()
+          .anyMatch(e -> e.path("state").asText().equals("RUNNING")));
       first.kill();
     }
+    restarted = ForkedNode.standalone(data, port, "shell", env);
+    return awaitJob(restarted, id, Duration.ofSeconds(60),
+        j -> List.of("COMPLETED", "FAILED").contains(j.path("state").asText()));
+  }
 
-    try (ForkedNode second = ForkedNode.standalone(data, port)) {
-      JsonNode job = awaitJob(second, id, Duration.ofSeconds(60),
-          j -> List.of("COMPLETED", "FAILED").contains(j.path("state").asText()));
-      assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("COMPLETED");
-      assertThat(job.at("/context/tasks/first").asText()).isEqualTo("one");
-      assertThat(job.at("/context/tasks/second").asText()).isEqualTo("two");
-      // The run lost with the node counts as a failed attempt ("worker lost"); the retry completes it.
-      assertThat(job.get("execution")).as(job.toString()).hasSize(3);
-      assertThat(job.at("/execution/1/state").asText()).isEqualTo("FAILED");
-      assertThat(job.at("/execution/1/error").asText()).startsWith("worker lost: ");
-      assertThat(job.at("/execution/2/state").asText()).isEqualTo("COMPLETED");
+  private ForkedNode restarted;
 
-      List<String> history = new ArrayList<>();
-      second.get("/jobs/" + id + "/events").get("items").forEach(e -> history.add(e.get("type").asText()
-          + (e.at("/data/error").isMissingNode() ? "" : ": " + e.at("/data/error").asText())));
-      assertThat(history).filteredOn(h -> h.startsWith("TaskFailed")).singleElement().asString()
-          .startsWith("TaskFailed: worker lost");
-      assertThat(history.subList(history.indexOf(history.stream().filter(h -> h.startsWith("TaskFailed"))
-          .findFirst().orElseThrow()), history.size()))
-          .containsSubsequence("TaskCreated", "TaskStarted", "TaskCompleted", "JobAdvanced", "JobCompleted");
+  @AfterEach
+  void stopRestarted() throws Exception {
+    if (restarted != null) restarted.close();
+  }
+
+  /** The job's history, each event as its type and, if it has one, its error or reason. */
+  private List<String> history(String id) throws Exception {
+    List<String> history = new ArrayList<>();
+    restarted.get("/jobs/" + id + "/events").get("items").forEach(e -> {
+      JsonNode d = e.path("data");
+      String detail = d.hasNonNull("error") ? d.get("error").asText() : d.path("reason").asText("");
+      history.add(e.get("type").asText() + (detail.isEmpty() ? "" : ": " + detail));
+    });
+    return history;
+  }
+
+  @Test
+  void aJobWhoseNodeIsKilledMidTaskCompletesAfterTheRestartWithTheRunRedelivered() throws Exception {
+    JsonNode job = killDuringTheSecondTaskAndRestart(Map.of());
+    String id = job.get("id").asText();
+    assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("COMPLETED");
+    assertThat(job.at("/context/tasks/first").asText()).isEqualTo("one");
+    assertThat(job.at("/context/tasks/second").asText()).isEqualTo("two");
+    assertThat(job.at("/context/tasks/third").asText()).isEqualTo("three");
+    assertThat(job.path("result").asText()).isEqualTo("one-two-three");
+    // The run lost with the node is redelivered as the same execution; it uses up no retry (there is none).
+    assertThat(job.get("execution")).as(job.toString()).hasSize(3).allSatisfy(e ->
+        assertThat(e.path("state").asText()).as(e.toString()).isEqualTo("COMPLETED"));
+    assertThat(Workload.executions(job, 2)).singleElement().satisfies(e ->
+        assertThat(e.path("redelivered").asInt(0)).as(e.toString()).isEqualTo(1));
+    for (int p : new int[] {1, 3}) {
+      assertThat(Workload.executions(job, p)).singleElement().satisfies(e ->
+          assertThat(e.path("redelivered").asInt(0)).as(e.toString()).isZero());
     }
+
+    List<String> history = history(id);
+    assertThat(history).as("history").noneMatch(h -> h.startsWith("TaskFailed"));
+    assertThat(history).filteredOn(h -> h.startsWith("TaskRunLost")).as("history").singleElement().asString()
+        .startsWith("TaskRunLost: worker lost");
+    String lost = history.stream().filter(h -> h.startsWith("TaskRunLost")).findFirst().orElseThrow();
+    assertThat(history.subList(history.indexOf(lost), history.size()))
+        .containsSubsequence("TaskStarted", "TaskCompleted", "JobAdvanced", "TaskCreated", "TaskStarted",
+            "TaskCompleted", "JobCompleted");
+  }
+
+  @Test
+  void withLostRunsCountingAsRetriesAJobWithoutRetryFailsWhenItsNodeIsKilled() throws Exception {
+    JsonNode job = killDuringTheSecondTaskAndRestart(COUNTING);
+    String id = job.get("id").asText();
+    assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("FAILED");
+    assertThat(job.path("error").asText()).as(job.toString()).startsWith("worker lost");
+    assertThat(job.at("/context/tasks/first").asText()).isEqualTo("one");
+    assertThat(Workload.executions(job, 2)).singleElement().satisfies(e -> {
+      assertThat(e.path("state").asText()).isEqualTo("FAILED");
+      assertThat(e.path("error").asText()).startsWith("worker lost");
+      assertThat(e.path("redelivered").asInt(0)).isZero();
+    });
+    assertThat(Workload.executions(job, 3)).as("the third task never ran").isEmpty();
+    assertThat(history(id)).as("history").noneMatch(h -> h.startsWith("TaskRunLost"))
+        .filteredOn(h -> h.startsWith("TaskFailed")).singleElement().asString().startsWith("TaskFailed: worker lost");
   }
 
   @Test

@@ -24,16 +24,34 @@ final class Workload {
   final Path runs;
   final Map<String, String> jobs = new LinkedHashMap<>(); // id -> name
   private final Map<String, JsonNode> finished = new HashMap<>();
+  private final boolean withRetry;
 
+  /** Jobs whose tasks have {@code retry: limit: 2}. */
   Workload(Path runs) {
+    this(runs, true);
+  }
+
+  private Workload(Path runs, boolean withRetry) {
     this.runs = runs;
+    this.withRetry = withRetry;
+  }
+
+  /** Jobs whose tasks have no {@code retry}: any failed attempt fails the job. */
+  static Workload withoutRetry(Path runs) {
+    return new Workload(runs, false);
   }
 
   static String job(String name, Path runs, double seconds) {
+    return job(name, runs, seconds, true);
+  }
+
+  static String job(String name, Path runs, double seconds, boolean withRetry) {
     StringBuilder b = new StringBuilder("name: " + name + "\ntasks:\n");
     for (int t = 1; t <= 3; t++) {
-      b.append("- name: t").append(t).append("\n  retry:\n    limit: 2\n  run: echo ").append(name).append("/t")
-          .append(t).append(" >> ").append(runs).append("; sleep ").append(seconds).append("\n");
+      b.append("- name: t").append(t).append("\n");
+      if (withRetry) b.append("  retry:\n    limit: 2\n");
+      b.append("  run: echo ").append(name).append("/t").append(t).append(" >> ").append(runs).append("; sleep ")
+          .append(seconds).append("\n");
     }
     return b.toString();
   }
@@ -41,7 +59,7 @@ final class Workload {
   void submit(Supplier<ForkedNode> api, int count, double seconds) throws Exception {
     for (int i = 0; i < count; i++) {
       String name = "job-" + jobs.size();
-      jobs.put(api.get().postYaml(job(name, runs, seconds)).get("id").asText(), name);
+      jobs.put(api.get().postYaml(job(name, runs, seconds, withRetry)).get("id").asText(), name);
     }
   }
 
