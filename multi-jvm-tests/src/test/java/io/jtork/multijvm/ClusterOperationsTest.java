@@ -39,6 +39,35 @@ class ClusterOperationsTest {
   }
 
   @Test
+  void anIdempotencyKeyAndAnAnsweredChangeHoldOnEveryCoordinator() throws Exception {
+    try (LocalCluster cluster = LocalCluster.onTestPostgres(dir, Map.of()).start(2, 1)) {
+      ForkedNode c1 = cluster.node("c1");
+      ForkedNode c2 = cluster.node("c2");
+      Duration t = Duration.ofSeconds(15);
+      for (int i = 0; i < 20; i++) {
+        String name = "everywhere-" + i;
+        String yaml = "name: " + name + "\ntasks:\n- name: waits\n  run: sleep 20\n";
+        Map<String, String> key = Map.of("Idempotency-Key", "cluster-key-" + i);
+        ForkedNode.Answer first = c1.send("POST", "/jobs", yaml, t, key);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        String id = io.jtork.json.Json.json().readTree(first.body()).get("id").asText();
+        // The same submission on the other coordinator: the same job, nothing new.
+        ForkedNode.Answer again = c2.send("POST", "/jobs", yaml, t, key);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(io.jtork.json.Json.json().readTree(again.body()).get("id").asText()).isEqualTo(id);
+        ForkedNode.Answer other = c2.send("POST", "/jobs", yaml.replace("sleep 20", "sleep 21"), t, key);
+        assertThat(other.status()).as(other.body()).isEqualTo(409);
+        // What one coordinator answered, the other lists at once.
+        JsonNode listed = c2.get("/jobs?q=" + name).get("items");
+        assertThat(listed).as("round " + i).hasSize(1);
+        assertThat(listed.get(0).get("id").asText()).isEqualTo(id);
+        assertThat(c2.send("PUT", "/jobs/" + id + "/cancel", null, t).status()).isEqualTo(200);
+        assertThat(c1.get("/jobs?q=" + name).at("/items/0/state").asText()).as("round " + i).isEqualTo("CANCELLED");
+      }
+    }
+  }
+
+  @Test
   void aScheduleFiresOnceForEveryInstantWhileItsHostIsKilled() throws Exception {
     try (LocalCluster cluster = LocalCluster.onTestPostgres(dir, Map.of()).start(2, 1)) {
       String id = cluster.api().postYaml("/scheduled-jobs", """

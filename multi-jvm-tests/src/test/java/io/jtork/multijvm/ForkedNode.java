@@ -127,9 +127,16 @@ final class ForkedNode implements AutoCloseable {
 
   /** {@code method path} with a YAML body (or none), waiting at most {@code timeout} for the answer. */
   Answer send(String method, String path, String yaml, Duration timeout) throws Exception {
+    return send(method, path, yaml, timeout, java.util.Map.of());
+  }
+
+  /** As above, with these request headers. */
+  Answer send(String method, String path, String yaml, Duration timeout, java.util.Map<String, String> headers)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout)
         .method(method, yaml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(yaml));
     if (yaml != null) b.header("Content-Type", "text/yaml");
+    headers.forEach(b::header);
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), r.body());
   }
