@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A standalone node killed with SIGKILL in the middle of 2,000 submissions, 32 at a time. Each
+ * A standalone node killed with SIGKILL, three times, in the middle of 2,000 submissions, 32 at a time. Each
  * submission carries an {@code Idempotency-Key} and is sent again with the same key after any
  * error (refused connection, reset, timeout, 503) until it is answered, as a careful client does.
  * Afterwards there are exactly 2,000 jobs, one per key, all COMPLETED: none lost, none twice.
@@ -34,17 +33,18 @@ import org.junit.jupiter.api.io.TempDir;
 class IdempotentSubmitCrashTest {
   private static final int JOBS = 2000;
   private static final int CLIENTS = 32;
+  private static final int KILLS = 3;
 
   @TempDir Path dir;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test
-  void everySubmissionRetriedWithItsKeyAcrossAKillMakesExactlyOneJob() throws Exception {
+  void everySubmissionRetriedWithItsKeyAcrossKillsMakesExactlyOneJob() throws Exception {
     Path data = dir.resolve("data");
     int port = ForkedNode.freePort();
-    ForkedNode first = ForkedNode.standalone(data, port);
-    ForkedNode second = null;
+    ForkedNode node = ForkedNode.standalone(data, port);
+    List<ForkedNode> started = new java.util.ArrayList<>(List.of(node));
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     try {
       Map<Integer, String> ids = new ConcurrentHashMap<>();
@@ -61,48 +61,57 @@ class IdempotentSubmitCrashTest {
           return null;
         }));
       }
-      Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20))
-          .until(() -> answered.get() >= JOBS / 2);
-      first.kill();
-      int errorsBefore = errors.get();
-      second = ForkedNode.standalone(data, port);
+      // Killed three times while submissions are in flight: at a quarter, half and three quarters.
+      for (int k = 1; k <= KILLS; k++) {
+        int at = JOBS * k / (KILLS + 1);
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(5))
+            .until(() -> answered.get() >= at);
+        node.kill();
+        int errorsBefore = errors.get();
+        node = ForkedNode.standalone(data, port);
+        started.add(node);
+        System.out.printf("kill %d at %d answered; %d failed sends so far%n", k, at, errorsBefore);
+      }
       for (Future<?> f : running) f.get(5, TimeUnit.MINUTES);
-      assertThat(errors.get()).as("submissions that failed and were sent again across the kill")
-          .isGreaterThan(errorsBefore);
+      System.out.printf("%d submissions answered after %d failed sends%n", answered.get(), errors.get());
+      assertThat(errors.get()).as("submissions that failed and were sent again across the kills").isPositive();
 
       assertThat(ids).hasSize(JOBS);
       assertThat(new HashSet<>(ids.values())).as("one job per key").hasSize(JOBS);
 
-      ForkedNode node = second;
-      Map<String, String> states = new HashMap<>();
+      ForkedNode last = node;
+      // Once every listed job has ended: exactly one per key, each COMPLETED.
+      List<JsonNode> listed = new java.util.ArrayList<>();
       Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-          .untilAsserted(() -> {
-            states.clear();
-            Set<String> names = new HashSet<>();
-            int total = -1;
+          .until(() -> {
+            listed.clear();
             for (int page = 1; ; page++) {
-              JsonNode p = node.get("/jobs?size=100&page=" + page);
-              total = p.get("totalItems").asInt();
-              for (JsonNode j : p.get("items")) {
-                assertThat(names.add(j.get("name").asText())).as("a second job named " + j.get("name")).isTrue();
-                states.put(j.get("id").asText(), j.get("state").asText());
-              }
+              JsonNode p = last.get("/jobs?size=100&page=" + page);
+              p.get("items").forEach(listed::add);
               if (page >= p.get("totalPages").asInt()) break;
             }
-            assertThat(total).as("jobs listed").isEqualTo(JOBS);
-            assertThat(states.keySet()).containsExactlyInAnyOrderElementsOf(ids.values());
-            assertThat(states.values()).as("states").allMatch("COMPLETED"::equals);
+            return listed.size() >= JOBS && listed.stream().noneMatch(j ->
+                List.of("PENDING", "SCHEDULED", "RUNNING").contains(j.get("state").asText()));
           });
+      Map<String, Integer> names = new HashMap<>();
+      Map<String, String> states = new HashMap<>();
+      for (JsonNode j : listed) {
+        names.merge(j.get("name").asText(), 1, Integer::sum);
+        states.put(j.get("id").asText(), j.get("state").asText());
+      }
+      assertThat(names).as("jobs per name").allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1));
+      assertThat(listed).as("jobs listed").hasSize(JOBS);
+      assertThat(states.keySet()).containsExactlyInAnyOrderElementsOf(ids.values());
+      assertThat(states.values()).as("states").allMatch("COMPLETED"::equals);
       // The list agrees with the entities: each job ran its one task once.
       for (int i = 0; i < JOBS; i += 97) {
-        JsonNode job = node.get("/jobs/" + ids.get(i));
+        JsonNode job = last.get("/jobs/" + ids.get(i));
         assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
         assertThat(job.get("name").asText()).isEqualTo("submitted-" + i);
       }
     } finally {
       clients.shutdownNow();
-      first.close();
-      if (second != null) second.close();
+      for (ForkedNode n : started) n.close();
     }
   }
 
