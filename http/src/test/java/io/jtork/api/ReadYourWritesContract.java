@@ -6,32 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Read your writes: once the API has answered a change, the very next list shows it. Each action
  * is followed at once, with no wait of any kind, by the list that must show it; a hundred times in
  * a row, so that a read model that merely tends to be quick fails. Subclasses choose the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ReadYourWritesContract {
+abstract class ReadYourWritesContract extends NodePerClass {
   private static final int ROUNDS = 100;
-  private TestNode node;
-
-  abstract TestNode startNode() throws Exception;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = startNode();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (node != null) node.close();
-  }
 
   @Test
   void submitCancelAndRestartShowInTheNextListAndMetrics() {

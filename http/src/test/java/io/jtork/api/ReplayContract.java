@@ -17,12 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -33,23 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * read-model tables, is what it was. Rows damaged on purpose before the replay come back as the
  * journal says, so a replay that did nothing would fail here. Subclasses choose the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class ReplayContract {
+abstract class ReplayContract extends NodePerClass {
   static final int JOBS = 1_000;
-  private TestNode node;
-
-  abstract TestNode startNode() throws Exception;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = startNode();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (node != null) node.close();
-  }
 
   @Test
   @Order(1)

@@ -7,32 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * autoDelete and the retention of logs, on a node that sweeps every 300 ms and keeps logs 3 s.
  * Subclasses choose the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class RetentionContract {
+abstract class RetentionContract extends NodePerClass {
   static final Map<String, Object> SETTINGS = Map.of("jtork.retention.sweep-interval", "300ms",
       "jtork.retention.logs", "3s");
-  private TestNode node;
-
-  abstract TestNode startNode() throws Exception;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = startNode();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (node != null) node.close();
-  }
 
   @Test
   void aCompletedJobWithAutoDeleteIsGoneFromGetListLogsAndTasks() {
