@@ -59,11 +59,38 @@ public final class JobReadModel {
         if (rs.next()) return false;
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS + ") VALUES (" + PLACEHOLDERS + ")")) {
-      bindRow(ps, s, deleteAt, seqNr);
-      ps.executeUpdate();
+    if (!insertUnlessThere(c, "INSERT INTO jobs (" + COLUMNS + ") VALUES (" + PLACEHOLDERS + ")",
+        ps -> bindRow(ps, s, deleteAt, seqNr))) {
+      return false;
     }
     insertTagsAndPermissions(c, s.id(), tags, permissions);
+    return true;
+  }
+
+  /** Binds a statement's parameters. */
+  @FunctionalInterface
+  interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /**
+   * Runs an INSERT of a row that another transaction may insert at the same moment (the API's
+   * write and a projection, each having found no row): false, and this transaction still usable,
+   * when the other one got there first. A savepoint keeps the duplicate key from aborting the
+   * whole transaction (PostgreSQL aborts it on any error), which for a projection is a group of
+   * up to 500 events.
+   */
+  static boolean insertUnlessThere(Connection c, String sql, Binder binder) throws SQLException {
+    java.sql.Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) throw e;
+      if (before != null) c.rollback(before);
+      return false;
+    }
+    if (before != null) c.releaseSavepoint(before);
     return true;
   }
 
@@ -128,30 +155,32 @@ public final class JobReadModel {
       List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
-      for (int attempt = 1; ; attempt++) {
-        try {
-          writeThrough(c, s, deleteAt, tags, permissions, seqNr);
-          c.commit();
-          return;
-        } catch (SQLException e) {
-          c.rollback();
-          // The projection inserted the row between our update and our insert: update it instead.
-          if (attempt > 1 || !"23505".equals(e.getSQLState())) throw e;
-        }
+      try {
+        writeThrough(c, s, deleteAt, tags, permissions, seqNr);
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
       }
     }
   }
 
   private static void writeThrough(Connection c, JobSummary s, Instant deleteAt, List<String> tags,
       List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
+    if (updateRow(c, s, deleteAt, seqNr) > 0) return;
+    // No row yet, or one that shows a newer event. If the projection inserts it meanwhile, update that.
+    if (!insertJob(c, s, deleteAt, tags, permissions, seqNr)) updateRow(c, s, deleteAt, seqNr);
+  }
+
+  /** The whole row, unless it already shows event {@code seqNr} or a newer one; how many rows changed. */
+  private static int updateRow(Connection c, JobSummary s, Instant deleteAt, long seqNr) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET (" + COLUMNS + ") = (" + PLACEHOLDERS
         + ") WHERE id = ? AND seq_nr < ?")) {
       int i = bindRow(ps, s, deleteAt, seqNr);
       ps.setString(i, s.id());
       ps.setLong(i + 1, seqNr);
-      if (ps.executeUpdate() > 0) return;
+      return ps.executeUpdate();
     }
-    insertJob(c, s, deleteAt, tags, permissions, seqNr);
   }
 
   public static void started(Connection c, String id, Instant at, long seqNr) throws SQLException {

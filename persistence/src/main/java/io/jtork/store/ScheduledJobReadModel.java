@@ -45,18 +45,8 @@ public final class ScheduledJobReadModel {
         if (rs.next()) return false;
       }
     }
-    for (io.jtork.spec.PermissionSpec p : permissions) {
-      if (p == null) continue;
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_job_permissions (scheduled_job_id,"
-          + " username, role) VALUES (?,?,?)")) {
-        ps.setString(1, s.id());
-        ps.setString(2, p.user());
-        ps.setString(3, p.role());
-        ps.executeUpdate();
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_jobs (id, name, description, state, cron,"
-        + " created_at, inputs, created_by, tags, seq_nr) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+    if (!JobReadModel.insertUnlessThere(c, "INSERT INTO scheduled_jobs (id, name, description, state, cron,"
+        + " created_at, inputs, created_by, tags, seq_nr) VALUES (?,?,?,?,?,?,?,?,?,?)", ps -> {
       ps.setString(1, s.id());
       ps.setString(2, s.name());
       ps.setString(3, s.description());
@@ -67,9 +57,25 @@ public final class ScheduledJobReadModel {
       ps.setString(8, s.createdBy() == null ? null : Json.write(s.createdBy()));
       ps.setString(9, s.tags() == null || s.tags().isEmpty() ? null : Json.write(s.tags()));
       ps.setLong(10, seqNr);
-      ps.executeUpdate();
+    })) {
+      return false;
     }
+    insertPermissions(c, s.id(), permissions);
     return true;
+  }
+
+  private static void insertPermissions(Connection c, String id, List<io.jtork.spec.PermissionSpec> permissions)
+      throws SQLException {
+    for (io.jtork.spec.PermissionSpec p : permissions) {
+      if (p == null) continue;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_job_permissions (scheduled_job_id,"
+          + " username, role) VALUES (?,?,?)")) {
+        ps.setString(1, id);
+        ps.setString(2, p.user());
+        ps.setString(3, p.role());
+        ps.executeUpdate();
+      }
+    }
   }
 
   /** The state after event {@code seqNr}, unless the row already shows that event or a later one. */
@@ -104,19 +110,15 @@ public final class ScheduledJobReadModel {
       throws SQLException {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
-      for (int attempt = 1; ; attempt++) {
-        try {
-          // A deletion only marks a row: the projection may have removed it already, and must not get it back.
-          if (s.state() == ScheduledJobState.DELETED || !insert(c, s, permissions, seqNr)) {
-            state(c, s.id(), s.state(), seqNr);
-          }
-          c.commit();
-          return;
-        } catch (SQLException e) {
-          c.rollback();
-          // The projection inserted the row between our look and our insert: update it instead.
-          if (attempt > 1 || !"23505".equals(e.getSQLState())) throw e;
+      try {
+        // A deletion only marks a row: the projection may have removed it already, and must not get it back.
+        if (s.state() == ScheduledJobState.DELETED || !insert(c, s, permissions, seqNr)) {
+          state(c, s.id(), s.state(), seqNr);
         }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
       }
     }
   }

@@ -1,0 +1,229 @@
+package io.jtork.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtork.model.JobState;
+import io.jtork.model.JobSummary;
+import io.jtork.model.ScheduledJobState;
+import io.jtork.model.ScheduledJobSummary;
+import io.jtork.model.UserRef;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The API's write of a row (read your writes) and the projection's writes of the same row, in
+ * either order, on a real H2 and a real PostgreSQL: whichever shows the newer event wins, and a
+ * row inserted by both at once is inserted once, with neither transaction broken.
+ */
+class ReadModelVersionsTest {
+  private static final String POSTGRES = System.getenv().getOrDefault("JTORK_TEST_POSTGRES",
+      "jdbc:postgresql://127.0.0.1:5432/");
+  private static final String POSTGRES_USER = System.getenv().getOrDefault("JTORK_TEST_POSTGRES_USER", "postgres");
+
+  @TempDir static Path dir;
+
+  static Stream<String> databases() {
+    return Stream.of("h2", "postgres");
+  }
+
+  /** A migrated database of {@code kind}, new for the test; dropped (PostgreSQL) when closed. */
+  private static final class TestDb implements AutoCloseable {
+    final Database db;
+    final String pgName;
+
+    TestDb(String kind) throws Exception {
+      DatabaseSettings s;
+      if (kind.equals("h2")) {
+        pgName = null;
+        s = new DatabaseSettings(DatabaseSettings.Kind.H2, DatabaseSettings.h2Url(dir.resolve(UUID.randomUUID().toString())),
+            "sa", "", 4);
+      } else {
+        pgName = "jtork_rm_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", POSTGRES_USER, "");
+            Statement st = c.createStatement()) {
+          st.execute("CREATE DATABASE " + pgName);
+        }
+        s = new DatabaseSettings(DatabaseSettings.Kind.POSTGRES, POSTGRES + pgName, POSTGRES_USER, "", 4);
+      }
+      Migrations.migrate(s);
+      db = Database.open(s, "read-model-test");
+    }
+
+    Connection transaction() throws Exception {
+      Connection c = db.connection();
+      c.setAutoCommit(false);
+      return c;
+    }
+
+    @Override
+    public void close() throws Exception {
+      db.close();
+      if (pgName != null) {
+        try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", POSTGRES_USER, "");
+            Statement st = c.createStatement()) {
+          st.execute("DROP DATABASE " + pgName);
+        }
+      }
+    }
+  }
+
+  private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+
+  private static JobSummary summary(String id, JobState state, int position, String error) {
+    return new JobSummary(id, UserRef.GUEST, null, null, "versions " + id, null, List.of("t"), state, T0,
+        T0.plusSeconds(1), null, state == JobState.FAILED ? T0.plusSeconds(5) : null, position, 3, null, error, 33.33,
+        null);
+  }
+
+  private static JobSummary listed(Database db, String id) throws Exception {
+    return new JobReadModel(db).list(1, 10, "versions " + id).items().stream().filter(j -> j.id().equals(id))
+        .findFirst().orElse(null);
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aProjectionBehindTheApisWriteNeitherRepeatsNorUndoesIt(String kind) throws Exception {
+    try (TestDb t = new TestDb(kind)) {
+      String id = UUID.randomUUID().toString().replace("-", "");
+      // The API: the job cancelled, as its entity had it after event 9.
+      new JobReadModel(t.db).writeThrough(summary(id, JobState.CANCELLED, 2, null), null, List.of("t"), List.of(), 9);
+      // The projection, behind, applies events 1 to 8 and then a newer one, 10.
+      try (Connection c = t.transaction()) {
+        assertThat(JobReadModel.insertJob(c, summary(id, JobState.PENDING, 0, null), null, List.of("t"), List.of(), 1))
+            .isFalse();
+        JobReadModel.started(c, id, T0, 2);
+        JobReadModel.state(c, id, JobState.RUNNING, 4);
+        JobReadModel.advanced(c, id, 2, 33.33, 6);
+        c.commit();
+      }
+      JobSummary row = listed(t.db, id);
+      assertThat(row.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(row.tags()).containsExactly("t");
+      try (Connection c = t.transaction()) {
+        JobReadModel.restarted(c, id, 10);
+        c.commit();
+      }
+      assertThat(listed(t.db, id).state()).isEqualTo(JobState.RUNNING);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void theApisWriteDoesNotUndoANewerEventTheProjectionApplied(String kind) throws Exception {
+    try (TestDb t = new TestDb(kind)) {
+      String id = UUID.randomUUID().toString().replace("-", "");
+      try (Connection c = t.transaction()) {
+        JobReadModel.insertJob(c, summary(id, JobState.PENDING, 0, null), null, List.of("t"), List.of(), 1);
+        JobReadModel.failed(c, id, "boom", T0.plusSeconds(5), 12);
+        c.commit();
+      }
+      new JobReadModel(t.db).writeThrough(summary(id, JobState.RUNNING, 1, null), null, List.of("t"), List.of(), 10);
+      JobSummary row = listed(t.db, id);
+      assertThat(row.state()).isEqualTo(JobState.FAILED);
+      assertThat(row.error()).isEqualTo("boom");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aRowInsertedByTheApiAndTheProjectionAtOnceIsInsertedOnceAndBreaksNeither(String kind) throws Exception {
+    try (TestDb t = new TestDb(kind)) {
+      String id = UUID.randomUUID().toString().replace("-", "");
+      try (Connection projection = t.transaction()) {
+        assertThat(JobReadModel.insertJob(projection, summary(id, JobState.PENDING, 0, null), null, List.of("t"),
+            List.of(), 1)).isTrue();
+        // The API's write finds no committed row, inserts, and waits for the projection's transaction.
+        CompletableFuture<Void> api = CompletableFuture.runAsync(() -> {
+          try {
+            new JobReadModel(t.db).writeThrough(summary(id, JobState.SCHEDULED, 1, null), null, List.of("t"),
+                List.of(), 3);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        Thread.sleep(300);
+        assertThat(api).as("the API's insert waits for the projection's").isNotDone();
+        projection.commit();
+        api.get(10, TimeUnit.SECONDS);
+      }
+      JobSummary row = listed(t.db, id);
+      assertThat(row.state()).as("the API's row, as the newer").isEqualTo(JobState.SCHEDULED);
+      assertThat(row.tags()).containsExactly("t");
+
+      // The other way round: the projection's insert waits for the API's, then goes on with its group.
+      String other = UUID.randomUUID().toString().replace("-", "");
+      try (Connection api = t.transaction()) {
+        assertThat(JobReadModel.insertJob(api, summary(other, JobState.SCHEDULED, 1, null), null, List.of("t"),
+            List.of(), 3)).isTrue();
+        CompletableFuture<Boolean> projection = CompletableFuture.supplyAsync(() -> {
+          try (Connection c = t.transaction()) {
+            boolean inserted = JobReadModel.insertJob(c, summary(other, JobState.PENDING, 0, null), null,
+                List.of("t"), List.of(), 1);
+            JobReadModel.completed(c, other, "done", T0.plusSeconds(9), null, 7);
+            c.commit();
+            return inserted;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        Thread.sleep(300);
+        assertThat(projection).isNotDone();
+        api.commit();
+        assertThat(projection.get(10, TimeUnit.SECONDS)).as("the projection inserted it too").isFalse();
+      }
+      JobSummary done = listed(t.db, other);
+      assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+      assertThat(done.result()).isEqualTo("done");
+      assertThat(done.tags()).containsExactly("t");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aScheduledJobDeletedThroughTheApiLeavesTheListAndDoesNotComeBack(String kind) throws Exception {
+    try (TestDb t = new TestDb(kind)) {
+      ScheduledJobReadModel model = new ScheduledJobReadModel(t.db);
+      String id = UUID.randomUUID().toString().replace("-", "");
+      ScheduledJobSummary active = new ScheduledJobSummary(id, UserRef.GUEST, null, ScheduledJobState.ACTIVE, "s",
+          null, List.of(), T0, "0 0 1 1 *");
+      model.writeThrough(active, List.of(), 1);
+      assertThat(model.list(1, 20).items()).extracting(ScheduledJobSummary::id).containsExactly(id);
+      model.writeThrough(withState(active, ScheduledJobState.DELETED), List.of(), 3);
+      assertThat(model.list(1, 20).items()).isEmpty();
+      // The projection, behind, applies the creation and a pause: the deleted row stays out of the list.
+      try (Connection c = t.transaction()) {
+        assertThat(ScheduledJobReadModel.insert(c, active, List.of(), 1)).isFalse();
+        ScheduledJobReadModel.state(c, id, ScheduledJobState.PAUSED, 2);
+        c.commit();
+      }
+      assertThat(model.list(1, 20).items()).isEmpty();
+      try (Connection c = t.transaction()) {
+        ScheduledJobReadModel.delete(c, id);
+        c.commit();
+      }
+      // A deletion written after the projection removed the row brings nothing back.
+      model.writeThrough(withState(active, ScheduledJobState.DELETED), List.of(), 3);
+      try (Connection c = t.db.connection(); Statement st = c.createStatement();
+          var rs = st.executeQuery("SELECT COUNT(*) FROM scheduled_jobs")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
+    }
+  }
+
+  private static ScheduledJobSummary withState(ScheduledJobSummary s, ScheduledJobState state) {
+    return new ScheduledJobSummary(s.id(), s.createdBy(), s.inputs(), state, s.name(), s.description(), s.tags(),
+        s.createdAt(), s.cron());
+  }
+}
