@@ -116,7 +116,7 @@ public record NodeSettings(
           optionalDuration(c, "retention.jobs"),
           optionalDuration(c, "retention.logs"),
           c.getBoolean("auth.enabled"),
-          blankToNull(c.getString("auth.admin.username")),
+          adminUsername(c),
           blankToNull(c.getString("auth.admin.password")),
           c.getBoolean("http.cors.enabled"),
           stringList(c, "http.cors.allowed-origins"),
@@ -160,6 +160,17 @@ public record NodeSettings(
       if (v < 0) throw new ConfigException.BadValue("jtork." + path + "." + k, "slots must not be negative");
     });
     return out;
+  }
+
+  /** {@code jtork.auth.admin.username}, trimmed, if it follows the username rules ({@link io.jtork.auth.Names}). */
+  private static String adminUsername(Config c) {
+    String raw = c.getString("auth.admin.username");
+    if (raw.isEmpty()) return null;
+    try {
+      return io.jtork.auth.Names.username("username", raw);
+    } catch (io.jtork.auth.UserStore.Refused e) {
+      throw new ConfigException.BadValue("jtork.auth.admin.username", e.getMessage());
+    }
   }
 
   /** Each seed node must be a Pekko address such as {@code pekko://jtork@10.0.0.1:2551}. */

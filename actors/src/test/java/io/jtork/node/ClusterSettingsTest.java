@@ -46,4 +46,14 @@ class ClusterSettingsTest {
     assertThat(dir.resolve("jtork.mv.db")).as("no database was created").doesNotExist();
     assertThat(Files.exists(dir.resolve("worker-id"))).isFalse();
   }
+
+  @Test
+  void theFirstAdministratorsNameFollowsTheUsernameRules() {
+    assertThatThrownBy(() -> NodeSettings.from(config("jtork.auth.admin.username = \"root<1>\"")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jtork.auth.admin.username")
+        .hasMessageContaining("username: only letters, digits, '.', '_', '-' and '@' are allowed (found '<')")
+        .hasMessageNotContaining("\n");
+    assertThat(NodeSettings.from(config("jtork.auth.admin.username = \" root \"")).authAdminUsername()).isEqualTo("root");
+  }
 }

@@ -601,8 +601,8 @@ public final class ApiRoutes extends AllDirectives {
 
   private Route createRole() {
     return jsonBody(b -> userCall(() -> {
-      users.createRole(text(b, "slug"), text(b, "name"));
-      return Responses.ok(Map.of("slug", text(b, "slug"), "name", b.hasNonNull("name") ? text(b, "name") : text(b, "slug")));
+      String slug = users.createRole(text(b, "slug"), text(b, "name"));
+      return Responses.ok(Map.of("slug", slug, "name", b.hasNonNull("name") ? text(b, "name") : slug));
     }));
   }
 
