@@ -56,6 +56,7 @@ public record NodeSettings(
     boolean authEnabled,
     String authAdminUsername,
     String authAdminPassword,
+    AuthThrottle authThrottle,
     boolean corsEnabled,
     List<String> corsAllowedOrigins,
     boolean rateLimitEnabled,
@@ -63,6 +64,41 @@ public record NodeSettings(
     List<String> seedNodes,
     boolean workerLostCountsAsRetry,
     Duration workerDrainTimeout) {
+
+  /** {@code jtork.auth.throttle.*}: how failed sign-ins are throttled and passwords hashed (docs/auth.md). */
+  public record AuthThrottle(
+      boolean enabled,
+      int addressFailures,
+      Duration addressPer,
+      int userFreeFailures,
+      Duration userBaseDelay,
+      Duration userMaxDelay,
+      Duration userKnownAddressFor,
+      Duration forgetAfter,
+      int maxKeys,
+      int hashThreads,
+      int hashQueue) {
+
+    static AuthThrottle from(Config c) {
+      String t = "auth.throttle.";
+      Duration base = positiveDuration(c, t + "user.base-delay");
+      Duration max = positiveDuration(c, t + "user.max-delay");
+      if (max.compareTo(base) < 0) {
+        throw new ConfigException.BadValue("jtork." + t + "user.max-delay", "must not be shorter than user.base-delay ("
+            + base + ")");
+      }
+      return new AuthThrottle(c.getBoolean(t + "enabled"), positive(c, t + "address.failures"),
+          positiveDuration(c, t + "address.per"), positive(c, t + "user.free-failures"), base, max,
+          c.getDuration(t + "user.known-address-for"), positiveDuration(c, t + "forget-after"),
+          positive(c, t + "max-keys"), positive(c, t + "hash-threads"), positive(c, t + "hash-queue"));
+    }
+
+    private static Duration positiveDuration(Config c, String path) {
+      Duration d = c.getDuration(path);
+      if (d.isNegative() || d.isZero()) throw new ConfigException.BadValue("jtork." + path, "must be more than 0");
+      return d;
+    }
+  }
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -118,6 +154,7 @@ public record NodeSettings(
           c.getBoolean("auth.enabled"),
           adminUsername(c),
           blankToNull(c.getString("auth.admin.password")),
+          AuthThrottle.from(c),
           c.getBoolean("http.cors.enabled"),
           stringList(c, "http.cors.allowed-origins"),
           c.getBoolean("http.rate-limit.enabled"),

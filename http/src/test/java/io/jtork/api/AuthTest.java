@@ -24,8 +24,11 @@ class AuthTest {
 
   @BeforeAll
   void start() throws Exception {
+    // The throttle is LoginThrottleTest's: here every request comes from one address, and some
+    // tests fail on purpose more often than the default throttle allows.
     node = TestNode.h2(Map.of("jtork.auth.enabled", true, "jtork.auth.admin.username", "alice",
-        "jtork.auth.admin.password", "alice-admin-pw"));
+        "jtork.auth.admin.password", "alice-admin-pw", "jtork.auth.throttle.address.failures", 1000,
+        "jtork.auth.throttle.user.free-failures", 1000));
     assertThat(as("alice", "alice-admin-pw", "POST", "/roles", "{\"slug\":\"ops\",\"name\":\"Operations\"}").status())
         .isEqualTo(200);
     for (String u : List.of("bob", "carol")) {
