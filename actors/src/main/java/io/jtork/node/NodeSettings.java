@@ -89,8 +89,14 @@ public record NodeSettings(
       }
       return new AuthThrottle(c.getBoolean(t + "enabled"), positive(c, t + "address.failures"),
           positiveDuration(c, t + "address.per"), positive(c, t + "user.free-failures"), base, max,
-          c.getDuration(t + "user.known-address-for"), positiveDuration(c, t + "forget-after"),
+          nonNegativeDuration(c, t + "user.known-address-for"), positiveDuration(c, t + "forget-after"),
           positive(c, t + "max-keys"), positive(c, t + "hash-threads"), positive(c, t + "hash-queue"));
+    }
+
+    private static Duration nonNegativeDuration(Config c, String path) {
+      Duration d = c.getDuration(path);
+      if (d.isNegative()) throw new ConfigException.BadValue("jtork." + path, "must not be negative");
+      return d;
     }
 
     private static Duration positiveDuration(Config c, String path) {
