@@ -56,6 +56,7 @@ public record NodeSettings(
     boolean authEnabled,
     String authAdminUsername,
     String authAdminPassword,
+    AuthThrottle authThrottle,
     boolean corsEnabled,
     List<String> corsAllowedOrigins,
     boolean rateLimitEnabled,
@@ -63,6 +64,47 @@ public record NodeSettings(
     List<String> seedNodes,
     boolean workerLostCountsAsRetry,
     Duration workerDrainTimeout) {
+
+  /** {@code jtork.auth.throttle.*}: how failed sign-ins are throttled and passwords hashed (docs/auth.md). */
+  public record AuthThrottle(
+      boolean enabled,
+      int addressFailures,
+      Duration addressPer,
+      int userFreeFailures,
+      Duration userBaseDelay,
+      Duration userMaxDelay,
+      Duration userKnownAddressFor,
+      Duration forgetAfter,
+      int maxKeys,
+      int hashThreads,
+      int hashQueue) {
+
+    static AuthThrottle from(Config c) {
+      String t = "auth.throttle.";
+      Duration base = positiveDuration(c, t + "user.base-delay");
+      Duration max = positiveDuration(c, t + "user.max-delay");
+      if (max.compareTo(base) < 0) {
+        throw new ConfigException.BadValue("jtork." + t + "user.max-delay", "must not be shorter than user.base-delay ("
+            + base + ")");
+      }
+      return new AuthThrottle(c.getBoolean(t + "enabled"), positive(c, t + "address.failures"),
+          positiveDuration(c, t + "address.per"), positive(c, t + "user.free-failures"), base, max,
+          nonNegativeDuration(c, t + "user.known-address-for"), positiveDuration(c, t + "forget-after"),
+          positive(c, t + "max-keys"), positive(c, t + "hash-threads"), positive(c, t + "hash-queue"));
+    }
+
+    private static Duration nonNegativeDuration(Config c, String path) {
+      Duration d = c.getDuration(path);
+      if (d.isNegative()) throw new ConfigException.BadValue("jtork." + path, "must not be negative");
+      return d;
+    }
+
+    private static Duration positiveDuration(Config c, String path) {
+      Duration d = c.getDuration(path);
+      if (d.isNegative() || d.isZero()) throw new ConfigException.BadValue("jtork." + path, "must be more than 0");
+      return d;
+    }
+  }
 
   public static NodeSettings from(Config root) {
     Config c = root.getConfig("jtork");
@@ -116,8 +158,9 @@ public record NodeSettings(
           optionalDuration(c, "retention.jobs"),
           optionalDuration(c, "retention.logs"),
           c.getBoolean("auth.enabled"),
-          blankToNull(c.getString("auth.admin.username")),
+          adminUsername(c),
           blankToNull(c.getString("auth.admin.password")),
+          AuthThrottle.from(c),
           c.getBoolean("http.cors.enabled"),
           stringList(c, "http.cors.allowed-origins"),
           c.getBoolean("http.rate-limit.enabled"),
@@ -160,6 +203,17 @@ public record NodeSettings(
       if (v < 0) throw new ConfigException.BadValue("jtork." + path + "." + k, "slots must not be negative");
     });
     return out;
+  }
+
+  /** {@code jtork.auth.admin.username}, trimmed, if it follows the username rules ({@link io.jtork.auth.Names}). */
+  private static String adminUsername(Config c) {
+    String raw = c.getString("auth.admin.username");
+    if (raw.isEmpty()) return null;
+    try {
+      return io.jtork.auth.Names.username("username", raw);
+    } catch (io.jtork.auth.UserStore.Refused e) {
+      throw new ConfigException.BadValue("jtork.auth.admin.username", e.getMessage());
+    }
   }
 
   /** Each seed node must be a Pekko address such as {@code pekko://jtork@10.0.0.1:2551}. */

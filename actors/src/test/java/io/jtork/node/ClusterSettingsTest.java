@@ -46,4 +46,28 @@ class ClusterSettingsTest {
     assertThat(dir.resolve("jtork.mv.db")).as("no database was created").doesNotExist();
     assertThat(Files.exists(dir.resolve("worker-id"))).isFalse();
   }
+
+  @Test
+  void theFirstAdministratorsNameFollowsTheUsernameRules() {
+    assertThatThrownBy(() -> NodeSettings.from(config("jtork.auth.admin.username = \"root<1>\"")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jtork.auth.admin.username")
+        .hasMessageContaining("username: only letters, digits, '.', '_', '-' and '@' are allowed (found '<')")
+        .hasMessageNotContaining("\n");
+    assertThat(NodeSettings.from(config("jtork.auth.admin.username = \" root \"")).authAdminUsername()).isEqualTo("root");
+  }
+
+  @Test
+  void theSignInThrottleSettingsAreReadAndABadOneIsRefusedByName() {
+    NodeSettings.AuthThrottle t = NodeSettings.from(config("")).authThrottle();
+    assertThat(t.enabled()).isTrue();
+    assertThat(t.addressFailures()).isEqualTo(10);
+    assertThat(t.userMaxDelay()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(t.hashThreads()).isEqualTo(1);
+    assertThatThrownBy(() -> NodeSettings.from(config("jtork.auth.throttle.hash-queue = 0")))
+        .hasMessageContaining("jtork.auth.throttle.hash-queue").hasMessageContaining("must be at least 1, not 0");
+    assertThatThrownBy(() -> NodeSettings.from(config("jtork.auth.throttle.user.max-delay = 1ms")))
+        .hasMessageContaining("jtork.auth.throttle.user.max-delay")
+        .hasMessageContaining("must not be shorter than user.base-delay");
+  }
 }

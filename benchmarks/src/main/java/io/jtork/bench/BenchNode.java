@@ -31,6 +31,12 @@ final class BenchNode implements AutoCloseable {
 
   /** As above, on {@code dataDir} (again, to measure a restart). */
   static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir) throws Exception {
+    return fork(runtime, datastore, postgresUrl, dataDir, java.util.Map.of());
+  }
+
+  /** As above, with these environment variables set for the node (its settings' {@code JTORK_*} variables). */
+  static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir,
+      java.util.Map<String, String> env) throws Exception {
     int port = freePort();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC"));
@@ -47,7 +53,9 @@ final class BenchNode implements AutoCloseable {
       cmd.add(1, "-Djtork.datastore.postgres.url=" + postgresUrl + db);
       cmd.add(1, "-Djtork.datastore.postgres.user=postgres");
     }
-    Process node = new ProcessBuilder(cmd).redirectErrorStream(true)
+    ProcessBuilder builder = new ProcessBuilder(cmd);
+    builder.environment().putAll(env);
+    Process node = builder.redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("node.log").toFile())).start();
     String base = "http://127.0.0.1:" + port;
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -38,6 +38,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -80,7 +81,6 @@ public final class ApiRoutes extends AllDirectives {
     this.scheduled = node.scheduledJobs();
     this.scheduledReadModel = node.scheduledReadModel();
     this.users = node.users();
-    this.authenticator = new Authenticator(users);
     this.clusterInfo = new io.jtork.worker.ClusterInfo(node.system(), Duration.ofSeconds(3));
     this.rateLimiter = node.settings().rateLimitEnabled() ? new RateLimiter(node.settings().rateLimitPerSecond()) : null;
     this.logs = node.logs();
@@ -88,6 +88,7 @@ public final class ApiRoutes extends AllDirectives {
     this.history = new EventHistory(node.system(), node.redactor());
     this.blocking = node.system().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
     this.bodyLimit = node.settings().bodyLimitBytes();
+    this.authenticator = new Authenticator(users, blocking, node.settings().authThrottle());
     this.gate = new DatabaseGate(node.system(), node.database(), blocking, Duration.ofSeconds(1));
     // Only coordinators serve the API, and every coordinator has the database.
     this.replay = new io.jtork.projection.ReadModelReplay(node.system(), node.database(), node.redactor(), blocking);
@@ -546,9 +547,32 @@ public final class ApiRoutes extends AllDirectives {
     if (!node.settings().authEnabled()) return inner.apply(Principal.GUEST);
     return optionalHeaderValueByName("Authorization", header -> header.isEmpty()
         ? complete(unauthorized("authentication required: use HTTP Basic or Authorization: Bearer <API key>"))
-        : onSuccess(blockingCall(() -> authenticator.authenticate(header.get())), who -> who.isPresent()
-            ? inner.apply(who.get())
-            : complete(unauthorized("invalid credentials"))));
+        : clientAddress(address -> onSuccess(authenticator.authenticate(header.get(), address), outcome -> {
+          if (outcome instanceof Authenticator.Outcome.Allowed a) return inner.apply(a.principal());
+          if (outcome instanceof Authenticator.Outcome.Throttled t) {
+            long seconds = LoginThrottle.seconds(t.retryIn());
+            return complete(retryAfter(StatusCodes.TOO_MANY_REQUESTS, seconds, "too many failed sign-ins from this"
+                + " address or for this user: try again in " + seconds + (seconds == 1 ? " second" : " seconds")
+                + " (at " + java.time.Instant.now().plusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ")"));
+          }
+          if (outcome instanceof Authenticator.Outcome.Busy) {
+            return complete(retryAfter(StatusCodes.SERVICE_UNAVAILABLE, 1,
+                "too many sign-ins are being checked at once: try again in 1 second"));
+          }
+          return complete(unauthorized("invalid credentials"));
+        })));
+  }
+
+  /** The peer's address ({@code remote-address-attribute}; not X-Forwarded-For, which any client can write). */
+  private Route clientAddress(Function<String, Route> inner) {
+    return optionalAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.remoteAddress, address -> inner.apply(
+        address.flatMap(a -> a.getAddress()).map(java.net.InetAddress::getHostAddress).orElse("?")));
+  }
+
+  private static HttpResponse retryAfter(StatusCode status, long seconds, String message) {
+    return Responses.error(status, message)
+        .addHeader(org.apache.pekko.http.javadsl.model.HttpHeader.parse("Retry-After", String.valueOf(seconds)));
   }
 
   private static HttpResponse unauthorized(String message) {
@@ -601,8 +625,8 @@ public final class ApiRoutes extends AllDirectives {
 
   private Route createRole() {
     return jsonBody(b -> userCall(() -> {
-      users.createRole(text(b, "slug"), text(b, "name"));
-      return Responses.ok(Map.of("slug", text(b, "slug"), "name", b.hasNonNull("name") ? text(b, "name") : text(b, "slug")));
+      String slug = users.createRole(text(b, "slug"), text(b, "name"));
+      return Responses.ok(Map.of("slug", slug, "name", b.hasNonNull("name") ? text(b, "name") : slug));
     }));
   }
 

@@ -24,8 +24,11 @@ class AuthTest {
 
   @BeforeAll
   void start() throws Exception {
+    // The throttle is LoginThrottleTest's: here every request comes from one address, and some
+    // tests fail on purpose more often than the default throttle allows.
     node = TestNode.h2(Map.of("jtork.auth.enabled", true, "jtork.auth.admin.username", "alice",
-        "jtork.auth.admin.password", "alice-admin-pw"));
+        "jtork.auth.admin.password", "alice-admin-pw", "jtork.auth.throttle.address.failures", 1000,
+        "jtork.auth.throttle.user.free-failures", 1000));
     assertThat(as("alice", "alice-admin-pw", "POST", "/roles", "{\"slug\":\"ops\",\"name\":\"Operations\"}").status())
         .isEqualTo(200);
     for (String u : List.of("bob", "carol")) {
@@ -211,5 +214,73 @@ class AuthTest {
     assertThat(replay.json().get("message").asText()).isEqualTo("only administrators may do this");
     assertThat(as("bob", "bob-password", "GET", "/admin/replay", null).status()).isEqualTo(403);
     assertThat(as("eve", "eve-password", "GET", "/jobs", null).status()).isEqualTo(401);
+  }
+
+  private String refusal(String path, String json) {
+    TestNode.Response r = as("alice", "alice-admin-pw", "POST", path, json);
+    assertThat(r.status()).as(path + " " + json + " -> " + r.body()).isEqualTo(400);
+    return r.json().get("message").asText();
+  }
+
+  private static String user(String usernameJson) {
+    return "{\"username\":" + usernameJson + ",\"password\":\"a-long-password\"}";
+  }
+
+  @Test
+  void usernamesFollowTheRulesEachRefusalNamingTheFieldAndTheRule() {
+    assertThat(refusal("/users", user("\"evil\\r\\nSet-Cookie: x=1\"")))
+        .isEqualTo("username: control characters are not allowed (found U+000D at position 4)");
+    assertThat(refusal("/users", user("\"a\\u0000b\"")))
+        .isEqualTo("username: control characters are not allowed (found U+0000 at position 1)");
+    assertThat(refusal("/users", user("\"<script>alert(1)</script>\"")))
+        .isEqualTo("username: only letters, digits, '.', '_', '-' and '@' are allowed (found '<')");
+    assertThat(refusal("/users", user("\"two words\"")))
+        .isEqualTo("username: only letters, digits, '.', '_', '-' and '@' are allowed (found a space)");
+    assertThat(refusal("/users", user("\"caf\u00e9\"")))
+        .isEqualTo("username: only letters, digits, '.', '_', '-' and '@' are allowed (found U+00E9)");
+    assertThat(refusal("/users", user("\"" + "x".repeat(10_000) + "\"")))
+        .isEqualTo("username: at most 64 characters (got 10000)");
+    assertThat(refusal("/users", user("\".hidden\"")))
+        .isEqualTo("username: must start with a letter or a digit (got \".hidden\")");
+    assertThat(refusal("/users", user("\"   \""))).isEqualTo("username: required");
+    assertThat(refusal("/users", "{\"password\":\"a-long-password\"}")).isEqualTo("username: required");
+    assertThat(refusal("/users", user("\"ALICE\""))).isEqualTo("username: \"ALICE\" is taken by the user \"alice\""
+        + " (usernames are unique without regard to case)");
+    // Spaces around a name are trimmed: " alice" is alice, who exists; " dave " is made as dave.
+    assertThat(refusal("/users", user("\" alice\""))).isEqualTo("user \"alice\" already exists");
+    assertThat(refusal("/users", user("\"alice \""))).isEqualTo("user \"alice\" already exists");
+    TestNode.Response dave = as("alice", "alice-admin-pw", "POST", "/users", user("\" dave.o-k_1@example.com \""));
+    assertThat(dave.status()).as(dave.body()).isEqualTo(200);
+    assertThat(dave.json().get("username").asText()).isEqualTo("dave.o-k_1@example.com");
+    assertThat(as("dave.o-k_1@example.com", "a-long-password", "GET", "/jobs", null).status()).isEqualTo(200);
+    assertThat(refusal("/users", user("\"x".repeat(1) + "y".repeat(64) + "\"")))
+        .isEqualTo("username: at most 64 characters (got 65)");
+    assertThat(as("alice", "alice-admin-pw", "POST", "/users", user("\"" + "y".repeat(64) + "\"")).status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void roleSlugsAndTheNamesInARoleAssignmentFollowTheRules() {
+    assertThat(refusal("/roles", "{\"slug\":\"Ops\"}"))
+        .isEqualTo("slug: only lower-case letters, digits, '.', '_' and '-' are allowed (found 'O')");
+    assertThat(refusal("/roles", "{\"slug\":\"qa\\nx\"}"))
+        .isEqualTo("slug: control characters are not allowed (found U+000A at position 2)");
+    assertThat(refusal("/roles", "{\"slug\":\"" + "r".repeat(65) + "\"}")).isEqualTo("slug: at most 64 characters (got 65)");
+    assertThat(refusal("/roles", "{\"slug\":\"-qa\"}")).isEqualTo("slug: must start with a letter or a digit (got \"-qa\")");
+    assertThat(refusal("/roles", "{}")).isEqualTo("slug: required");
+    assertThat(refusal("/roles", "{\"slug\":\" ops \"}")).isEqualTo("role \"ops\" already exists");
+    TestNode.Response qa = as("alice", "alice-admin-pw", "POST", "/roles", "{\"slug\":\" qa \"}");
+    assertThat(qa.status()).as(qa.body()).isEqualTo(200);
+    assertThat(qa.json().get("slug").asText()).isEqualTo("qa");
+
+    assertThat(refusal("/users/bob%0D%0ASet-Cookie:x/roles", "{\"role\":\"qa\"}"))
+        .isEqualTo("username: control characters are not allowed (found U+000D at position 3)");
+    assertThat(refusal("/users/%3Cb%3E/roles", "{\"role\":\"qa\"}"))
+        .isEqualTo("username: only letters, digits, '.', '_', '-' and '@' are allowed (found '<')");
+    assertThat(refusal("/users/bob/roles", "{\"role\":\"QA\"}"))
+        .isEqualTo("role: only lower-case letters, digits, '.', '_' and '-' are allowed (found 'Q')");
+    assertThat(refusal("/users/bob/roles", "{}")).isEqualTo("role: required");
+    assertThat(as("alice", "alice-admin-pw", "POST", "/users/%20bob%20/roles", "{\"role\":\" qa \"}").status())
+        .isEqualTo(200);
   }
 }

@@ -42,9 +42,9 @@ public final class UserStore {
 
   public UserRef createUser(String username, String name, String password, boolean admin)
       throws SQLException, Refused {
-    if (username == null || username.isBlank()) throw new Refused("username: required");
+    username = Names.username("username", username);
     if (password == null || password.length() < 8) throw new Refused("password: at least 8 characters are required");
-    if (find(username).isPresent()) throw new Refused("user \"" + username + "\" already exists");
+    refuseTaken(username);
     UserRef ref = new UserRef(Ids.newId(), name == null || name.isBlank() ? username : name, username,
         Instant.now(), false);
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("INSERT INTO users (id, username,"
@@ -58,16 +58,35 @@ public final class UserStore {
       ps.setObject(7, ref.createdAt().atOffset(ZoneOffset.UTC));
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (find(username).isPresent()) throw new Refused("user \"" + username + "\" already exists");
+      refuseTaken(username); // another request made the same user at the same moment
       throw e;
     }
     return ref;
   }
 
-  public void createRole(String slug, String name) throws SQLException, Refused {
-    if (slug == null || !slug.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
-      throw new Refused("slug: required, lower-case letters, digits, '.', '_' and '-' (got \"" + slug + "\")");
+  /** Refuses a username that exists, in any case ({@code ADMIN} beside {@code admin}). */
+  private void refuseTaken(String username) throws SQLException, Refused {
+    Optional<String> taken = takenAs(username);
+    if (taken.isEmpty()) return;
+    if (taken.get().equals(username)) throw new Refused("user \"" + username + "\" already exists");
+    throw new Refused("username: \"" + username + "\" is taken by the user \"" + taken.get()
+        + "\" (usernames are unique without regard to case)");
+  }
+
+  /** The stored username equal to {@code username} without regard to case, if any. */
+  private Optional<String> takenAs(String username) throws SQLException {
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT username FROM users WHERE username_key = ?")) {
+      ps.setString(1, Names.key(username));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
     }
+  }
+
+  /** Makes a role; returns its slug as stored (trimmed). */
+  public String createRole(String slug, String name) throws SQLException, Refused {
+    slug = Names.slug("slug", slug);
     if (roleId(slug).isPresent()) throw new Refused("role \"" + slug + "\" already exists");
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
         "INSERT INTO roles (id, slug, name, created_at) VALUES (?,?,?,?)")) {
@@ -77,12 +96,15 @@ public final class UserStore {
       ps.setObject(4, Instant.now().atOffset(ZoneOffset.UTC));
       ps.executeUpdate();
     }
+    return slug;
   }
 
   public void assignRole(String username, String slug) throws SQLException, Refused {
-    StoredUser user = find(username).orElseThrow(() -> new Refused("user \"" + username + "\" does not exist"));
-    String role = roleId(slug).orElseThrow(() -> new Refused("role \"" + slug + "\" does not exist"));
-    if (user.roles().contains(slug)) return;
+    String name = Names.username("username", username);
+    String roleSlug = Names.slug("role", slug);
+    StoredUser user = find(name).orElseThrow(() -> new Refused("user \"" + name + "\" does not exist"));
+    String role = roleId(roleSlug).orElseThrow(() -> new Refused("role \"" + roleSlug + "\" does not exist"));
+    if (user.roles().contains(roleSlug)) return;
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
         "INSERT INTO users_roles (user_id, role_id) VALUES (?,?)")) {
       ps.setString(1, user.ref().id());
