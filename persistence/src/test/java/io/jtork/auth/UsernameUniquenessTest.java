@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Usernames unique without regard to case, on a real H2 and a real PostgreSQL: migration V11 keeps
+ * Usernames unique without regard to case, on a real H2 and a real PostgreSQL: migration V10 keeps
  * the oldest of the users an older version let differ only in case and renames the others, and
  * afterwards both the store and the database itself refuse {@code ADMIN} beside {@code admin}.
  */
