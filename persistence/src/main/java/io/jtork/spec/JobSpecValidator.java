@@ -419,6 +419,9 @@ public final class JobSpecValidator {
       error(path, "invalid duration \"" + value + "\" (use a Go duration such as 30s, 5m or 1h30m)");
     } else if (notBlank(value) && GoDuration.parse(value).orElseThrow().isNegative()) {
       error(path, "must not be negative (got \"" + value + "\")");
+    } else if (notBlank(value) && GoDuration.parse(value).orElseThrow().compareTo(GoDuration.MAX) > 0) {
+      error(path, "must be at most " + GoDuration.MAX.toHours() + "h (" + GoDuration.MAX.toDays()
+          + " days, limit duration.max; got \"" + value + "\")");
     }
   }
 
