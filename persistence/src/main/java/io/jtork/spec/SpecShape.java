@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +29,29 @@ final class SpecShape {
    * does, while a quoted {@code "3"} is a string and so not a number.
    */
   static void check(JsonNode node, Type type, List<SpecError> errors, boolean json) {
-    check(node, type, "", errors, json);
+    List<SpecError> all = new ArrayList<>() {
+      private int count;
+
+      @Override
+      public boolean add(SpecError e) {
+        return ++count <= MAX_ERRORS && super.add(e);
+      }
+
+      @Override
+      public int size() {
+        return count;
+      }
+    };
+    check(node, type, "", all, json);
+    int total = all.size();
+    for (int i = 0; i < Math.min(total, MAX_ERRORS); i++) errors.add(all.get(i));
+    if (total > MAX_ERRORS) {
+      errors.add(new SpecError("", (total - MAX_ERRORS) + " more errors not listed (at most " + MAX_ERRORS + " are)"));
+    }
   }
+
+  /** The most errors one document is reported with (a document of 100,000 bad items is not 100,000 errors). */
+  static final int MAX_ERRORS = 1_000;
 
   private static void check(JsonNode node, Type type, String path, List<SpecError> errors, boolean json) {
     if (node == null || node.isNull()) return;
