@@ -153,6 +153,12 @@ public final class Expressions implements ExpressionChecker {
       throw new ExpressionException("error compiling expression: " + quote(expression) + ": nested deeper than "
           + MAX_NESTING + " levels (limit expression.nesting)");
     }
+    if (expression.indexOf('`') >= 0 && (expression.contains("${") || expression.contains("#{"))) {
+      // JEXL's `...${x}...` builds its text outside the arithmetic, so no limit would see it; expr-lang's
+      // backtick strings are raw (no interpolation) anyway.
+      throw new ExpressionException("error compiling expression: " + quote(expression)
+          + ": interpolation in backtick strings (${...}) is not supported; use + to join strings");
+    }
     try {
       return engine.createExpression(new JexlInfo("expression", 1, 1), rewrite(expression));
     } catch (JexlException e) {

@@ -179,6 +179,16 @@ class TorkFunctionsTest {
   }
 
   @Example
+  void backtickInterpolationCannotBuildUnboundedText() throws ExpressionException {
+    Map<String, Object> big = Map.of("inputs", Map.of("x", "a".repeat(200_000)));
+    assertThatThrownBy(() -> ex.evaluate("`${inputs.x}${inputs.x}${inputs.x}${inputs.x}${inputs.x}${inputs.x}`", big))
+        .hasMessageContaining("interpolation in backtick strings");
+    assertThatThrownBy(() -> ex.evaluate(String.join(" + ", java.util.Collections.nCopies(6, "inputs.x")), big))
+        .hasMessageContaining("limit expression.string");
+    assertThat(ex.evaluate("`raw`", big)).isEqualTo("raw");
+  }
+
+  @Example
   void renderedValuesAreBounded() {
     assertThatThrownBy(() -> ex.template("{{ repeat('a', 600000) }}{{ repeat('b', 600000) }}", scope))
         .hasMessageContaining("longer than 1000000 characters (limit expression.rendered)");
