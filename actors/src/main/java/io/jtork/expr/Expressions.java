@@ -29,9 +29,11 @@ import org.apache.commons.jexl3.introspection.JexlUberspect;
 public final class Expressions implements ExpressionChecker {
   /** Tork's template pattern: non-greedy, several per string. */
   public static final Pattern TEMPLATE = Pattern.compile("\\{\\{\\s*(.+?)\\s*}}", Pattern.DOTALL);
-  static final int MAX_EXPRESSION_LENGTH = 10_000;
-  static final int MAX_NESTING = 64;
-  static final int MAX_RENDERED = 1_000_000;
+  static final int MAX_EXPRESSION_LENGTH = Limits.MAX_EXPRESSION_LENGTH;
+  static final int MAX_NESTING = Limits.MAX_NESTING;
+  static final int MAX_RENDERED = Limits.MAX_RENDERED;
+  /** How much of an expression an error message quotes. */
+  static final int QUOTED = 200;
   private static final Pattern KEYWORD_FUNCTIONS = Pattern.compile("\\b(int|float)\\s*\\(");
   private static final Pattern LOCATION = Pattern.compile("^[^@]*@\\d+(:\\d+)?(:\\d+)?\\s*");
 
@@ -72,55 +74,97 @@ public final class Expressions implements ExpressionChecker {
 
   /** Evaluates one expression and returns its typed value; lists come back as {@link List}. */
   public Object evaluate(String expression, Map<String, Object> scope) throws ExpressionException {
-    JexlExpression compiled = compile(expression);
+    Budget budget = Budget.open();
     try {
-      Object v = compiled.evaluate(new MapContext(new HashMap<>(scope)));
-      return GoValues.isList(v) && !(v instanceof List<?>) ? GoValues.toList(v) : v;
-    } catch (JexlException e) {
-      throw new ExpressionException("error evaluating expression: " + expression + ": " + clean(e));
-    } catch (RuntimeException | StackOverflowError e) {
-      throw new ExpressionException("error evaluating expression: " + expression + ": " + describe(e));
+      JexlExpression compiled = compile(expression);
+      try {
+        Object v = compiled.evaluate(new MapContext(new HashMap<>(scope)));
+        Budget.checkTime();
+        return GoValues.isList(v) && !(v instanceof List<?>) ? GoValues.toList(v) : v;
+      } catch (JexlException e) {
+        throw new ExpressionException("error evaluating expression: " + quote(expression) + ": " + clean(e));
+      } catch (RuntimeException | StackOverflowError e) {
+        throw new ExpressionException("error evaluating expression: " + quote(expression) + ": " + describe(e));
+      }
+    } finally {
+      Budget.close(budget);
     }
+  }
+
+  /** An expression as error messages quote it: at most {@value #QUOTED} characters. */
+  static String quote(String expression) {
+    return expression.length() <= QUOTED ? expression
+        : expression.substring(0, QUOTED) + "… (" + expression.length() + " characters)";
   }
 
   /** A field evaluated as one expression, with or without braces ({@code each.list}, webhook {@code if}). */
   public Object evaluateWhole(String field, Map<String, Object> scope) throws ExpressionException {
     String s = field.trim();
     if (s.startsWith("{{") && s.endsWith("}}")) s = s.substring(2, s.length() - 2).trim();
-    return evaluate(s, scope);
+    Budget budget = Budget.open();
+    try {
+      Object v = evaluate(s, scope);
+      if (v instanceof List<?> l) {
+        try {
+          Limits.list("the list", l.size());
+        } catch (LimitException e) {
+          throw new ExpressionException("error evaluating expression: " + quote(s) + ": " + e.getMessage());
+        }
+      }
+      return v;
+    } finally {
+      Budget.close(budget);
+    }
   }
 
   /** Replaces every {@code {{ }}} in {@code text}; text without templates comes back unchanged. */
   public String template(String text, Map<String, Object> scope) throws ExpressionException {
     if (text == null || !text.contains("{{")) return text;
-    Matcher m = TEMPLATE.matcher(text);
-    StringBuilder out = new StringBuilder();
-    int last = 0;
-    while (m.find()) {
-      out.append(text, last, m.start());
-      out.append(GoValues.render(evaluate(m.group(1), scope)));
-      if (out.length() > MAX_RENDERED) throw new ExpressionException("error evaluating expression: " + m.group(1)
-          + ": the rendered text is longer than " + MAX_RENDERED + " characters");
-      last = m.end();
+    Budget budget = Budget.open();
+    try {
+      Matcher m = TEMPLATE.matcher(text);
+      StringBuilder out = new StringBuilder();
+      int last = 0;
+      while (m.find()) {
+        out.append(text, last, m.start());
+        Object v = evaluate(m.group(1), scope);
+        try {
+          out.append(GoValues.render(v, MAX_RENDERED - out.length()));
+        } catch (LimitException e) {
+          throw new ExpressionException("error evaluating expression: " + quote(m.group(1))
+              + ": the rendered text would be longer than " + MAX_RENDERED + " characters (limit expression.rendered)");
+        }
+        last = m.end();
+      }
+      out.append(text, last, text.length());
+      return out.toString();
+    } finally {
+      Budget.close(budget);
     }
-    out.append(text, last, text.length());
-    return out.toString();
   }
 
   private JexlExpression compile(String expression) throws ExpressionException {
     if (expression == null || expression.isBlank()) throw new ExpressionException("error compiling expression: empty expression");
     if (expression.length() > MAX_EXPRESSION_LENGTH) {
-      throw new ExpressionException("error compiling expression: longer than " + MAX_EXPRESSION_LENGTH + " characters");
+      throw new ExpressionException("error compiling expression: " + quote(expression) + ": longer than "
+          + MAX_EXPRESSION_LENGTH + " characters (limit expression.length)");
     }
     if (nesting(expression) > MAX_NESTING) {
-      throw new ExpressionException("error compiling expression: nested deeper than " + MAX_NESTING + " levels");
+      throw new ExpressionException("error compiling expression: " + quote(expression) + ": nested deeper than "
+          + MAX_NESTING + " levels (limit expression.nesting)");
+    }
+    if (expression.indexOf('`') >= 0 && (expression.contains("${") || expression.contains("#{"))) {
+      // JEXL's `...${x}...` builds its text outside the arithmetic, so no limit would see it; expr-lang's
+      // backtick strings are raw (no interpolation) anyway.
+      throw new ExpressionException("error compiling expression: " + quote(expression)
+          + ": interpolation in backtick strings (${...}) is not supported; use + to join strings");
     }
     try {
       return engine.createExpression(new JexlInfo("expression", 1, 1), rewrite(expression));
     } catch (JexlException e) {
-      throw new ExpressionException("error compiling expression: " + expression + ": " + clean(e));
+      throw new ExpressionException("error compiling expression: " + quote(expression) + ": " + clean(e));
     } catch (StackOverflowError e) {
-      throw new ExpressionException("error compiling expression: " + expression + ": too complex");
+      throw new ExpressionException("error compiling expression: " + quote(expression) + ": too complex");
     }
   }
 

@@ -27,11 +27,47 @@ public final class GoArithmetic extends JexlArithmetic {
 
   @Override
   public Object add(Object left, Object right) {
+    Budget.checkTime();
     if ((left instanceof String && right instanceof Number) || (left instanceof Number && right instanceof String)) {
       throw new ArithmeticException("invalid operation: " + typeName(left) + " + " + typeName(right)
           + " (mismatched types)");
     }
-    return super.add(left, right);
+    if (left instanceof CharSequence l && right instanceof CharSequence r) {
+      Limits.string("+", (long) l.length() + r.length());
+    } else if (left instanceof CharSequence || right instanceof CharSequence) {
+      // A string and something else: bound the other side's text before JEXL builds it.
+      Object other = left instanceof CharSequence ? right : left;
+      CharSequence text = (CharSequence) (left instanceof CharSequence ? left : right);
+      Limits.string("+", (long) text.length() + GoValues.render(other, Limits.MAX_STRING - text.length()).length());
+    }
+    Object out = super.add(left, right);
+    if (out instanceof java.util.Collection<?> c) Limits.list("+", c.size());
+    return out;
+  }
+
+  /** JEXL's ranges ({@code 1..5}) are lazy, but rendering or {@code each} makes them lists: bound them here. */
+  @Override
+  public Iterable<?> createRange(Object from, Object to) throws ArithmeticException {
+    Budget.checkTime();
+    long a = toLong(from);
+    long b = toLong(to);
+    long lo = Math.min(a, b);
+    long hi = Math.max(a, b);
+    long size = hi - lo + 1; // negative (or 0 for the full range) when it overflows
+    Limits.list(a + ".." + b, size <= 0 ? -1 : size);
+    return super.createRange(from, to);
+  }
+
+  @Override
+  public Object subtract(Object left, Object right) {
+    Budget.checkTime();
+    return super.subtract(left, right);
+  }
+
+  @Override
+  public Object multiply(Object left, Object right) {
+    Budget.checkTime();
+    return super.multiply(left, right);
   }
 
   @Override
@@ -68,7 +104,7 @@ public final class GoArithmetic extends JexlArithmetic {
 
     @Override
     public char charAt(int index) {
-      if (System.nanoTime() > deadline) throw new ArithmeticException("regular expression took too long");
+      if (System.nanoTime() > deadline) throw new LimitException("regular expression took too long: longer than " + REGEX_BUDGET_NANOS / 1_000_000 + " ms (limit expression.regex)");
       return s.charAt(index);
     }
 

@@ -17,12 +17,22 @@ public final class GoValues {
   private GoValues() {}
 
   public static String render(Object v) {
+    return render(v, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Renders {@code v}, failing with a {@link LimitException} before the text grows past
+   * {@code max} characters (limit {@code expression.rendered}).
+   */
+  public static String render(Object v, int max) {
     StringBuilder sb = new StringBuilder();
-    render(v, sb);
+    render(v, sb, Math.max(0, max));
     return sb.toString();
   }
 
-  private static void render(Object v, StringBuilder sb) {
+  private static void render(Object v, StringBuilder sb, int max) {
+    if (v instanceof CharSequence s && sb.length() + (long) s.length() > max) tooLong(max);
+    if (sb.length() > max) tooLong(max);
     if (v == null) {
       sb.append("<nil>");
     } else if (v instanceof String s) {
@@ -39,8 +49,9 @@ public final class GoValues {
       for (Map.Entry<?, ?> e : new TreeMap<>(stringKeys(m)).entrySet()) {
         if (!first) sb.append(' ');
         first = false;
+        if (sb.length() + (long) String.valueOf(e.getKey()).length() > max) tooLong(max);
         sb.append(e.getKey()).append(':');
-        render(e.getValue(), sb);
+        render(e.getValue(), sb, max);
       }
       sb.append(']');
     } else if (v instanceof Iterable<?> || v.getClass().isArray()) {
@@ -49,12 +60,18 @@ public final class GoValues {
       for (Object o : toList(v)) {
         if (!first) sb.append(' ');
         first = false;
-        render(o, sb);
+        render(o, sb, max);
       }
       sb.append(']');
     } else {
       sb.append(v);
     }
+    if (sb.length() > max) tooLong(max);
+  }
+
+  private static void tooLong(int max) {
+    throw new LimitException("the rendered value would be longer than " + max
+        + " characters (limit expression.rendered is " + Limits.MAX_RENDERED + ")");
   }
 
   private static Map<String, Object> stringKeys(Map<?, ?> m) {

@@ -21,9 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TorkFunctions {
   /** The longest list a function may build (for instance {@code sequence(0, 1e9)}). */
-  public static final int MAX_LIST = 100_000;
+  public static final int MAX_LIST = Limits.MAX_LIST;
   /** The longest string a function may build. */
-  public static final int MAX_STRING = 1_000_000;
+  public static final int MAX_STRING = Limits.MAX_STRING;
 
   private TorkFunctions() {}
 
@@ -31,8 +31,10 @@ public final class TorkFunctions {
   public static List<Object> sequence(Number start, Number stop) {
     long a = start.longValue();
     long b = stop.longValue();
-    if (b - a > MAX_LIST) throw new IllegalArgumentException("sequence(" + a + ", " + b + ") is longer than " + MAX_LIST);
-    List<Object> out = new ArrayList<>();
+    // b - a overflows when the ends are far apart; a negative difference with a < b means "more than Long.MAX_VALUE".
+    long size = a >= b ? 0 : b - a;
+    Limits.list("sequence(" + a + ", " + b + ")", size);
+    List<Object> out = new ArrayList<>((int) size);
     for (long i = a; i < b; i++) out.add(i);
     return out;
   }
@@ -48,6 +50,7 @@ public final class TorkFunctions {
   }
 
   public static int len(Object v) {
+    Budget.checkTime();
     if (v == null) return 0;
     if (v instanceof CharSequence s) return s.toString().codePointCount(0, s.length());
     if (v instanceof Map<?, ?> m) return m.size();
@@ -57,37 +60,45 @@ public final class TorkFunctions {
 
   /** Numbers become floats and objects maps, as Go's {@code encoding/json} does. */
   public static Object fromJSON(String json) {
-    if (json.length() > MAX_STRING) throw new IllegalArgumentException("fromJSON: input is too large");
+    Limits.string("fromJSON", json.length());
     try {
-      return toGo(Json.json().readTree(json));
+      return toGo(Json.json().readTree(json), new long[1]);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("fromJSON: " + e.getOriginalMessage());
     }
   }
 
   public static String toJSON(Object v) {
-    return Json.write(v instanceof Iterable<?> || (v != null && v.getClass().isArray()) ? GoValues.toList(v) : v);
+    // The JSON text of a value is at most a few times its rendered size; bound that first, then the result.
+    GoValues.render(v, MAX_STRING);
+    String out = Json.write(v instanceof Iterable<?> || (v != null && v.getClass().isArray()) ? GoValues.toList(v) : v);
+    Limits.string("toJSON", out.length());
+    return out;
   }
 
-  private static Object toGo(JsonNode n) {
+  /** {@code count[0]} counts the values built, so a long JSON array cannot become more than MAX_LIST values. */
+  private static Object toGo(JsonNode n, long[] count) {
+    if (++count[0] > MAX_LIST) Limits.list("fromJSON", count[0]);
     if (n == null || n.isNull()) return null;
     if (n.isNumber()) return n.asDouble();
     if (n.isBoolean()) return n.asBoolean();
     if (n.isTextual()) return n.asText();
     if (n.isArray()) {
       List<Object> out = new ArrayList<>();
-      n.forEach(e -> out.add(toGo(e)));
+      n.forEach(e -> out.add(toGo(e, count)));
       return out;
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getKey(), toGo(e.getValue()));
+      out.put(e.getKey(), toGo(e.getValue(), count));
     }
     return out;
   }
 
   public static List<Object> split(String s, String sep) {
+    // Count the parts before building any of them.
+    Limits.list("split", sep.isEmpty() ? s.codePointCount(0, s.length()) : occurrences(s, sep) + 1);
     List<Object> out = new ArrayList<>();
     if (sep.isEmpty()) {
       s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
@@ -95,7 +106,7 @@ public final class TorkFunctions {
     }
     int from = 0;
     while (true) {
-      int i = s.indexOf(sep, from);
+      int i = find(s, sep, from);
       if (i < 0) break;
       out.add(s.substring(from, i));
       from = i + sep.length();
@@ -105,13 +116,44 @@ public final class TorkFunctions {
   }
 
   public static String join(Object list, String sep) {
+    List<Object> items = GoValues.toList(list);
+    Limits.string("join", (long) Math.max(0, items.size() - 1) * sep.length());
     StringBuilder sb = new StringBuilder();
-    for (Object o : GoValues.toList(list)) {
-      if (sb.length() > 0) sb.append(sep);
-      sb.append(GoValues.render(o));
-      if (sb.length() > MAX_STRING) throw new IllegalArgumentException("join: result is too large");
+    boolean first = true;
+    for (Object o : items) {
+      if (!first) sb.append(sep);
+      first = false;
+      sb.append(GoValues.render(o, MAX_STRING - sb.length()));
     }
+    Limits.string("join", sb.length());
     return sb.toString();
+  }
+
+  /** Non-overlapping occurrences of a non-empty {@code sub} in {@code s}. */
+  private static long occurrences(String s, String sub) {
+    long n = 0;
+    for (int i = find(s, sub, 0); i >= 0; i = find(s, sub, i + sub.length())) n++;
+    return n;
+  }
+
+  /**
+   * {@link String#indexOf(String, int)} under the evaluation's deadline: a search for a long
+   * needle in a long text costs their product in the JDK, which could outlast any deadline in one call.
+   */
+  static int find(String s, String sub, int from) {
+    if (sub.isEmpty()) return Math.min(Math.max(from, 0), s.length());
+    char first = sub.charAt(0);
+    int last = s.length() - sub.length();
+    long work = 0;
+    for (int i = s.indexOf(first, Math.max(from, 0)); i >= 0 && i <= last; i = s.indexOf(first, i + 1)) {
+      if (s.regionMatches(i, sub, 0, sub.length())) return i;
+      work += sub.length();
+      if (work > (1 << 20)) {
+        Budget.checkTime();
+        work = 0;
+      }
+    }
+    return -1;
   }
 
   public static String trim(String s) {
@@ -126,32 +168,58 @@ public final class TorkFunctions {
     return s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
   }
 
+  /** Upper and lower case can change a string's length ("ß" is "SS"), by at most three times. */
   public static String upper(String s) {
+    Limits.string("upper", 3L * s.length());
     return s.toUpperCase(java.util.Locale.ROOT);
   }
 
   public static String lower(String s) {
+    Limits.string("lower", 3L * s.length());
     return s.toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** The result's length is computed (overflow-safe) before it is built. */
   public static String replace(String s, String old, String replacement) {
-    String out = s.replace(old, replacement);
-    if (out.length() > MAX_STRING) throw new IllegalArgumentException("replace: result is too large");
-    return out;
+    long count = old.isEmpty() ? s.length() + 1L : occurrences(s, old);
+    long length = s.length() + count * ((long) replacement.length() - old.length());
+    Limits.string("replace", length);
+    if (count == 0) return s;
+    if (old.isEmpty()) return s.replace(old, replacement);
+    StringBuilder out = new StringBuilder((int) length);
+    int from = 0;
+    for (int i = find(s, old, 0); i >= 0; i = find(s, old, from)) {
+      out.append(s, from, i).append(replacement);
+      from = i + old.length();
+    }
+    return out.append(s, from, s.length()).toString();
   }
 
   public static String repeat(String s, Number n) {
     long times = n.longValue();
-    if (times < 0 || times * s.length() > MAX_STRING) throw new IllegalArgumentException("repeat: result is too large");
+    if (times < 0) throw new IllegalArgumentException("repeat: negative count " + times);
+    if (s.isEmpty()) return s;
+    long length = times > MAX_STRING ? -1 : times * s.length();
+    Limits.string("repeat", length);
     return s.repeat((int) times);
   }
 
   public static long indexOf(String s, String sub) {
-    return s.indexOf(sub);
+    return find(s, sub, 0);
   }
 
   public static long lastIndexOf(String s, String sub) {
-    return s.lastIndexOf(sub);
+    if (sub.isEmpty()) return s.length();
+    long work = 0;
+    for (int i = s.lastIndexOf(sub.charAt(0), s.length() - sub.length()); i >= 0; i = s.lastIndexOf(sub.charAt(0), i - 1)) {
+      if (s.regionMatches(i, sub, 0, sub.length())) return i;
+      work += sub.length();
+      if (work > (1 << 20)) {
+        Budget.checkTime();
+        work = 0;
+      }
+    }
+    return -1;
   }
 
   public static boolean hasPrefix(String s, String prefix) {
@@ -163,15 +231,20 @@ public final class TorkFunctions {
   }
 
   public static String toBase64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    Limits.string("toBase64", (bytes.length + 2L) / 3 * 4);
+    return Base64.getEncoder().encodeToString(bytes);
   }
 
   public static String fromBase64(String s) {
+    Limits.string("fromBase64", s.length());
     return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
   }
 
   public static String string(Object v) {
-    return GoValues.render(v);
+    String out = GoValues.render(v, MAX_STRING);
+    Limits.string("string", out.length());
+    return out;
   }
 
   /** expr-lang's {@code int(v)}; expressions write {@code int(...)}, which is rewritten to this. */
@@ -239,6 +312,7 @@ public final class TorkFunctions {
   }
 
   public static List<Object> keys(Map<?, ?> m) {
+    Limits.list("keys", m.size());
     List<Object> out = new ArrayList<>();
     m.keySet().forEach(k -> out.add(String.valueOf(k)));
     out.sort(null);
@@ -246,19 +320,26 @@ public final class TorkFunctions {
   }
 
   public static List<Object> values(Map<?, ?> m) {
+    Limits.list("values", m.size());
     return new ArrayList<>(m.values());
   }
 
   public static List<Object> uniq(Object list) {
+    Budget.checkTime();
     return new ArrayList<>(new LinkedHashSet<>(GoValues.toList(list)));
   }
 
   public static List<Object> concat(Object... lists) {
-    List<Object> out = new ArrayList<>();
+    List<List<Object>> all = new ArrayList<>();
+    long size = 0;
     for (Object l : lists) {
-      out.addAll(GoValues.toList(l));
-      if (out.size() > MAX_LIST) throw new IllegalArgumentException("concat: result is too long");
+      List<Object> items = GoValues.toList(l);
+      all.add(items);
+      size += items.size();
     }
+    Limits.list("concat", size);
+    List<Object> out = new ArrayList<>((int) size);
+    all.forEach(out::addAll);
     return out;
   }
 

@@ -556,6 +556,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Duration initial = GoDuration.parse(retry.initialDelay()).orElse(Duration.ZERO);
     double factor = retry.scalingFactor() == null ? 1.0 : retry.scalingFactor();
     double millis = initial.toMillis() * Math.pow(factor, attemptsBefore);
+    // At most a day, never negative, whatever the factor and attempt count (pow may be Infinity or NaN).
+    if (!(millis > 0)) return Duration.ZERO;
     return Duration.ofMillis((long) Math.min(millis, Duration.ofDays(1).toMillis()));
   }
 

@@ -113,7 +113,7 @@ final class TaskActor {
   private Behavior<TaskCommand> start() {
     Instant notBefore = work.notBefore();
     if (notBefore == null || !notBefore.isAfter(Instant.now())) return enqueue();
-    timers.startSingleTimer(new BackoffOver(), Duration.between(Instant.now(), notBefore));
+    timers.startSingleTimer(new BackoffOver(), GoDuration.schedulable(Duration.between(Instant.now(), notBefore)));
     return Behaviors.receive(TaskCommand.class)
         .onMessage(BackoffOver.class, b -> enqueue())
         .onMessage(Cancel.class, c -> Behaviors.stopped())
@@ -127,7 +127,7 @@ final class TaskActor {
     // Counted from the first enqueue: a rejection by a worker sends the task back without a new clock.
     Duration limit = settings.queueTimeout();
     if (limit != null && !limit.isZero() && !timers.isTimerActive("queued")) {
-      timers.startSingleTimer("queued", new QueueTimedOut(), limit);
+      timers.startSingleTimer("queued", new QueueTimedOut(), GoDuration.schedulable(limit));
     }
     return waiting(null);
   }
@@ -277,7 +277,8 @@ final class TaskActor {
   /** A backstop: the worker enforces the timeout; this catches a worker that went silent. */
   private void startDeadline() {
     if (work.timeout() != null && !work.timeout().isZero() && !timers.isTimerActive("deadline")) {
-      timers.startSingleTimer("deadline", new DeadlineReached(), work.timeout().plus(settings.deadlineGrace()));
+      timers.startSingleTimer("deadline", new DeadlineReached(),
+          GoDuration.schedulable(work.timeout().plus(settings.deadlineGrace())));
     }
   }
 

@@ -7,6 +7,15 @@ public interface TaskRuntime extends AutoCloseable {
   String name();
 
   /**
+   * {@code error} without this node's own paths (its data and work directories), so that a task's
+   * stored error does not show where the node keeps its files. Applied to every error a runtime
+   * produces before it is stored.
+   */
+  default String scrub(String error) {
+    return error;
+  }
+
+  /**
    * Lines for the task's log about what this runtime leaves out of {@code step} (the shell
    * runtime runs no image and confines nothing); none by default.
    */

@@ -218,7 +218,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   }
 
   private TaskCommand.Outcome fail(String error, TaskFailed.Cause cause) {
-    return new TaskCommand.Failed(work.attemptId(), Redactor.redactValues(error, work.secretValues()), cause,
+    return new TaskCommand.Failed(work.attemptId(), Redactor.redactValues(runtime.scrub(error), work.secretValues()), cause,
         Instant.now());
   }
 

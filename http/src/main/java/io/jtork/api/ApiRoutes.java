@@ -295,13 +295,21 @@ public final class ApiRoutes extends AllDirectives {
    * its journal (also for a job deleted since; its journal is kept). Who may see the job now may see
    * its past.
    */
+  /** The instants {@code ?at=} accepts: what the journal's timestamps (epoch milliseconds) and JSON dates hold. */
+  static final java.time.Instant AT_MIN = java.time.Instant.parse("1970-01-01T00:00:00Z");
+  static final java.time.Instant AT_MAX = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
   private Route jobAt(String id, String atParameter, Principal who) {
     java.time.Instant at;
     try {
       at = java.time.OffsetDateTime.parse(atParameter).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
-      return complete(Responses.error(StatusCodes.BAD_REQUEST, "invalid at \"" + atParameter
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      return complete(Responses.error(StatusCodes.BAD_REQUEST, "invalid at \"" + Responses.truncate(atParameter)
           + "\": expected an RFC 3339 instant such as 2026-01-31T09:30:00Z"));
+    }
+    if (at.isBefore(AT_MIN) || at.isAfter(AT_MAX)) {
+      return complete(Responses.error(StatusCodes.BAD_REQUEST, "invalid at \"" + Responses.truncate(atParameter)
+          + "\": must be between " + AT_MIN + " and " + AT_MAX));
     }
     return completeWithFuture(history.jobAt(id, at).thenApply(past -> {
       if (past == null || !who.mayAccess(past.now().spec().permissions())) {
@@ -608,7 +616,7 @@ public final class ApiRoutes extends AllDirectives {
     return completeWithFuture(blockingCall(() -> {
       try {
         return call.call();
-      } catch (UserStore.Refused e) {
+      } catch (UserStore.Refused | BadField e) {
         return Responses.error(StatusCodes.BAD_REQUEST, e.getMessage());
       }
     }).exceptionally(this::failure));
@@ -616,10 +624,9 @@ public final class ApiRoutes extends AllDirectives {
 
   private Route createUser() {
     return jsonBody(b -> userCall(() -> {
-      UserRef u = users.createUser(text(b, "username"), text(b, "name"), text(b, "password"),
-          b.path("admin").asBoolean(false));
+      UserRef u = users.createUser(text(b, "username"), text(b, "name"), text(b, "password"), bool(b, "admin"));
       return Responses.ok(Map.of("id", u.id(), "username", u.username(), "name", u.name(), "createdAt", u.createdAt(),
-          "admin", b.path("admin").asBoolean(false)));
+          "admin", bool(b, "admin")));
     }));
   }
 
@@ -644,9 +651,29 @@ public final class ApiRoutes extends AllDirectives {
     return userCall(() -> Responses.ok(Map.of("key", users.createApiKey(who.user()))));
   }
 
+  /** A field of a JSON body that is not of its type: a 400 naming it. */
+  static final class BadField extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadField(String field, String expected, com.fasterxml.jackson.databind.JsonNode got) {
+      super(field + ": expected " + expected + ", got " + Responses.truncate(got.toString(), 100));
+    }
+  }
+
+  /** A string field, or null; a number, boolean or object is a 400 (no coercion). */
   private static String text(com.fasterxml.jackson.databind.JsonNode b, String field) {
     var v = b.get(field);
-    return v == null || v.isNull() ? null : v.asText();
+    if (v == null || v.isNull()) return null;
+    if (!v.isTextual()) throw new BadField(field, "a string", v);
+    return v.asText();
+  }
+
+  /** A boolean field, false when missing; {@code "yes"} or {@code "true"} is a 400, not false. */
+  private static boolean bool(com.fasterxml.jackson.databind.JsonNode b, String field) {
+    var v = b.get(field);
+    if (v == null || v.isNull()) return false;
+    if (!v.isBoolean()) throw new BadField(field, "true or false", v);
+    return v.booleanValue();
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

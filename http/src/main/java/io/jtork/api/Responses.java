@@ -33,15 +33,40 @@ final class Responses {
     return ok(Map.of("status", "OK"));
   }
 
+  /** The most errors an error body lists; {@code totalErrors} counts them all. */
+  static final int MAX_ERRORS = 100;
+  /** The longest text (a message, a path, a quoted value) an error body carries. */
+  static final int MAX_TEXT = 500;
+  /** The longest {@code message} of an error body. */
+  static final int MAX_MESSAGE = 4_000;
+
   static HttpResponse error(StatusCode status, String message) {
-    return json(status, Map.of("message", message));
+    return json(status, Map.of("message", truncate(message, MAX_MESSAGE)));
   }
 
-  /** A rejected job: all its errors, joined in {@code message} and listed in {@code errors}. */
+  /** {@code text} cut to {@value #MAX_TEXT} characters, saying how long it was. */
+  static String truncate(String text) {
+    return truncate(text, MAX_TEXT);
+  }
+
+  static String truncate(String text, int max) {
+    if (text == null || text.length() <= max) return text;
+    return text.substring(0, max) + "… (" + text.length() + " characters)";
+  }
+
+  /**
+   * A rejected job: its errors, joined in {@code message} and listed in {@code errors}, at most
+   * {@value #MAX_ERRORS} of them, each cut to {@value #MAX_TEXT} characters; {@code totalErrors}
+   * counts them all.
+   */
   static HttpResponse invalid(String what, List<SpecError> errors) {
+    List<SpecError> shown = errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors;
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("message", "invalid " + what + ": " + String.join("; ", errors.stream().map(SpecError::toString).toList()));
-    body.put("errors", errors.stream().map(e -> Map.of("path", e.path(), "message", e.message())).toList());
+    String more = errors.size() > MAX_ERRORS ? "; and " + (errors.size() - MAX_ERRORS) + " more errors" : "";
+    body.put("message", truncate("invalid " + what + ": " + String.join("; ",
+        shown.stream().map(e -> truncate(e.toString(), 2 * MAX_TEXT)).toList()) + more, 2 * MAX_MESSAGE));
+    body.put("errors", shown.stream().map(e -> Map.of("path", truncate(e.path()), "message", truncate(e.message()))).toList());
+    body.put("totalErrors", errors.size());
     return json(StatusCodes.BAD_REQUEST, body);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -1257,5 +1258,143 @@ abstract class ApiContract {
       if (e.get("type").asText().equals("TaskFailed") && i++ == index) return e;
     }
     return null;
+  }
+
+  // ---- hostile input (issue 20) -----------------------------------------------------------
+
+  /** The reproductions of issue 20: each fails its task within 2 s naming the limit, and nothing else. */
+  @Test
+  void expressionsThatWouldExhaustTheNodeFailTheirTaskNamingTheLimit() throws Exception {
+    TestNode n = node();
+    List<String> expressions = List.of(
+        "sequence(-5000000000000000000, 5000000000000000000)",
+        "replace(repeat('a',1000000),'a',repeat('b',2000))",
+        "split(repeat('a', 1000000), '')",
+        "0 .. 9000000000000000000",
+        "len([" + String.join(", ", java.util.Collections.nCopies(9, "repeat('a', 1000000)")) + "])");
+    List<String> ids = new java.util.ArrayList<>();
+    long start = System.nanoTime();
+    for (String ex : expressions) {
+      TestNode.Response r = n.post("/jobs", "application/json", "{\"name\":\"hostile\",\"tasks\":[{\"name\":\"t\","
+          + "\"run\":\"echo $X\",\"env\":{\"X\":\"{{ " + ex + " }}\"}}]}");
+      assertThat(r.status()).as(ex).isEqualTo(200);
+      ids.add(r.json().get("id").asText());
+    }
+    // A normal job submitted alongside completes.
+    String hello = n.postYaml(HELLO).json().get("id").asText();
+    for (int i = 0; i < ids.size(); i++) {
+      JsonNode job = n.awaitState(ids.get(i), Duration.ofSeconds(2), "FAILED", "COMPLETED");
+      assertThat(job.get("state").asText()).as(expressions.get(i)).isEqualTo("FAILED");
+      assertThat(job.get("error").asText()).as(expressions.get(i)).contains("(limit expression.")
+          .hasSizeLessThan(1000);
+    }
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000L * expressions.size());
+    assertThat(n.awaitState(hello, "COMPLETED", "FAILED").get("state").asText()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void fourExpensiveReplacementsAtOnceDisturbNothingElse() throws Exception {
+    TestNode n = node();
+    List<java.util.concurrent.CompletableFuture<TestNode.Response>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      sent.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> n.post("/jobs", "application/json",
+          "{\"name\":\"r\",\"tasks\":[{\"name\":\"t\",\"run\":\"echo\","
+              + "\"env\":{\"X\":\"{{ replace(repeat('a',1000000),'a',repeat('b',2000)) }}\"}}]}")));
+    }
+    List<String> others = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) others.add(n.postYaml(HELLO).json().get("id").asText());
+    for (var f : sent) {
+      String id = f.get().json().get("id").asText();
+      assertThat(n.awaitState(id, Duration.ofSeconds(5), "FAILED", "COMPLETED").get("error").asText())
+          .contains("limit expression.string");
+    }
+    for (String id : others) assertThat(n.awaitState(id, "COMPLETED", "FAILED").get("state").asText()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void hostileSubmissionsAreA400NamingTheFieldOrLimit() throws Exception {
+    TestNode n = node();
+    TestNode.Response timeout = n.postYaml("name: j\ntasks:\n- name: a\n  run: echo\n  timeout: 6000h\n");
+    assertThat(timeout.status()).isEqualTo(400);
+    assertThat(timeout.json().get("message").asText()).contains("tasks[0].timeout: must be at most 4800h");
+    TestNode.Response limit = n.post("/jobs", "application/json",
+        "{\"name\":\"j\",\"tasks\":[{\"name\":\"a\",\"run\":\"echo\",\"retry\":{\"limit\":\"3\"}}]}");
+    assertThat(limit.status()).isEqualTo(400);
+    assertThat(limit.json().at("/errors/0/path").asText()).isEqualTo("tasks[0].retry.limit");
+    TestNode.Response name = n.post("/jobs", "application/json", "{\"name\":123,\"tasks\":[{\"name\":\"a\",\"run\":\"echo\"}]}");
+    assertThat(name.status()).isEqualTo(400);
+    assertThat(name.json().at("/errors/0/path").asText()).isEqualTo("name");
+    for (String file : List.of(".", "..", "a/../../b", "f".repeat(5000))) {
+      TestNode.Response r = n.post("/jobs", "application/json", "{\"name\":\"j\",\"tasks\":[{\"name\":\"a\",\"run\":\"echo\","
+          + "\"files\":{\"" + file + "\":\"x\"}}]}");
+      assertThat(r.status()).as(file.substring(0, Math.min(10, file.length()))).isEqualTo(400);
+      assertThat(r.json().at("/errors/0/path").asText()).isEqualTo("tasks[0].files");
+      assertThat(r.body()).doesNotContain("data/runs").hasSizeLessThan(2000);
+    }
+  }
+
+  @Test
+  void aDocumentOfManyAliasesGetsASmall400() throws Exception {
+    StringBuilder yaml = new StringBuilder("name: j\nx: &a {k: v, k2: v2}\ntasks:\n");
+    for (int i = 0; i < 100_000; i++) yaml.append("- *a\n");
+    TestNode.Response r = node().postYaml(yaml.toString());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("errors")).hasSize(100);
+    assertThat(r.json().get("totalErrors").asInt()).isEqualTo(1001);
+    assertThat(r.body().length()).isLessThan(32 * 1024);
+  }
+
+  @Test
+  void anInstantOutsideTheSupportedRangeIsA400() throws Exception {
+    TestNode n = node();
+    String id = n.postYaml(HELLO).json().get("id").asText();
+    for (String at : List.of("%2B999999999-12-31T23:59:59Z", "-000001-01-01T00:00:00Z", "1969-12-31T23:59:59Z")) {
+      TestNode.Response r = n.get("/jobs/" + id + "?at=" + at);
+      assertThat(r.status()).as(at).isEqualTo(400);
+      assertThat(r.json().get("message").asText()).contains("must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+    }
+  }
+
+  /** Requests too malformed to reach the routes get Tork's JSON error shape too. */
+  @Test
+  void theHttpLayersOwnErrorsAreJson() throws Exception {
+    TestNode n = node();
+    int port = Integer.parseInt(n.base.substring(n.base.lastIndexOf(':') + 1));
+    Map<String, Integer> requests = new java.util.LinkedHashMap<>();
+    requests.put("GET /jobs?x=" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+    requests.put("GET /jobs HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", 431);
+    requests.put("GET /jobs HTTP/1.7\r\nHost: x\r\n\r\n", 505);
+    requests.put("GET /jobs HTTP/1.1\r\n\r\n", 400);
+    requests.put("POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n", 413);
+    for (var e : requests.entrySet()) {
+      String answer = raw(port, e.getKey());
+      String label = e.getKey().substring(0, Math.min(30, e.getKey().length()));
+      assertThat(answer).as(label).startsWith("HTTP/1.1 " + e.getValue());
+      assertThat(answer).as(label).containsIgnoringCase("content-type: application/json");
+      String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+      assertThat(io.jtork.json.Json.json().readTree(body).get("message").asText()).as(label).isNotBlank();
+    }
+  }
+
+  private static String raw(int port, String request) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      try {
+        for (int r; (r = s.getInputStream().read(buf)) > 0; ) {
+          out.write(buf, 0, r);
+          String text = out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+          int head = text.indexOf("\r\n\r\n");
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(text);
+          if (head > 0 && m.find() && text.length() >= head + 4 + Integer.parseInt(m.group(1))) break;
+        }
+      } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+        // the server closed or stopped: what arrived is the answer
+      }
+      return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
   }
 }

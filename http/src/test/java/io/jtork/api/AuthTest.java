@@ -193,6 +193,19 @@ class AuthTest {
   }
 
   @Test
+  void userFieldsAreNotCoerced() {
+    TestNode.Response yes = as("alice", "alice-admin-pw", "POST", "/users",
+        "{\"username\":\"dave\",\"password\":\"dave-password\",\"admin\":\"yes\"}");
+    assertThat(yes.status()).isEqualTo(400);
+    assertThat(yes.json().get("message").asText()).isEqualTo("admin: expected true or false, got \"yes\"");
+    TestNode.Response number = as("alice", "alice-admin-pw", "POST", "/users",
+        "{\"username\":\"dave\",\"password\":\"dave-password\",\"name\":123}");
+    assertThat(number.status()).isEqualTo(400);
+    assertThat(number.json().get("message").asText()).isEqualTo("name: expected a string, got 123");
+    assertThat(as("dave", "dave-password", "GET", "/jobs", null).status()).as("no user was created").isEqualTo(401);
+  }
+
+  @Test
   void badInputIsA400AndChangesNothing() {
     TestNode.Response dup = as("alice", "alice-admin-pw", "POST", "/users", "{\"username\":\"bob\",\"password\":\"another-pw\"}");
     assertThat(dup.status()).isEqualTo(400);

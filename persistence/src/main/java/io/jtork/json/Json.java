@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -25,7 +28,44 @@ public final class Json {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build());
 
+  private static final ObjectMapper STRICT_JSON = strict(JSON.copy(), true);
+  private static final ObjectMapper STRICT_YAML = strict(YAML.copy(), false);
+
   private Json() {}
+
+  /**
+   * What user input (a submitted job) is bound with: a string is never read as a number or a
+   * boolean, nor a fraction as a whole number. In JSON a number or boolean is not read as a
+   * string either (Go's encoding/json refuses it too); in YAML it is, since {@code name: 123} and
+   * {@code env: {N: 5}} are plain scalars there (Go's yaml.v3 reads them as strings too), while
+   * {@code limit: "3"} is a quoted string and is refused.
+   */
+  private static ObjectMapper strict(ObjectMapper m, boolean json) {
+    m.disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    for (LogicalType t : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+      m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+    m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    if (json) {
+      m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    }
+    return m;
+  }
+
+  /** The mapper that binds user input strictly (see {@link #strict}). */
+  public static ObjectMapper strictJson() {
+    return STRICT_JSON;
+  }
+
+  public static ObjectMapper strictYaml() {
+    return STRICT_YAML;
+  }
 
   private static ObjectMapper configure(ObjectMapper m) {
     return m.registerModule(new JavaTimeModule())

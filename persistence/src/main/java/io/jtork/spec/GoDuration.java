@@ -16,7 +16,22 @@ public final class GoDuration {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
   private static final Pattern WHOLE = Pattern.compile("[+-]?((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+|[+-]?0");
 
+  /**
+   * The longest duration a job may ask for (timeouts, {@code retry.initialDelay}, {@code wait.timeout},
+   * {@code autoDelete.after}): 4800h, 200 days. Pekko's scheduler holds a timer for at most about
+   * 248 days (2^31 ticks of 10 ms), so anything a job asks for can be scheduled. See docs/limits.md.
+   */
+  public static final Duration MAX = Duration.ofHours(4800);
+  /** The longest delay handed to a timer, whatever computed it. */
+  public static final Duration MAX_TIMER = Duration.ofDays(240);
+
   private GoDuration() {}
+
+  /** {@code d} clamped to what a Pekko timer accepts: 0 up to {@link #MAX_TIMER}. */
+  public static Duration schedulable(Duration d) {
+    if (d == null || d.isNegative()) return Duration.ZERO;
+    return d.compareTo(MAX_TIMER) > 0 ? MAX_TIMER : d;
+  }
 
   /** The duration, or empty when {@code text} is not a Go duration. */
   public static Optional<Duration> parse(String text) {

@@ -62,15 +62,50 @@ public final class JobSpecReader {
       throw new InvalidSpecException(List.of(new SpecError("", "the document is empty")));
     }
     List<SpecError> errors = new ArrayList<>();
-    SpecShape.check(tree, type, errors);
+    SpecShape.check(tree, type, errors, format == Format.JSON);
     if (!errors.isEmpty()) throw new InvalidSpecException(errors);
     try {
-      return mapper.treeToValue(tree, type);
+      return (format == Format.JSON ? Json.strictJson() : Json.strictYaml()).treeToValue(tree, type);
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+      JsonNode node = at(tree, e.getPath());
+      String message = node == null || e.getTargetType() == null ? firstLine(e.getOriginalMessage())
+          : "must be " + expected(e.getTargetType()) + " (got " + describe(node) + ")";
+      throw new InvalidSpecException(List.of(new SpecError(pathOf(e), message)));
     } catch (JsonMappingException e) {
       throw new InvalidSpecException(List.of(new SpecError(pathOf(e), firstLine(e.getOriginalMessage()))));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new InvalidSpecException(List.of(new SpecError("", firstLine(e.getMessage()))));
     }
+  }
+
+  private static JsonNode at(JsonNode tree, List<JsonMappingException.Reference> path) {
+    JsonNode n = tree;
+    for (JsonMappingException.Reference r : path) {
+      if (n == null) return null;
+      n = r.getFieldName() != null ? n.get(r.getFieldName()) : r.getIndex() >= 0 ? n.get(r.getIndex()) : n;
+    }
+    return n;
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+    if (type == Double.class || type == double.class || type == Float.class || type == float.class) return "a number";
+    if (type == Boolean.class || type == boolean.class) return "true or false";
+    if (type == String.class) return "a string";
+    if (java.util.Collection.class.isAssignableFrom(type)) return "a list";
+    return "an object";
+  }
+
+  private static String describe(JsonNode n) {
+    if (n.isTextual()) {
+      String t = n.asText();
+      return "the string \"" + (t.length() > 100 ? t.substring(0, 100) + "…" : t) + "\"";
+    }
+    if (n.isNumber()) return "the number " + n.asText();
+    if (n.isBoolean()) return n.asText();
+    if (n.isArray()) return "a list";
+    if (n.isObject()) return "an object";
+    return n.getNodeType().toString().toLowerCase(Locale.ROOT);
   }
 
   private static String formatName(Format f) {

@@ -358,12 +358,26 @@ public final class JobSpecValidator {
     });
   }
 
+  /** The longest name of a file in {@code files}, in characters (a file name's usual limit, NAME_MAX). */
+  static final int MAX_FILE_NAME = 255;
+
   private void files(String path, Map<String, String> files) {
     for (String name : files.keySet()) {
+      String shown = name.length() > 100 ? name.substring(0, 100) + "…" : name;
+      if (name.length() > MAX_FILE_NAME) {
+        error(path, "invalid file name \"" + shown + "\": must be at most " + MAX_FILE_NAME + " characters (got "
+            + name.length() + ")");
+        continue;
+      }
       String n = name.replace('\\', '/');
-      boolean escapes = n.isEmpty() || n.startsWith("/") || n.indexOf('\0') >= 0
-          || List.of(n.split("/")).contains("..");
-      if (escapes) error(path, "invalid file name \"" + name + "\": it must be a relative path inside the work directory");
+      boolean control = n.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+      List<String> parts = List.of(n.split("/", -1));
+      boolean escapes = n.isEmpty() || n.startsWith("/") || control
+          || parts.stream().anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."));
+      if (escapes) {
+        error(path, "invalid file name \"" + shown.replaceAll("\\p{Cntrl}", "?")
+            + "\": it must be a relative path inside the work directory, without \".\", \"..\" or empty parts");
+      }
     }
   }
 
@@ -419,6 +433,9 @@ public final class JobSpecValidator {
       error(path, "invalid duration \"" + value + "\" (use a Go duration such as 30s, 5m or 1h30m)");
     } else if (notBlank(value) && GoDuration.parse(value).orElseThrow().isNegative()) {
       error(path, "must not be negative (got \"" + value + "\")");
+    } else if (notBlank(value) && GoDuration.parse(value).orElseThrow().compareTo(GoDuration.MAX) > 0) {
+      error(path, "must be at most " + GoDuration.MAX.toHours() + "h (" + GoDuration.MAX.toDays()
+          + " days, limit duration.max; got \"" + value + "\")");
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +22,38 @@ final class SpecShape {
 
   private SpecShape() {}
 
-  static void check(JsonNode node, Type type, List<SpecError> errors) {
-    check(node, type, "", errors);
+  /**
+   * Types are strict: a string is never a number or a boolean. With {@code json}, a number or a
+   * boolean is not a string either (Go's encoding/json refuses both); in YAML a plain scalar such
+   * as {@code 123} or {@code true} is read as a string where a string is expected, as Go's yaml.v3
+   * does, while a quoted {@code "3"} is a string and so not a number.
+   */
+  static void check(JsonNode node, Type type, List<SpecError> errors, boolean json) {
+    List<SpecError> all = new ArrayList<>() {
+      private int count;
+
+      @Override
+      public boolean add(SpecError e) {
+        return ++count <= MAX_ERRORS && super.add(e);
+      }
+
+      @Override
+      public int size() {
+        return count;
+      }
+    };
+    check(node, type, "", all, json);
+    int total = all.size();
+    for (int i = 0; i < Math.min(total, MAX_ERRORS); i++) errors.add(all.get(i));
+    if (total > MAX_ERRORS) {
+      errors.add(new SpecError("", (total - MAX_ERRORS) + " more errors not listed (at most " + MAX_ERRORS + " are)"));
+    }
   }
 
-  private static void check(JsonNode node, Type type, String path, List<SpecError> errors) {
+  /** The most errors one document is reported with (a document of 100,000 bad items is not 100,000 errors). */
+  static final int MAX_ERRORS = 1_000;
+
+  private static void check(JsonNode node, Type type, String path, List<SpecError> errors, boolean json) {
     if (node == null || node.isNull()) return;
     Class<?> raw = raw(type);
     if (raw.isRecord()) {
@@ -39,7 +67,7 @@ final class SpecShape {
         String p = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
         Type ft = fields.get(f.getKey());
         if (ft == null) errors.add(new SpecError(p, "unknown field"));
-        else check(f.getValue(), ft, p, errors);
+        else check(f.getValue(), ft, p, errors, json);
       }
     } else if (List.class.isAssignableFrom(raw)) {
       if (!node.isArray()) {
@@ -47,28 +75,29 @@ final class SpecShape {
         return;
       }
       Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
-      for (int i = 0; i < node.size(); i++) check(node.get(i), element, path + "[" + i + "]", errors);
+      for (int i = 0; i < node.size(); i++) check(node.get(i), element, path + "[" + i + "]", errors, json);
     } else if (Map.class.isAssignableFrom(raw)) {
       if (!node.isObject()) {
         errors.add(new SpecError(path, "expected a map of strings, got " + kind(node)));
         return;
       }
       node.fields().forEachRemaining(f -> {
-        if (f.getValue().isContainerNode()) {
+        if (f.getValue().isContainerNode() || json && !f.getValue().isTextual() && !f.getValue().isNull()) {
           errors.add(new SpecError(path + "." + f.getKey(), "expected a string, got " + kind(f.getValue())));
         }
       });
     } else if (raw == String.class) {
-      if (node.isContainerNode()) errors.add(new SpecError(path, "expected a string, got " + kind(node)));
+      if (node.isContainerNode() || json && !node.isTextual()) {
+        errors.add(new SpecError(path, "expected a string, got " + kind(node) + (node.isValueNode() ? " " + describe(node) : "")));
+      }
     } else if (raw == Integer.class) {
-      boolean ok = node.isIntegralNumber() && node.canConvertToInt()
-          || node.isTextual() && node.asText().trim().matches("-?\\d{1,9}");
+      boolean ok = node.isIntegralNumber() && node.canConvertToInt();
       if (!ok) errors.add(new SpecError(path, "expected an integer, got " + describe(node)));
     } else if (raw == Double.class) {
-      boolean ok = node.isNumber() || node.isTextual() && node.asText().trim().matches("-?\\d+(\\.\\d+)?");
+      boolean ok = node.isNumber();
       if (!ok) errors.add(new SpecError(path, "expected a number, got " + describe(node)));
     } else if (raw == Boolean.class) {
-      boolean ok = node.isBoolean() || node.isTextual() && node.asText().matches("true|false");
+      boolean ok = node.isBoolean();
       if (!ok) errors.add(new SpecError(path, "expected true or false, got " + describe(node)));
     }
   }

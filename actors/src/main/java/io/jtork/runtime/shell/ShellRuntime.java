@@ -63,6 +63,26 @@ public final class ShellRuntime implements TaskRuntime {
    * @param root this node's own directory for step working directories; whatever a previous run
    *     of the node left running there (it was killed) is killed now
    */
+  /** The node's run directory as errors show it instead of its host path. */
+  static final String ROOT_SHOWN = "<runs>";
+
+  @Override
+  public String scrub(String error) {
+    if (error == null) return null;
+    String out = error;
+    for (Path p : List.of(root.toAbsolutePath().normalize(), root)) {
+      String s = p.toString();
+      if (!s.isEmpty() && !s.equals(".")) out = out.replace(s, ROOT_SHOWN);
+    }
+    try {
+      String real = root.toRealPath().toString();
+      out = out.replace(real, ROOT_SHOWN);
+    } catch (IOException | RuntimeException e) {
+      // the directory may be gone; the other forms were replaced
+    }
+    return out;
+  }
+
   public ShellRuntime(List<String> shellCommand, Path root, List<String> inheritedEnv) {
     this.shellCommand = List.copyOf(shellCommand);
     this.root = root;
