@@ -74,6 +74,12 @@ class ConnectionLimitsTest {
         assertThat(answer).startsWith("HTTP/1.1 200").contains("\"status\":\"UP\"");
         assertThat(took).isLessThan(Duration.ofSeconds(1));
       }
+      // So does `jtork health --endpoint` pointed at it, and the same endpoint with /health.
+      var cli = new picocli.CommandLine(new io.jtork.cli.JtorkCommand());
+      assertThat(cli.execute("health", "--endpoint", "http://127.0.0.1:" + managementPort, "--timeout", "1"))
+          .isZero();
+      assertThat(cli.execute("health", "--endpoint", "http://127.0.0.1:" + managementPort + "/health/"))
+          .isZero();
       // The API port itself serves the extra connection once the others are gone.
       for (Socket s : idle.subList(0, MAX_CONNECTIONS)) s.close();
       assertThat(readAnswer(extra, Duration.ofSeconds(5))).startsWith("HTTP/1.1 200");
