@@ -101,9 +101,15 @@ final class RequestHeadTimeout extends GraphStage<BidiShape<HttpRequest, HttpReq
         setHandler(responsesIn, new AbstractInHandler() {
           @Override
           public void onPush() {
-            push(responsesOut, grab(responsesIn));
+            HttpResponse response = grab(responsesIn);
+            push(responsesOut, response);
             if (open > 0) open--;
-            if (open == 0 && !isClosed(requestsIn)) scheduleOnce(TIMER, keepAliveTimeout);
+            // A streamed body is still being sent when its response passes here: the clock for the
+            // next head would run during it. The API answers with strict bodies only; a streamed
+            // one is left to Pekko's idle-timeout, which sees its bytes.
+            if (open == 0 && !isClosed(requestsIn) && response.entity().isStrict()) {
+              scheduleOnce(TIMER, keepAliveTimeout);
+            }
           }
 
           @Override
