@@ -63,7 +63,8 @@ public record NodeSettings(
     int rateLimitPerSecond,
     List<String> seedNodes,
     boolean workerLostCountsAsRetry,
-    Duration workerDrainTimeout) {
+    Duration workerDrainTimeout,
+    HttpConnections httpConnections) {
 
   /** {@code jtork.auth.throttle.*}: how failed sign-ins are throttled and passwords hashed (docs/auth.md). */
   public record AuthThrottle(
@@ -167,10 +168,36 @@ public record NodeSettings(
           positive(c, "http.rate-limit.per-second"),
           seedNodes(stringList(c, "cluster.seed-nodes")),
           c.getBoolean("task.worker-lost-counts-as-retry"),
-          c.getDuration("worker.drain-timeout"));
+          c.getDuration("worker.drain-timeout"),
+          httpConnections(c));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }
+  }
+
+  /** {@code jtork.http.max-connections}, {@code idle-timeout}, {@code header-timeout}, {@code management-port}. */
+  private static HttpConnections httpConnections(Config c) {
+    String mgmt = c.getString("http.management-port").trim();
+    Integer managementPort = null;
+    if (!mgmt.isEmpty()) {
+      try {
+        managementPort = Integer.parseInt(mgmt);
+      } catch (NumberFormatException e) {
+        managementPort = -1;
+      }
+      if (managementPort < 0 || managementPort > 65535) {
+        throw new ConfigException.BadValue("jtork.http.management-port", "must be empty (off) or a port from 0 to"
+            + " 65535, not \"" + mgmt + "\"");
+      }
+    }
+    return new HttpConnections(positive(c, "http.max-connections"), positiveDuration(c, "http.idle-timeout"),
+        positiveDuration(c, "http.header-timeout"), managementPort);
+  }
+
+  private static Duration positiveDuration(Config c, String path) {
+    Duration d = c.getDuration(path);
+    if (d.isNegative() || d.isZero()) throw new ConfigException.BadValue("jtork." + path, "must be longer than 0");
+    return d;
   }
 
   /** A list, or (from an environment variable) a string of space- or comma-separated words. */

@@ -135,6 +135,15 @@ public final class ApiRoutes extends AllDirectives {
     )))))));
   }
 
+  /**
+   * {@code GET /health} alone, for the management port: no rate limit, no CORS, nothing else
+   * (see docs/connections.md).
+   */
+  public Route healthOnly() {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () ->
+        path("health", () -> get(this::health))));
+  }
+
   /** 503 at once while the database does not answer (see {@link DatabaseGate}). */
   private Route databaseUp(java.util.function.Supplier<Route> inner) {
     Route served = inner.get();

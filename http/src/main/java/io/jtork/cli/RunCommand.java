@@ -76,6 +76,10 @@ final class RunCommand implements Runnable {
     var self = n.system().address();
     StringBuilder up = new StringBuilder("jtork ").append(role.mode()).append(" is up");
     if (api != null) up.append(": http://").append(n.settings().httpInterface()).append(":").append(api.port());
+    if (api != null && api.managementPort().isPresent()) {
+      up.append(", health on http://").append(n.settings().httpInterface()).append(":")
+          .append(api.managementPort().getAsInt()).append("/health");
+    }
     up.append(" (cluster ").append(org.apache.pekko.cluster.typed.Cluster.get(n.system()).selfMember().address());
     if (n.runtime() != null) up.append(", runtime ").append(n.runtime().name());
     if (n.database() != null) {
@@ -111,8 +115,14 @@ final class RunCommand implements Runnable {
     @Option(names = "--port", paramLabel = "N", description = "Port of the REST API (default 8000).")
     Integer port;
 
+    @Option(names = "--management-port", paramLabel = "N",
+        description = "A port serving /health alone, which answers while the API's connections are all taken"
+            + " (jtork.http.management-port; default off).")
+    Integer managementPort;
+
     void apply(Map<String, Object> overrides) {
       if (port != null) overrides.put("jtork.http.port", port);
+      if (managementPort != null) overrides.put("jtork.http.management-port", managementPort);
     }
   }
 
