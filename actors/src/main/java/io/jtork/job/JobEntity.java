@@ -961,7 +961,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     boolean done = delivered || !c.retryable() || attempt >= Webhooks.MAX_ATTEMPTS;
     if (!delivered) {
       ctx.getLog().warn("job {}: webhook {} attempt {} of {}: {}{}", jobId, c.url(), attempt, Webhooks.MAX_ATTEMPTS,
-          c.status() != null ? "HTTP " + c.status() : c.error(), done ? "; giving up" : "");
+          c.status() != null ? "HTTP " + c.status() : redact(c.error(), state), done ? "; giving up" : "");
     }
     return Effect().persist(new WebhookAttempted(c.callId(), c.url(), attempt, c.status(),
             redact(c.error(), state), done, Instant.now()))
