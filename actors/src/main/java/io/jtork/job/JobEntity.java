@@ -248,6 +248,14 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private long lastSnapshotSeqNr;
   /** When this incarnation of the entity started (its recovery began then). */
   private final long startedNanos = System.nanoTime();
+  /**
+   * The job's redaction set ({@link Redactor#secretValues(Job)}), kept up to date: executions are
+   * only ever added, so each is scanned once ({@code redactionScanned} of them so far, for the spec
+   * {@code redactionOf}); recomputing it for every event would make a large {@code each} O(n²).
+   */
+  private java.util.Set<String> redaction;
+  private JobSpec redactionOf;
+  private int redactionScanned;
 
   private JobEntity(String jobId, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -521,8 +529,10 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Task t = current(plan.state, c.taskId(), c.run());
     if (t == null) return;
     Instant now = Instant.now();
-    plan.add(new TaskCompleted(c.taskId(), c.result(), c.at()));
-    if (plan.state.state().isActive()) taskDone(plan, c.taskId(), c.result(), now);
+    // Redacted before it is journaled: the result is also the output later tasks and the job's output see.
+    String result = redact(c.result(), plan.state);
+    plan.add(new TaskCompleted(c.taskId(), result, c.at()));
+    if (plan.state.state().isActive()) taskDone(plan, c.taskId(), result, now);
   }
 
   private void applyRunFailed(Plan plan, String taskId, int run, String error, TaskFailed.Cause cause,
@@ -531,6 +541,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     Task t = current(state, taskId, run);
     if (t == null) return;
     Instant now = Instant.now();
+    error = redact(error, state);
     plan.add(new TaskFailed(taskId, error, cause, handedTo, at));
     if (state.state().isActive()) {
       RetrySpec retry = t.spec().retry();
@@ -622,7 +633,10 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       events.add(e);
       state = e.applyTo(state);
       if (!(e instanceof WebhookQueued) && !(e instanceof WebhookAttempted)) {
-        for (WebhookCall call : settings.webhooks().calls(e, before, state)) add(new WebhookQueued(call, e.at()));
+        Job after = state;
+        for (WebhookCall call : settings.webhooks().calls(e, before, after, () -> secretValues(after))) {
+          add(new WebhookQueued(call, e.at()));
+        }
       }
       return this;
     }
@@ -652,7 +666,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    */
   private void startTask(Plan plan, TaskSpec spec, int position, String parentId, Map<String, Object> item,
       boolean held, Instant now) {
-    TaskFactory.Made made = settings.tasks().make(plan.state, spec, position, parentId, 0, now, item);
+    TaskFactory.Made made = settings.tasks().make(plan.state, spec, position, parentId, 0, now, item,
+        secretValues(plan.state));
     Task t = held && made instanceof TaskFactory.Ready ? made.task().held() : made.task();
     plan.add(new TaskCreated(t));
     if (made instanceof TaskFactory.Invalid invalid) {
@@ -827,9 +842,20 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     return Redactor.redactValues(text, secretValues(job));
   }
 
-  /** The job's secret values, and its inputs under secret-looking keys. */
+  /** The job's redaction set: see {@link Redactor#secretValues(Job)}; not to be changed by the caller. */
   private java.util.Set<String> secretValues(Job job) {
-    return settings.webhooks().redactor().secretValues(job.context().secrets(), job.context().inputs());
+    Redactor r = settings.webhooks().redactor();
+    if (job.spec() == null) return java.util.Set.of();
+    List<Task> executions = job.execution();
+    if (redaction == null || redactionOf != job.spec() || executions.size() < redactionScanned) {
+      redaction = r.secretValues(job.context().secrets(), job.context().inputs());
+      redaction.addAll(r.secretValues(job.spec()));
+      redactionOf = job.spec();
+      redactionScanned = 0;
+    }
+    for (int i = redactionScanned; i < executions.size(); i++) r.collect(executions.get(i).spec(), redaction);
+    redactionScanned = executions.size();
+    return redaction;
   }
 
   // ---- side effects, after the events are journaled ------------------------------------------
@@ -937,7 +963,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     boolean done = delivered || !c.retryable() || attempt >= Webhooks.MAX_ATTEMPTS;
     if (!delivered) {
       ctx.getLog().warn("job {}: webhook {} attempt {} of {}: {}{}", jobId, c.url(), attempt, Webhooks.MAX_ATTEMPTS,
-          c.status() != null ? "HTTP " + c.status() : c.error(), done ? "; giving up" : "");
+          c.status() != null ? "HTTP " + c.status() : redact(c.error(), state), done ? "; giving up" : "");
     }
     return Effect().persist(new WebhookAttempted(c.callId(), c.url(), attempt, c.status(),
             redact(c.error(), state), done, Instant.now()))

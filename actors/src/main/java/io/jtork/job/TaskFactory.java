@@ -12,7 +12,11 @@ import io.jtork.spec.DefaultsSpec;
 import io.jtork.spec.LimitsSpec;
 import io.jtork.spec.TaskSpec;
 import java.time.Instant;
+import io.jtork.redact.Redactor;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +31,15 @@ import java.util.Map;
 public final class TaskFactory {
   public static final String DEFAULT_QUEUE = "default";
   private final Expressions expressions;
+  private final Redactor redactor;
 
   public TaskFactory(Expressions expressions) {
+    this(expressions, Redactor.defaults());
+  }
+
+  public TaskFactory(Expressions expressions, Redactor redactor) {
     this.expressions = expressions;
+    this.redactor = redactor;
   }
 
   /** The outcome of making a task: ready to queue, skipped by its {@code if}, or failed to evaluate. */
@@ -50,12 +60,24 @@ public final class TaskFactory {
   /** As above, with more names in scope: {@code item} (or {@code each.var}) for an {@code each} child. */
   public Made make(Job job, TaskSpec spec, int position, String parentId, int attempts, Instant now,
       Map<String, Object> extraScope) {
+    return make(job, spec, position, parentId, attempts, now, extraScope, redactor.secretValues(job));
+  }
+
+  /**
+   * As above, with the job's redaction set ({@link Redactor#secretValues(Job)}) known. The fields
+   * only shown (the names of the task, its sub-job and its steps, and its description) are stored
+   * with it, and with the secret values of the task's own evaluated {@code env}, redacted: a name
+   * {@code "t2-{{ secrets.api }}"} becomes {@code t2-[REDACTED]}. What the task's process needs
+   * ({@code env}, {@code cmd}, {@code image}) is kept as evaluated.
+   */
+  public Made make(Job job, TaskSpec spec, int position, String parentId, int attempts, Instant now,
+      Map<String, Object> extraScope, Collection<String> secrets) {
     Map<String, Object> scope = Scope.of(job.context());
     scope.putAll(extraScope);
     String id = Ids.newId();
     try {
       String condition = expressions.template(spec.condition(), scope);
-      TaskSpec evaluated = evaluate(spec, scope);
+      TaskSpec evaluated = redactShown(evaluate(spec, scope), secrets);
       TaskSpec withDefaults = spec.isComposite() ? evaluated : applyDefaults(evaluated, job.spec().defaults());
       Task task = Task.created(id, job.id(), parentId, position, withDefaults, attempts, now);
       if (condition != null && condition.trim().equals("false")) return new Skipped(task);
@@ -84,6 +106,33 @@ public final class TaskFactory {
         .pre(aux(t.pre(), scope))
         .post(aux(t.post(), scope))
         .build();
+  }
+
+  private TaskSpec redactShown(TaskSpec t, Collection<String> known) {
+    Set<String> secrets = new LinkedHashSet<>(known);
+    redactor.collect(t, secrets);
+    if (secrets.isEmpty()) return t;
+    SubJobSpec sub = t.subjob();
+    if (sub != null) {
+      sub = new SubJobSpec(Redactor.redactValues(sub.name(), secrets), Redactor.redactValues(sub.description(), secrets),
+          sub.tasks(), sub.inputs(), sub.secrets(), sub.autoDelete(), sub.output(), sub.detached(), sub.webhooks());
+    }
+    return t.toBuilder()
+        .subjob(sub)
+        .name(Redactor.redactValues(t.name(), secrets))
+        .description(Redactor.redactValues(t.description(), secrets))
+        .pre(auxNames(t.pre(), secrets))
+        .post(auxNames(t.post(), secrets))
+        .build();
+  }
+
+  private static List<AuxTaskSpec> auxNames(List<AuxTaskSpec> steps, Collection<String> secrets) {
+    List<AuxTaskSpec> out = new ArrayList<>();
+    for (AuxTaskSpec a : steps) {
+      out.add(new AuxTaskSpec(Redactor.redactValues(a.name(), secrets), a.description(), a.cmd(), a.entrypoint(),
+          a.run(), a.image(), a.registry(), a.env(), a.files(), a.timeout()));
+    }
+    return out;
   }
 
   private List<AuxTaskSpec> aux(List<AuxTaskSpec> steps, Map<String, Object> scope) throws ExpressionException {

@@ -153,7 +153,7 @@ public final class JtorkNode implements AutoCloseable {
     // Every node starts the queue region (a proxy on a worker): workers offer their slots to queues.
     TaskQueue.init(system);
     if (role.coordinates()) {
-      JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions), expressions, settings.passivateAfter(),
+      JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions, redactor), expressions, settings.passivateAfter(),
           settings.maxRedeliveries(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
           new Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
               settings.workerDiscoveryTimeout(), settings.queueTimeout()),

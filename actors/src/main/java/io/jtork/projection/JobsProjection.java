@@ -86,8 +86,9 @@ public final class JobsProjection {
     void apply(Connection c, String jobId, JobEvent event, long seqNr) throws SQLException {
       if (event instanceof JobSubmitted e) {
         var spec = e.spec();
-        JobSummary s = new JobSummary(jobId, e.createdBy(), e.parentId(),
-            redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), spec.name(), spec.description(), spec.tags(),
+        java.util.Set<String> secrets = redactor.secretValues(spec);
+        JobSummary s = new JobSummary(jobId, e.createdBy(), e.parentId(), redactor.redactMap(spec.inputs(), secrets),
+            io.jtork.redact.Redactor.redactValues(spec.name(), secrets), spec.description(), spec.tags(),
             JobState.PENDING, e.at(), null, null, null, 0, JobSummary.nonZero(spec.tasks().size()), null, null, null,
             e.schedule());
         JobReadModel.insertJob(c, s, null, spec.tags(), spec.permissions(), seqNr);

@@ -56,6 +56,15 @@ public final class Webhooks {
    * {@code each} with any webhook cost O(n).
    */
   public List<WebhookCall> calls(JobEvent event, Job before, Job after) {
+    return calls(event, before, after, () -> redactor.secretValues(after));
+  }
+
+  /**
+   * As above, with the job's redaction set ({@link Redactor#secretValues(Job)}) from {@code secrets},
+   * asked only when a call is owed: the job entity keeps the set, so it costs nothing per event.
+   */
+  public List<WebhookCall> calls(JobEvent event, Job before, Job after,
+      java.util.function.Supplier<? extends java.util.Collection<String>> secrets) {
     if (after.spec() == null || after.spec().webhooks().isEmpty()) return List.of();
     List<WebhookCall> out = new ArrayList<>();
     List<WebhookSpec> hooks = after.spec().webhooks();
@@ -76,7 +85,7 @@ public final class Webhooks {
       switch (name) {
         case "job.StateChange", "job.Progress" -> {
           if (name.equals("job.StateChange") ? !stateChanged : !progressChanged) continue;
-          JobSummary summary = JobSummary.of(after, redactor);
+          JobSummary summary = JobSummary.of(after, redactor, secrets.get());
           if (job == null) job = goAndJsonNames(summary);
           if (condition(hook, Map.of("job", job), after)) out.add(call(after, i, name, summary));
         }
@@ -85,9 +94,8 @@ public final class Webhooks {
           boolean fires = name.equals("task.StateChange") ? was == null || was.state() != changed.state()
               : was != null && was.progress() != changed.progress();
           if (!fires) continue;
-          TaskSummary summary = TaskSummary.of(changed, redactor.secretValues(after.context().secrets(),
-              after.context().inputs()));
-          if (job == null) job = goAndJsonNames(JobSummary.of(after, redactor));
+          TaskSummary summary = TaskSummary.of(changed, secrets.get());
+          if (job == null) job = goAndJsonNames(JobSummary.of(after, redactor, secrets.get()));
           if (condition(hook, Map.of("job", job, "task", goAndJsonNames(summary)), after)) {
             out.add(call(after, i, name, summary));
           }
@@ -109,7 +117,7 @@ public final class Webhooks {
       return Boolean.TRUE.equals(v);
     } catch (ExpressionException e) {
       log.warn("job {}: webhook condition could not be evaluated, the call is skipped: {}", job.id(),
-          Redactor.redactValues(e.getMessage(), redactor.secretValues(job.context().secrets(), job.context().inputs())));
+          Redactor.redactValues(e.getMessage(), redactor.secretValues(job)));
       return false;
     }
   }

@@ -327,7 +327,7 @@ public final class ApiRoutes extends AllDirectives {
       if (past.at() == null || !past.at().exists()) {
         return Responses.error(StatusCodes.NOT_FOUND, "job " + id + " did not exist at " + at);
       }
-      return Responses.ok(JobView.of(past.at(), redactor));
+      return Responses.ok(JobView.of(past.at(), redactor, redactor.secretValues(past.now())));
     }).exceptionally(this::failure));
   }
 
@@ -349,8 +349,8 @@ public final class ApiRoutes extends AllDirectives {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
     return parameterOptional("page", page -> parameterOptional("size", size -> parameterOptional("q", q -> {
       Paging p = Paging.of(page, size, 25, 100);
-      return completeWithFuture(visibleJob(id, who).thenCompose(reply -> reply instanceof JobEntity.Ok
-          ? blockingCall(() -> Responses.ok(logs.forJob(id, p.page(), p.size(), q.orElse(null))))
+      return completeWithFuture(visibleJob(id, who).thenCompose(reply -> reply instanceof JobEntity.Ok ok
+          ? blockingCall(() -> Responses.ok(redacted(logs.forJob(id, p.page(), p.size(), q.orElse(null)), ok.job())))
           : CompletableFuture.completedFuture(respond(reply, j -> null))).exceptionally(this::failure));
     })));
   }
@@ -463,8 +463,7 @@ public final class ApiRoutes extends AllDirectives {
           if (!(reply instanceof JobEntity.Ok ok)) return Responses.error(StatusCodes.NOT_FOUND, "task not found");
           Job job = ok.job();
           Optional<Task> task = job.task(id);
-          return task.map(t -> Responses.ok(TaskView.of(t, job, redactor,
-              redactor.secretValues(job.context().secrets(), job.context().inputs()))))
+          return task.map(t -> Responses.ok(TaskView.of(t, job, redactor, redactor.secretValues(job))))
               .orElseGet(() -> Responses.error(StatusCodes.NOT_FOUND, "task not found"));
         })).exceptionally(this::failure));
   }
@@ -476,10 +475,24 @@ public final class ApiRoutes extends AllDirectives {
       HttpResponse notFound = Responses.error(StatusCodes.NOT_FOUND, "task not found");
       return completeWithFuture(blockingCall(() -> readModel.jobIdOfTask(id)).thenCompose(jobId -> jobId.isEmpty()
           ? CompletableFuture.completedFuture(notFound)
-          : visibleJob(jobId.get(), who).thenCompose(reply -> reply instanceof JobEntity.Ok
-              ? blockingCall(() -> Responses.ok(logs.forTask(id, p.page(), p.size(), q.orElse(null))))
+          : visibleJob(jobId.get(), who).thenCompose(reply -> reply instanceof JobEntity.Ok ok
+              ? blockingCall(() -> Responses.ok(redacted(logs.forTask(id, p.page(), p.size(), q.orElse(null)),
+                  ok.job())))
               : CompletableFuture.completedFuture(notFound))).exceptionally(this::failure));
     })));
+  }
+
+  /**
+   * Log parts as served: the worker redacted them before they were written, with the set the job
+   * had when the task started; this second line applies the job's set as it is now.
+   */
+  private io.jtork.model.Page<io.jtork.model.TaskLogPart> redacted(io.jtork.model.Page<io.jtork.model.TaskLogPart> page,
+      Job job) {
+    java.util.Set<String> secrets = redactor.secretValues(job);
+    if (secrets.isEmpty()) return page;
+    return new io.jtork.model.Page<>(page.items().stream().map(l -> new io.jtork.model.TaskLogPart(l.id(), l.number(),
+        l.taskId(), Redactor.redactValues(l.contents(), secrets), l.createdAt())).toList(), page.number(), page.size(),
+        page.totalPages(), page.totalItems());
   }
 
   // ---- nodes, queues, metrics ----------------------------------------------------------------

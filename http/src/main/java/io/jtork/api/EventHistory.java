@@ -58,7 +58,16 @@ final class EventHistory {
   private CompletionStage<List<Entry>> history(String pid) {
     return events(pid).thenApply(envelopes -> {
       List<Entry> out = new ArrayList<>();
+      // A job's events are redacted with the set of the job they lead to: a value can become secret
+      // after it first appears (an input that a later task puts under a secret-looking env key).
       Set<String> secrets = Set.of();
+      io.jtork.model.Job last = null;
+      for (var env : envelopes) {
+        if (env.event() instanceof io.jtork.event.JobEvent je) {
+          last = je.applyTo(last == null ? io.jtork.model.Job.empty(pid.substring(pid.indexOf('|') + 1)) : last);
+        }
+      }
+      if (last != null) secrets = redactor.secretValues(last);
       io.jtork.model.Job job = null;
       for (var env : envelopes) {
         Object e = env.event();
@@ -66,7 +75,11 @@ final class EventHistory {
         if (e instanceof io.jtork.event.JobEvent je) {
           job = je.applyTo(job == null ? io.jtork.model.Job.empty(pid.substring(pid.indexOf('|') + 1)) : job);
         }
-        if (e instanceof JobSubmitted s) secrets = redactor.secretValues(s.spec().secrets(), s.spec().inputs());
+        if (e instanceof JobSubmitted s) {
+          Set<String> all = new java.util.LinkedHashSet<>(secrets);
+          all.addAll(redactor.secretValues(s.spec()));
+          secrets = all;
+        }
         if (e instanceof ScheduledJobCreated c) secrets = redactor.secretValues(c.spec().secrets(), c.spec().inputs());
         ObjectNode data = Json.json().valueToTree(e);
         data.remove("type");

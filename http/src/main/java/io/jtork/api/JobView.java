@@ -57,10 +57,14 @@ public record JobView(
       Map<String, String> tasks) {}
 
   static JobView of(Job j, Redactor r) {
-    Collection<String> secrets = r.secretValues(j.context().secrets(), j.context().inputs());
+    return of(j, r, r.secretValues(j));
+  }
+
+  /** The job, redacted with {@code secrets} (for a past state: the set of the job as it is now, which holds more). */
+  static JobView of(Job j, Redactor r, Collection<String> secrets) {
     var spec = j.spec();
     return new JobView(
-        j.id(), j.parentId(), spec.name(), spec.description(), spec.tags(), j.state(), j.createdAt(), j.createdBy(),
+        j.id(), j.parentId(), Redactor.redactValues(spec.name(), secrets), spec.description(), spec.tags(), j.state(), j.createdAt(), j.createdBy(),
         j.startedAt(), j.completedAt(), j.failedAt(),
         spec.tasks().stream().map(t -> TaskView.of(t, r, secrets)).toList(),
         j.execution().stream().map(t -> TaskView.of(t, j, r, secrets)).toList(),
@@ -69,7 +73,7 @@ public record JobView(
         new ContextView(j.context().job(), r.redactMap(j.context().inputs(), secrets),
             Redactor.redactAll(j.context().secrets()), r.redactMap(j.context().tasks(), secrets)),
         JobSummary.nonZero(j.taskCount()),
-        spec.output(),
+        Redactor.redactValues(spec.output(), secrets),
         Redactor.redactValues(j.result(), secrets),
         Redactor.redactValues(j.error(), secrets),
         spec.defaults(),

@@ -25,6 +25,8 @@ class SecretsAtRestTest {
   static final String KEY = "q8Zb3m1xV0c9yJ2rT5uW7eH4kL6nP8sD0fG2hJ4kL6M=";
   static final String SECRET = "zq-s3cr3t-at-rest-91";
   static final String PASSWORD = "pw-at-rest-77";
+  /** A literal under a secret-looking env key: secret too. */
+  static final String ENV_PASSWORD = "pw-literal-at-rest-55";
 
   private static String run(TestNode n) {
     String id = n.submit("""
@@ -35,9 +37,9 @@ class SecretsAtRestTest {
         tasks:
         - name: uses it
           var: out
-          env: {TOKEN: "{{ secrets.token }}", PW: "{{ inputs.DB_PASSWORD }}"}
-          run: echo "token $TOKEN pw $PW"; echo -n "$TOKEN" > $TORK_OUTPUT
-        """.formatted(SECRET, PASSWORD));
+          env: {TOKEN: "{{ secrets.token }}", PW: "{{ inputs.DB_PASSWORD }}", MY_PASSWORD: %s}
+          run: echo "token $TOKEN pw $PW $MY_PASSWORD"; echo -n "$TOKEN $MY_PASSWORD" > $TORK_OUTPUT
+        """.formatted(SECRET, PASSWORD, ENV_PASSWORD));
     assertThat(n.awaitState(id, "COMPLETED", "FAILED").get("state").asText()).isEqualTo("COMPLETED");
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs/" + id + "/log").body().contains("token"));
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> n.get("/jobs?q=rest").body().contains(id));
@@ -69,6 +71,41 @@ class SecretsAtRestTest {
       run(n);
       assertThat(inH2Files(n.dataDir(), SECRET)).as("the secret in the H2 files").isFalse();
       assertThat(inH2Files(n.dataDir(), PASSWORD)).as("the password input in the H2 files").isFalse();
+      assertThat(inH2Files(n.dataDir(), ENV_PASSWORD)).as("the password env literal in the H2 files").isFalse();
+    }
+  }
+
+  /**
+   * The job's own state, which its events build, holds results, outputs, errors and evaluated names
+   * redacted; only the evaluated env, which the process needs, keeps the values (sealed with a key).
+   */
+  @Test
+  void resultsErrorsOutputsAndNamesAreStoredRedacted() throws Exception {
+    try (TestNode n = TestNode.h2(Map.of())) {
+      String id = n.submit("""
+          name: stored redacted
+          secrets: {api: %s}
+          tasks:
+          - name: t1
+            var: t1
+            env: {MY_PASSWORD: %s}
+            run: echo -n "out:$MY_PASSWORD" > $TORK_OUTPUT
+          - name: "t2-{{ secrets.api }}"
+            env: {PREV: "{{ tasks.t1 }}", API: "{{ secrets.api }}"}
+            run: echo "failing on $PREV $API" >&2; exit 2
+          """.formatted(SECRET, ENV_PASSWORD));
+      assertThat(n.awaitState(id, "COMPLETED", "FAILED").get("state").asText()).isEqualTo("FAILED");
+      io.jtork.model.Job job = ((io.jtork.job.JobEntity.Ok) n.node.jobs().get(id).toCompletableFuture()
+          .get(10, java.util.concurrent.TimeUnit.SECONDS)).job();
+      io.jtork.model.Task t1 = job.execution().get(0);
+      io.jtork.model.Task t2 = job.execution().get(1);
+      assertThat(t1.result()).isEqualTo("out:[REDACTED]");
+      assertThat(job.context().tasks()).containsEntry("t1", "out:[REDACTED]");
+      assertThat(t2.spec().name()).isEqualTo("t2-[REDACTED]");
+      assertThat(t2.spec().env()).containsEntry("PREV", "out:[REDACTED]").containsEntry("API", SECRET);
+      assertThat(t2.error()).contains("failing on out:[REDACTED] [REDACTED]").doesNotContain(SECRET);
+      assertThat(job.error()).contains("failing on out:[REDACTED] [REDACTED]").doesNotContain(SECRET);
+      assertThat(t1.spec().env()).containsEntry("MY_PASSWORD", ENV_PASSWORD); // what the process got
     }
   }
 
@@ -85,11 +122,12 @@ class SecretsAtRestTest {
     try (TestNode n = TestNode.postgres(Map.of("jtork.secrets.key", KEY, "jtork.job.snapshot-every", 3))) {
       run(n);
       try (Connection c = n.postgresConnection()) {
-        for (String value : List.of(SECRET, PASSWORD)) {
+        for (String value : List.of(SECRET, PASSWORD, ENV_PASSWORD)) {
           for (String sql : List.of(
               "SELECT COUNT(*) FROM event_journal WHERE POSITION(CONVERT_TO(?, 'UTF8') IN event_payload) > 0",
               "SELECT COUNT(*) FROM snapshot WHERE POSITION(CONVERT_TO(?, 'UTF8') IN snapshot_payload) > 0",
-              "SELECT COUNT(*) FROM jobs WHERE inputs LIKE '%' || ? || '%' OR result LIKE '%' || ? || '%'",
+              "SELECT COUNT(*) FROM jobs WHERE inputs LIKE '%' || ? || '%' OR result LIKE '%' || ? || '%'"
+                  + " OR error LIKE '%' || ? || '%' OR name LIKE '%' || ? || '%'",
               "SELECT COUNT(*) FROM task_log_parts WHERE contents LIKE '%' || ? || '%'")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
               for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) ps.setString(i, value);

@@ -32,10 +32,14 @@ public record JobSummary(
 
   /** Tork's JobSummary of {@code j}, with secret keys and the job's secret values redacted. */
   public static JobSummary of(Job j, io.jtork.redact.Redactor r) {
-    java.util.Collection<String> secrets = r.secretValues(j.context().secrets(), j.context().inputs());
+    return of(j, r, r.secretValues(j));
+  }
+
+  /** As above, with the job's redaction set already known ({@link io.jtork.redact.Redactor#secretValues(Job)}). */
+  public static JobSummary of(Job j, io.jtork.redact.Redactor r, java.util.Collection<String> secrets) {
     var spec = j.spec();
-    return new JobSummary(j.id(), j.createdBy(), j.parentId(), r.redactMap(spec.inputs(), secrets), spec.name(),
-        spec.description(), spec.tags(), j.state(), j.createdAt(), j.startedAt(), j.completedAt(), j.failedAt(),
+    return new JobSummary(j.id(), j.createdBy(), j.parentId(), r.redactMap(spec.inputs(), secrets),
+        io.jtork.redact.Redactor.redactValues(spec.name(), secrets), spec.description(), spec.tags(), j.state(), j.createdAt(), j.startedAt(), j.completedAt(), j.failedAt(),
         j.position(), nonZero(j.taskCount()), io.jtork.redact.Redactor.redactValues(j.result(), secrets),
         io.jtork.redact.Redactor.redactValues(j.error(), secrets), nonZero(j.progress()), j.schedule());
   }

@@ -29,7 +29,7 @@ public record TaskSummary(
   public static TaskSummary of(Task t, Collection<String> secrets) {
     var spec = t.spec();
     return new TaskSummary(t.id(), t.jobId(), t.position() == 0 ? null : t.position(), JobSummary.nonZero(t.progress()),
-        Redactor.redactValues(spec.name(), secrets), spec.description(), t.state(), t.createdAt(), t.scheduledAt(),
+        Redactor.redactValues(spec.name(), secrets), Redactor.redactValues(spec.description(), secrets), t.state(), t.createdAt(), t.scheduledAt(),
         t.startedAt(), t.completedAt(), Redactor.redactValues(t.error(), secrets),
         Redactor.redactValues(t.result(), secrets), spec.var(), spec.tags());
   }

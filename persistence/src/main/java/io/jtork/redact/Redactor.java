@@ -57,6 +57,64 @@ public final class Redactor {
     return out;
   }
 
+  /**
+   * The job's redaction set: the values to redact wherever they appear in what jtork stores or
+   * serves for it. Its {@code secrets} and secret-looking {@code inputs} ({@link #secretValues(Map, Map)}),
+   * and from its spec and from every execution (whose templated fields are evaluated) the values
+   * under secret-looking keys of task, {@code pre}/{@code post} and sidecar {@code env}, sub-job
+   * {@code inputs}, webhook {@code headers}, with sub-job {@code secrets} and registry passwords.
+   * A value derived from a secret by a template contains the secret, which is redacted within it.
+   */
+  public java.util.Set<String> secretValues(io.jtork.model.Job job) {
+    if (job == null) return new java.util.LinkedHashSet<>();
+    java.util.Set<String> out = secretValues(job.context().secrets(), job.context().inputs());
+    if (job.spec() != null) out.addAll(secretValues(job.spec()));
+    for (io.jtork.model.Task t : job.execution()) collect(t.spec(), out);
+    return out;
+  }
+
+  /** What {@link #secretValues(io.jtork.model.Job)} finds in a spec alone (literal values; templates skipped). */
+  public java.util.Set<String> secretValues(io.jtork.spec.JobSpec spec) {
+    java.util.Set<String> out = secretValues(spec.secrets(), spec.inputs());
+    if (spec.webhooks() != null) spec.webhooks().forEach(w -> keyed(w.headers(), out));
+    if (spec.tasks() != null) spec.tasks().forEach(t -> collect(t, out));
+    return out;
+  }
+
+  /** Adds the secret values of one task spec (and of the tasks inside it) to {@code out}. */
+  public void collect(io.jtork.spec.TaskSpec t, java.util.Set<String> out) {
+    if (t == null) return;
+    keyed(t.env(), out);
+    password(t.registry(), out);
+    if (t.pre() != null) t.pre().forEach(a -> { keyed(a.env(), out); password(a.registry(), out); });
+    if (t.post() != null) t.post().forEach(a -> { keyed(a.env(), out); password(a.registry(), out); });
+    if (t.sidecars() != null) t.sidecars().forEach(a -> { keyed(a.env(), out); password(a.registry(), out); });
+    if (t.parallel() != null && t.parallel().tasks() != null) t.parallel().tasks().forEach(c -> collect(c, out));
+    if (t.each() != null) collect(t.each().task(), out);
+    io.jtork.spec.SubJobSpec sub = t.subjob();
+    if (sub != null) {
+      keyed(sub.inputs(), out);
+      if (sub.secrets() != null) sub.secrets().values().forEach(v -> literal(v, out));
+      if (sub.webhooks() != null) sub.webhooks().forEach(w -> keyed(w.headers(), out));
+      if (sub.tasks() != null) sub.tasks().forEach(c -> collect(c, out));
+    }
+  }
+
+  private void keyed(Map<String, String> m, java.util.Set<String> out) {
+    if (m != null) m.forEach((k, v) -> {
+      if (isSecretKey(k)) literal(v, out);
+    });
+  }
+
+  private static void password(io.jtork.spec.RegistrySpec r, java.util.Set<String> out) {
+    if (r != null) literal(r.password(), out);
+  }
+
+  /** A value to redact, unless empty or still a template (its evaluation, in an execution, is the secret). */
+  private static void literal(String v, java.util.Set<String> out) {
+    if (v != null && !v.isEmpty() && !v.contains("{{")) out.add(v);
+  }
+
   /** {@code text} with every occurrence of every non-empty secret value replaced. */
   public static String redactValues(String text, Collection<String> secretValues) {
     if (text == null || text.isEmpty() || secretValues == null || secretValues.isEmpty()) return text;

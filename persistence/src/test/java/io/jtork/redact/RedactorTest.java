@@ -23,6 +23,44 @@ class RedactorTest {
   }
 
   @Test
+  void theJobsSetHoldsSecretLookingLiteralsFromEveryPartOfItsSpecButNotTemplates() throws Exception {
+    io.jtork.spec.JobSpec spec = io.jtork.spec.JobSpecReader.readJob("""
+        name: set
+        secrets: {api: s-api}
+        inputs: {DB_PASSWORD: s-input, plain: not-secret}
+        webhooks:
+        - url: http://example.com
+          headers: {X-Hook-Secret: s-header, X-Other: not-secret-header}
+        tasks:
+        - name: a
+          env: {MY_PASSWORD: s-env, FROM_TEMPLATE_SECRET: "{{ secrets.api }}", HOME: not-secret-env}
+          pre:
+          - name: p
+            image: alpine
+            env: {PRE_ACCESS_KEY: s-pre}
+          image: alpine
+          registry: {username: u, password: s-registry}
+        - name: b
+          parallel:
+            tasks:
+            - name: c
+              image: alpine
+              env: {NESTED_SECRET: s-nested}
+        - name: d
+          subjob:
+            name: child
+            inputs: {CHILD_PASSWORD: s-sub-input, other: not-secret-sub}
+            secrets: {k: s-sub-secret}
+            tasks:
+            - name: e
+              image: alpine
+              env: {DEEP_SECRET: s-deep}
+        """, io.jtork.spec.JobSpecReader.Format.YAML);
+    assertThat(Redactor.defaults().secretValues(spec)).containsExactlyInAnyOrder("s-api", "s-input", "s-header",
+        "s-env", "s-pre", "s-registry", "s-nested", "s-sub-input", "s-sub-secret", "s-deep");
+  }
+
+  @Test
   void replacesTheLongestSecretFirst() {
     assertThat(Redactor.redactValues("abc abcdef", List.of("abc", "abcdef"))).isEqualTo("[REDACTED] [REDACTED]");
   }
