@@ -152,6 +152,8 @@ abstract class ApiContract {
   void retriesAFailedTaskUntilItSucceeds() throws Exception {
     TestNode n = node();
     Path counter = Files.createTempFile("jtork-retry", ".count");
+    // Before the submit: the first attempt may start before this method's next line.
+    Files.writeString(counter, "0");
     String id = n.submit("""
         name: flaky
         tasks:
@@ -163,7 +165,6 @@ abstract class ApiContract {
             [ $n -ge 2 ] || { echo "attempt $n failed"; exit 1; }
             echo -n "ok after $n" > $TORK_OUTPUT
         """.formatted(counter, counter));
-    Files.writeString(counter, "0");
     JsonNode job = n.awaitState(id, "COMPLETED", "FAILED");
     assertThat(job.get("state").asText()).isEqualTo("COMPLETED");
     assertThat(job.get("execution")).hasSize(2);
