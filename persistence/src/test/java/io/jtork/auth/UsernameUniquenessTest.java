@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jtork.store.Database;
 import io.jtork.store.DatabaseSettings;
+import io.jtork.store.EmptyDatabase;
 import io.jtork.store.Migrations;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,37 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * afterwards both the store and the database itself refuse {@code ADMIN} beside {@code admin}.
  */
 class UsernameUniquenessTest {
-  private static final String POSTGRES = System.getenv().getOrDefault("JTORK_TEST_POSTGRES",
-      "jdbc:postgresql://127.0.0.1:5432/");
-  private static final String POSTGRES_USER = System.getenv().getOrDefault("JTORK_TEST_POSTGRES_USER", "postgres");
-
   @TempDir static Path dir;
 
   static Stream<String> databases() {
-    return Stream.of("h2", "postgres");
-  }
-
-  private static DatabaseSettings settings(String kind, List<String> toDrop) throws SQLException {
-    if (kind.equals("h2")) {
-      return new DatabaseSettings(DatabaseSettings.Kind.H2, DatabaseSettings.h2Url(dir.resolve(UUID.randomUUID().toString())),
-          "sa", "", 2);
-    }
-    String name = "jtork_users_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", POSTGRES_USER, "");
-        Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
-    toDrop.add(name);
-    return new DatabaseSettings(DatabaseSettings.Kind.POSTGRES, POSTGRES + name, POSTGRES_USER, "", 2);
-  }
-
-  private static void drop(List<String> names) throws SQLException {
-    for (String name : names) {
-      try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", POSTGRES_USER, "");
-          Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      }
-    }
+    return EmptyDatabase.kinds();
   }
 
   private static void insertUser(Connection c, String id, String username, Instant at) throws SQLException {
@@ -80,9 +53,8 @@ class UsernameUniquenessTest {
   @ParameterizedTest
   @MethodSource("databases")
   void theMigrationKeepsTheOldestOfUsersThatDifferOnlyInCaseAndRenamesTheOthers(String kind) throws Exception {
-    List<String> toDrop = new ArrayList<>();
-    try {
-      DatabaseSettings s = settings(kind, toDrop);
+    try (EmptyDatabase empty = EmptyDatabase.create(kind, dir)) {
+      DatabaseSettings s = empty.settings();
       Flyway.configure().dataSource(s.url(), s.user(), s.password()).locations(s.migrationLocation()).target("9")
           .load().migrate();
       Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -100,17 +72,14 @@ class UsernameUniquenessTest {
         while (rs.next()) names.add(rs.getString(1));
       }
       assertThat(names).containsExactly("admin", "ADMIN.duplicate.u2", "Admin.duplicate.u3", "bob");
-    } finally {
-      drop(toDrop);
     }
   }
 
   @ParameterizedTest
   @MethodSource("databases")
   void aUsernameThatDiffersOnlyInCaseIsRefusedByTheStoreAndByTheDatabase(String kind) throws Exception {
-    List<String> toDrop = new ArrayList<>();
-    try {
-      DatabaseSettings s = settings(kind, toDrop);
+    try (EmptyDatabase empty = EmptyDatabase.create(kind, dir)) {
+      DatabaseSettings s = empty.settings();
       Migrations.migrate(s);
       try (Database db = Database.open(s, "users-test")) {
         UserStore users = new UserStore(db);
@@ -126,8 +95,6 @@ class UsernameUniquenessTest {
         }
         assertThat(users.count()).isEqualTo(1);
       }
-    } finally {
-      drop(toDrop);
     }
   }
 }

@@ -9,7 +9,6 @@ import io.jtork.model.ScheduledJobSummary;
 import io.jtork.model.UserRef;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
@@ -27,37 +26,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * row inserted by both at once is inserted once, with neither transaction broken.
  */
 class ReadModelVersionsTest {
-  private static final String POSTGRES = System.getenv().getOrDefault("JTORK_TEST_POSTGRES",
-      "jdbc:postgresql://127.0.0.1:5432/");
-  private static final String POSTGRES_USER = System.getenv().getOrDefault("JTORK_TEST_POSTGRES_USER", "postgres");
-
   @TempDir static Path dir;
 
   static Stream<String> databases() {
-    return Stream.of("h2", "postgres");
+    return EmptyDatabase.kinds();
   }
 
-  /** A migrated database of {@code kind}, new for the test; dropped (PostgreSQL) when closed. */
+  /** A migrated database of {@code kind}, new for the test, with a pool; dropped when closed. */
   private static final class TestDb implements AutoCloseable {
+    final EmptyDatabase empty;
     final Database db;
-    final String pgName;
 
     TestDb(String kind) throws Exception {
-      DatabaseSettings s;
-      if (kind.equals("h2")) {
-        pgName = null;
-        s = new DatabaseSettings(DatabaseSettings.Kind.H2, DatabaseSettings.h2Url(dir.resolve(UUID.randomUUID().toString())),
-            "sa", "", 4);
-      } else {
-        pgName = "jtork_rm_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", POSTGRES_USER, "");
-            Statement st = c.createStatement()) {
-          st.execute("CREATE DATABASE " + pgName);
-        }
-        s = new DatabaseSettings(DatabaseSettings.Kind.POSTGRES, POSTGRES + pgName, POSTGRES_USER, "", 4);
-      }
-      Migrations.migrate(s);
-      db = Database.open(s, "read-model-test");
+      empty = EmptyDatabase.create(kind, dir);
+      Migrations.migrate(empty.settings());
+      db = Database.open(empty.settings(), "read-model-test");
     }
 
     Connection transaction() throws Exception {
@@ -69,12 +52,7 @@ class ReadModelVersionsTest {
     @Override
     public void close() throws Exception {
       db.close();
-      if (pgName != null) {
-        try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", POSTGRES_USER, "");
-            Statement st = c.createStatement()) {
-          st.execute("DROP DATABASE " + pgName);
-        }
-      }
+      empty.close();
     }
   }
 
