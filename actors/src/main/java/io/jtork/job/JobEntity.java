@@ -108,6 +108,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    * @param passivateAfter how long a finished job stays in memory after its last command
    * @param maxRedeliveries how often a run may be lost with its worker and redelivered before the
    *     task fails, when lost runs do not count as retries ({@code jtork.job.max-redeliveries})
+   * @param maxEachItems the longest list an {@code each} may fan out to ({@code jtork.job.max-each-items})
    * @param workerLostCountsAsRetry whether a run lost with its worker uses up one of the task's
    *     {@code retry.limit} (true, for tasks that must run at most once) or is redelivered as the
    *     same execution (false, the default of {@code jtork.task.worker-lost-counts-as-retry})
@@ -115,7 +116,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    * @param snapshots where the snapshots older than the two newest are deleted
    */
   public record Settings(TaskFactory tasks, Expressions expressions, Duration passivateAfter, int maxRedeliveries,
-      boolean workerLostCountsAsRetry, int snapshotEvery, Snapshots snapshots, TaskActor.Settings taskActors,
+      int maxEachItems, boolean workerLostCountsAsRetry, int snapshotEvery, Snapshots snapshots, TaskActor.Settings taskActors,
       Webhooks webhooks, WebhookSender webhookSender) {}
 
   /** Settings for the task actors a job spawns (their type is package-private). */
@@ -706,6 +707,11 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         if (items == null) {
           throw new ExpressionException("each.list: " + spec.each().list() + " is not a list (it is "
               + (list == null ? "nil" : list.getClass().getSimpleName()) + ")");
+        }
+        // Checked before any child exists: each item is an execution in the job's state and journal.
+        if (items.size() > settings.maxEachItems()) {
+          throw new ExpressionException("each.list: " + items.size() + " items, more than jtork.job.max-each-items ("
+              + settings.maxEachItems() + ")");
         }
       } catch (ExpressionException e) {
         String error = redact(e.getMessage(), plan.state);

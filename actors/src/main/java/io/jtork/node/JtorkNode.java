@@ -154,7 +154,7 @@ public final class JtorkNode implements AutoCloseable {
     TaskQueue.init(system);
     if (role.coordinates()) {
       JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions, redactor), expressions, settings.passivateAfter(),
-          settings.maxRedeliveries(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
+          settings.maxRedeliveries(), settings.maxEachItems(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
           new Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
               settings.workerDiscoveryTimeout(), settings.queueTimeout()),
           new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
