@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +36,7 @@ class IdempotentSubmitCrashTest {
   private static final int CLIENTS = 32;
   private static final int KILLS = 3;
 
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -82,7 +83,8 @@ class IdempotentSubmitCrashTest {
       ForkedNode last = node;
       // Once every listed job has ended: exactly one per key, each COMPLETED.
       List<JsonNode> listed = new java.util.ArrayList<>();
-      Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+      try {
+        Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
           .until(() -> {
             listed.clear();
             for (int page = 1; ; page++) {
@@ -93,6 +95,28 @@ class IdempotentSubmitCrashTest {
             return listed.size() >= JOBS && listed.stream().noneMatch(j ->
                 List.of("PENDING", "SCHEDULED", "RUNNING").contains(j.get("state").asText()));
           });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        StringBuilder b = new StringBuilder(listed.size() + " jobs listed; not ended, as listed and as GET /jobs/{id}:\n");
+        listed.stream().filter(j -> List.of("PENDING", "SCHEDULED", "RUNNING").contains(j.get("state").asText()))
+            .limit(5).forEach(j -> {
+              b.append(j).append('\n');
+              try {
+                b.append(last.get("/jobs/" + j.get("id").asText())).append('\n');
+              } catch (Exception x) {
+                b.append(x).append('\n');
+              }
+            });
+        Set<String> listedIds = new HashSet<>();
+        listed.forEach(j -> listedIds.add(j.get("id").asText()));
+        ids.values().stream().filter(id -> !listedIds.contains(id)).limit(5).forEach(id -> {
+          try {
+            b.append("not listed: ").append(last.get("/jobs/" + id)).append('\n');
+          } catch (Exception x) {
+            b.append(x).append('\n');
+          }
+        });
+        throw new AssertionError(b.toString(), e);
+      }
       Map<String, Integer> names = new HashMap<>();
       Map<String, String> states = new HashMap<>();
       for (JsonNode j : listed) {
