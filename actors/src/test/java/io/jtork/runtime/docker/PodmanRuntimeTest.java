@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The same container contract, run by the same code against Podman's Docker-compatible API
  * ({@code podman system service}), as {@code jtork.runtime.type = podman} uses it. Two
- * behaviours differ in Podman itself and are left out here; see the README.
+ * behaviours differ in Podman itself and are left out here; see docs/features.md (Podman).
  */
 class PodmanRuntimeTest extends DockerRuntimeTest {
 
