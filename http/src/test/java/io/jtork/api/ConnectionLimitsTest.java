@@ -61,8 +61,12 @@ class ConnectionLimitsTest {
     }
     List<Socket> idle = new ArrayList<>();
     try {
-      for (int i = 0; i < MAX_CONNECTIONS; i++) idle.add(new Socket("127.0.0.1", apiPort));
-      Thread.sleep(300); // the server accepts them
+      // Each connection is served once, so the server has accepted it, then kept open and idle.
+      for (int i = 0; i < MAX_CONNECTIONS; i++) {
+        Socket s = new Socket("127.0.0.1", apiPort);
+        idle.add(s);
+        assertThat(exchange(s, HEALTH, Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
+      }
       // One more connection on the API port is not served while the others are open...
       Socket extra = new Socket("127.0.0.1", apiPort);
       idle.add(extra);

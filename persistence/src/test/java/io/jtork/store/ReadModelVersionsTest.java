@@ -43,6 +43,20 @@ class ReadModelVersionsTest {
       db = Database.open(empty.settings(), "read-model-test");
     }
 
+    /** Waits until a session of this database waits for another's lock (the second insert of one row). */
+    void awaitOneBlocked() {
+      String sql = empty.settings().kind() == DatabaseSettings.Kind.H2
+          // H2 shows a session waiting for a row lock as still executing its statement
+          ? "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT LIKE 'INSERT INTO %'"
+          : "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+        try (Connection c = db.connection(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
+          rs.next();
+          return rs.getInt(1) > 0;
+        }
+      });
+    }
+
     Connection transaction() throws Exception {
       Connection c = db.connection();
       c.setAutoCommit(false);
@@ -130,7 +144,7 @@ class ReadModelVersionsTest {
             throw new IllegalStateException(e);
           }
         });
-        Thread.sleep(300);
+        t.awaitOneBlocked();
         assertThat(api).as("the API's insert waits for the projection's").isNotDone();
         projection.commit();
         api.get(10, TimeUnit.SECONDS);
@@ -155,7 +169,7 @@ class ReadModelVersionsTest {
             throw new IllegalStateException(e);
           }
         });
-        Thread.sleep(300);
+        t.awaitOneBlocked();
         assertThat(projection).isNotDone();
         api.commit();
         assertThat(projection.get(10, TimeUnit.SECONDS)).as("the projection inserted it too").isFalse();
