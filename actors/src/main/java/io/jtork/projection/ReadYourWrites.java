@@ -61,9 +61,8 @@ public final class ReadYourWrites {
     }
     ScheduledJob s = ok.scheduledJob();
     var spec = s.spec();
-    ScheduledJobSummary row = new ScheduledJobSummary(s.id(), s.createdBy(),
-        redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), s.state(), spec.name(),
-        spec.description(), spec.tags(), s.createdAt(), spec.schedule().cron());
+    ScheduledJobSummary row = ScheduledJobsProjection.row(redactor, s.id(), s.createdBy(), spec, s.state(),
+        s.createdAt());
     return write(reply, s.id(), () -> scheduledJobs.writeThrough(row, spec.permissions(), ok.seqNr()));
   }
 

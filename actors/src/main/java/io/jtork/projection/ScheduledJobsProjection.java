@@ -50,6 +50,14 @@ public final class ScheduledJobsProjection {
         .withGroup(500, Duration.ofMillis(100));
   }
 
+  /** The read model's row of a scheduled job, its inputs redacted (the projection's and the API's write). */
+  static ScheduledJobSummary row(Redactor redactor, String id, io.jtork.model.UserRef createdBy,
+      io.jtork.spec.ScheduledJobSpec spec, ScheduledJobState state, java.time.Instant createdAt) {
+    return new ScheduledJobSummary(id, createdBy,
+        redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), state, spec.name(),
+        spec.description(), spec.tags(), createdAt, spec.schedule().cron());
+  }
+
   /** A group of events, applied in the projection's transaction. Fires change nothing listed. */
   static final class Handler extends JdbcHandler<List<EventEnvelope<ScheduledJobEvent>>, JobsProjection.PooledSession> {
     private final Redactor redactor;
@@ -74,9 +82,8 @@ public final class ScheduledJobsProjection {
     void apply(Connection c, String id, ScheduledJobEvent event, long seqNr) throws SQLException {
       if (event instanceof ScheduledJobCreated e) {
         var spec = e.spec();
-        ScheduledJobReadModel.insert(c, new ScheduledJobSummary(id, e.createdBy(),
-            redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), ScheduledJobState.ACTIVE, spec.name(),
-            spec.description(), spec.tags(), e.at(), spec.schedule().cron()), spec.permissions(), seqNr);
+        ScheduledJobReadModel.insert(c, row(redactor, id, e.createdBy(), spec, ScheduledJobState.ACTIVE, e.at()),
+            spec.permissions(), seqNr);
       } else if (event instanceof ScheduledJobPaused) {
         ScheduledJobReadModel.state(c, id, ScheduledJobState.PAUSED, seqNr);
       } else if (event instanceof ScheduledJobResumed) {

@@ -36,17 +36,10 @@ class SecretsEverywhereTest {
 
   @Test
   void theSecretIsNowhereButWhereItWasSent() throws Exception {
-    List<String> payloads = new CopyOnWriteArrayList<>();
-    List<String> authHeaders = new CopyOnWriteArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/hook", exchange -> {
-      payloads.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      authHeaders.add(exchange.getRequestHeaders().getFirst("Authorization"));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.start();
-    String hook = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    Receiver receiver = new Receiver("Authorization");
+    List<String> payloads = receiver.payloads;
+    List<String> authHeaders = receiver.headers;
+    String hook = receiver.url;
     Path data = dir.resolve("data");
     int port = ForkedNode.freePort();
     HttpClient http = HttpClient.newHttpClient();
@@ -101,7 +94,7 @@ class SecretsEverywhereTest {
       assertThat(authHeaders).contains("Bearer " + SECRET); // sent where the job said to send it
       assertThat(job.get("result") == null || !job.get("result").asText().contains(SECRET)).isTrue();
     } finally {
-      server.stop(0);
+      receiver.close();
     }
     String log;
     try (Stream<Path> files = Files.list(data)) {
@@ -134,17 +127,10 @@ class SecretsEverywhereTest {
 
   @Test
   void noSecretOfTheJobIsStoredOrServedInClear() throws Exception {
-    List<String> payloads = new CopyOnWriteArrayList<>();
-    List<String> apiKeys = new CopyOnWriteArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/hook", exchange -> {
-      payloads.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      apiKeys.add(exchange.getRequestHeaders().getFirst("X-Api-Key"));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    server.start();
-    String hook = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    Receiver receiver = new Receiver("X-Api-Key");
+    List<String> payloads = receiver.payloads;
+    List<String> apiKeys = receiver.headers;
+    String hook = receiver.url;
     Path data = dir.resolve("data20");
     int port = ForkedNode.freePort();
     HttpClient http = HttpClient.newHttpClient();
@@ -219,7 +205,7 @@ class SecretsEverywhereTest {
           .contains("quoting out:" + redactedAll);
       assertThat(payloads).anySatisfy(p -> assertThat(p).contains("t2-[REDACTED]"));
     } finally {
-      server.stop(0);
+      receiver.close();
     }
     String log;
     try (Stream<Path> files = Files.list(data)) {
@@ -238,6 +224,31 @@ class SecretsEverywhereTest {
           assertThat(raw).as(f.toString()).doesNotContain(secret);
         }
       }
+    }
+  }
+
+  /** A webhook receiver on loopback: the body of each call, and one header of each call. */
+  private static final class Receiver implements AutoCloseable {
+    final List<String> payloads = new CopyOnWriteArrayList<>();
+    final List<String> headers = new CopyOnWriteArrayList<>();
+    final HttpServer server;
+    final String url;
+
+    Receiver(String header) throws java.io.IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/hook", exchange -> {
+        payloads.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        headers.add(exchange.getRequestHeaders().getFirst(header));
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+      });
+      server.start();
+      url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
     }
   }
 }
