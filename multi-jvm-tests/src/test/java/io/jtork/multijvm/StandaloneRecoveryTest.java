@@ -21,15 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jtork.task.worker-lost-counts-as-retry = true} it is a failed attempt ("worker lost").
  */
 class StandaloneRecoveryTest {
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
 
   private static JsonNode awaitJob(ForkedNode node, String id, Duration timeout,
       java.util.function.Predicate<JsonNode> condition) {
     AtomicReference<JsonNode> last = new AtomicReference<>();
-    Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-      last.set(node.get("/jobs/" + id));
-      return condition.test(last.get());
-    });
+    try {
+      Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+        last.set(node.get("/jobs/" + id));
+        return condition.test(last.get());
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // Seen once in a full run: say what the job was, and where the node's log is (the folder is kept).
+      throw new AssertionError("job " + id + " as last seen: " + last.get() + "\nnode log: " + node.log, e);
+    }
     return last.get();
   }
 
