@@ -79,6 +79,11 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   private final Deque<String> lastLines = new ArrayDeque<>();
   private int partNumber;
   private RunningStep current;
+  /**
+   * The step being started, until its start is answered. The runner may stop first (cancelled,
+   * timed out): the step it was starting is then killed as soon as it runs, never left behind.
+   */
+  private CompletableFuture<RunningStep> starting;
   private String mainOutput;
   private double lastProgress = -1;
   private boolean done;
@@ -128,7 +133,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(StepStarted.class, this::onStepStarted)
-        .onMessage(StepStartFailed.class, f -> finish(fail(f.error(), TaskFailed.Cause.TASK)))
+        .onMessage(StepStartFailed.class, f -> {
+          starting = null;
+          return finish(fail(f.error(), TaskFailed.Cause.TASK));
+        })
         .onMessage(StepExited.class, this::onStepExited)
         .onMessage(Flush.class, f -> {
           flush();
@@ -154,8 +162,17 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         })
         .onSignal(PostStop.class, s -> {
           kill();
-          // Every way out of a runner passes here: the attempt's volumes and sidecars can go.
-          runtime.release(work.attemptId());
+          // Every way out of a runner passes here: the attempt's volumes and sidecars can go, once
+          // a step still being started has been started and killed (else its container would run on).
+          CompletableFuture<RunningStep> pending = starting;
+          if (pending == null) {
+            runtime.release(work.attemptId());
+          } else {
+            pending.whenComplete((step, err) -> {
+              if (step != null) step.kill();
+              runtime.release(work.attemptId());
+            });
+          }
           return this;
         })
         .build();
@@ -170,6 +187,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         throw new java.util.concurrent.CompletionException(e);
       }
     }, blocking);
+    starting = started;
     getContext().pipeToSelf(started, (s, err) -> s != null ? new StepStarted(index, s)
         : new StepStartFailed(index, stepName(index) + (err.getCause() == null ? err.getMessage() : err.getCause().getMessage())));
   }
@@ -183,6 +201,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   }
 
   private Behavior<Command> onStepStarted(StepStarted s) {
+    starting = null;
     if (done) {
       s.step().kill();
       return this;
