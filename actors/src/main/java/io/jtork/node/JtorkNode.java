@@ -33,6 +33,7 @@ import io.jtork.webhook.WebhookSender;
 import io.jtork.webhook.Webhooks;
 import io.jtork.worker.WorkerNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class JtorkNode implements AutoCloseable {
       String workerId = WorkerIdentity.stableId(settings.dataDir());
       try {
         runtime = Runtimes.choose(settings.runtimeType(),
-            () -> new ShellRuntime(settings.shellCommand(), settings.shellWorkRoot(), settings.shellInheritEnv()),
+            () -> shellRuntime(settings, workerId),
             dockerSettings(settings, "docker", settings.dockerHost(), workerId),
             dockerSettings(settings, "podman", settings.podmanHost(), workerId));
       } catch (RuntimeException e) {
@@ -224,6 +225,43 @@ public final class JtorkNode implements AutoCloseable {
     c.put("pekko.cluster.roles", List.copyOf(role.clusterRoles()));
     c.put("pekko.cluster.seed-nodes", role == Roles.STANDALONE ? List.of() : s.seedNodes());
     return ConfigFactory.parseMap(c, "jtork role " + role.mode());
+  }
+
+  /**
+   * The shell runtime, with tasks running as {@code jtork.runtime.shell.uid}: when that is not
+   * the node's own user, its data directory becomes the node's alone ({@code rwx------}) and the
+   * tasks' directories live outside it, where they can reach them.
+   */
+  private static ShellRuntime shellRuntime(NodeSettings settings, String workerId) {
+    int self = io.jtork.runtime.shell.TaskUsers.currentUid();
+    io.jtork.runtime.shell.TaskUsers users = io.jtork.runtime.shell.TaskUsers.of(settings.shellUid(), settings.shellGid(),
+        settings.shellUidRange(), self);
+    int slots = settings.workerQueues().values().stream().mapToInt(Integer::intValue).sum();
+    if (slots > users.capacity()) {
+      throw new IllegalArgumentException("jtork.runtime.shell.uid-range (" + settings.shellUidRange() + ") holds "
+          + users.capacity() + " users, fewer than the " + slots + " tasks jtork.worker.queues runs at once");
+    }
+    Path root = settings.shellWorkRoot();
+    if (users.switches()) {
+      try {
+        java.nio.file.Files.setPosixFilePermissions(settings.dataDir(),
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      } catch (java.io.IOException | UnsupportedOperationException e) {
+        throw new IllegalStateException("shell tasks run as " + users.describe() + ", and the data directory "
+            + settings.dataDir() + " cannot be made the node's alone: " + e.getMessage(), e);
+      }
+      if (root == null) root = Path.of(System.getProperty("java.io.tmpdir"), "jtork-runs-" + workerId);
+      log.info("shell tasks run as {}", users.describe());
+    } else {
+      if (root == null) root = settings.dataDir().resolve("runs");
+      if (self == 0) {
+        log.warn("shell tasks run as root, as jtork.runtime.shell.uid says: a task can read and change everything this node can");
+      } else {
+        log.info("shell tasks run as the node's own user (uid {}): a task can read what the node can; see docs/shell-tasks.md",
+            self);
+      }
+    }
+    return new ShellRuntime(settings.shellCommand(), root, settings.shellInheritEnv(), users);
   }
 
   private static void closeQuietly(AutoCloseable maintenance, Database database, TaskRuntime runtime) {

@@ -23,6 +23,22 @@ final class NodeOptions {
     Map<String, Object> overrides = new HashMap<>(more);
     if (dataDir != null) overrides.put("jtork.data-dir", dataDir.toString());
     if (datastore != null) overrides.put("jtork.datastore.type", datastore);
+    warnIfReadableByOthers(config);
     return NodeConfig.load(Optional.ofNullable(config), overrides);
+  }
+
+  /**
+   * A configuration file holds passwords and keys: one that other users can read, shell tasks
+   * (which run as other users) can read too (docs/shell-tasks.md).
+   */
+  private static void warnIfReadableByOthers(Path file) {
+    if (file == null) return;
+    try {
+      if (java.nio.file.Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        System.err.println("jtork: warning: " + file + " is readable by other users, and so by shell tasks; chmod 600 it");
+      }
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      // not there (the node says so when it loads it) or no POSIX permissions here
+    }
   }
 }

@@ -56,6 +56,28 @@ final class TestNode implements AutoCloseable {
     this.dir = dir;
   }
 
+  /** The JDBC URL of this node's own PostgreSQL database (null on H2). */
+  String postgresUrl() {
+    return pgDatabase == null ? null : POSTGRES + pgDatabase;
+  }
+
+  /**
+   * A new folder that the test and its shell tasks share: on a node running as root each task runs
+   * as a user of its own (docs/shell-tasks.md), who may not enter a folder of the test's alone.
+   */
+  static Path taskDir(String prefix) throws java.io.IOException {
+    Path d = Files.createTempDirectory(prefix);
+    Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    return d;
+  }
+
+  /** A new empty file that shell tasks of any user may write (see {@link #taskDir}). */
+  static Path taskFile(String prefix, String suffix) throws java.io.IOException {
+    Path f = Files.createTempFile(prefix, suffix);
+    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    return f;
+  }
+
   static TestNode h2(Map<String, Object> overrides) throws Exception {
     Path dir = Files.createTempDirectory("jtork-test-");
     Map<String, Object> o = new HashMap<>(overrides);

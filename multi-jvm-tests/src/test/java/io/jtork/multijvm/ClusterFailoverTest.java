@@ -96,8 +96,9 @@ class ClusterFailoverTest {
   @Test
   void aWorkerCutOffFromTheClusterKillsItsTaskWhenItFindsItWasDowned() throws Exception {
     try (LocalCluster cluster = LocalCluster.onTestPostgres(dir, Map.of()).start(1, 2)) {
-      java.nio.file.Path pid = dir.resolve("pid");
-      java.nio.file.Path marker = dir.resolve("started-once");
+      java.nio.file.Path shared = TaskSharedDir.in(dir);
+      java.nio.file.Path pid = shared.resolve("pid");
+      java.nio.file.Path marker = shared.resolve("started-once");
       String id = cluster.api().postYaml("""
           name: fenced
           tasks:

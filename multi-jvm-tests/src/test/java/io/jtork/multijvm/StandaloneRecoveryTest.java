@@ -144,8 +144,9 @@ class StandaloneRecoveryTest {
   @Test
   void processesOrphanedByAKilledNodeAreKilledWhenItRestarts() throws Exception {
     Path data = dir.resolve("data");
-    Path pids = dir.resolve("pids");
-    Path ranBefore = dir.resolve("ran-before");
+    Path shared = TaskSharedDir.in(dir);
+    Path pids = TaskSharedDir.file(shared, "pids");
+    Path ranBefore = shared.resolve("ran-before");
     int port = ForkedNode.freePort();
     String id;
     try (ForkedNode first = ForkedNode.standalone(data, port)) {

@@ -32,7 +32,12 @@ final class Workload {
   }
 
   private Workload(Path runs, boolean withRetry) {
-    this.runs = runs;
+    try {
+      // tasks running as users of their own append to it
+      this.runs = TaskSharedDir.appendable(runs);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     this.withRetry = withRetry;
   }
 

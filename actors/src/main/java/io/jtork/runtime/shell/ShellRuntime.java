@@ -58,6 +58,7 @@ public final class ShellRuntime implements TaskRuntime {
   private final Path root;
   private final List<String> inheritedEnv;
   private final ExecutorService ioThreads;
+  private final TaskUsers users;
 
   /**
    * @param root this node's own directory for step working directories; whatever a previous run
@@ -84,9 +85,19 @@ public final class ShellRuntime implements TaskRuntime {
   }
 
   public ShellRuntime(List<String> shellCommand, Path root, List<String> inheritedEnv) {
+    this(shellCommand, root, inheritedEnv, TaskUsers.nodeUser());
+  }
+
+  /**
+   * @param users who tasks run as; when they are not the node's own user, {@code root} must be
+   *     reachable by them (every directory above it searchable by others), and it is made
+   *     searchable but not listable ({@code rwx--x--x}) so that no task can find another's directory
+   */
+  public ShellRuntime(List<String> shellCommand, Path root, List<String> inheritedEnv, TaskUsers users) {
     this.shellCommand = List.copyOf(shellCommand);
     this.root = root;
     this.inheritedEnv = List.copyOf(inheritedEnv);
+    this.users = users;
     AtomicInteger n = new AtomicInteger();
     this.ioThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "jtork-shell-io-" + n.incrementAndGet());
@@ -98,9 +109,37 @@ public final class ShellRuntime implements TaskRuntime {
     } catch (IOException e) {
       log.warn("could not create the shell runtime's directory {}: {}", root, e.toString());
     }
+    if (users.switches()) prepareSharedRoot();
     int killed = ShellStep.killOrphans(root);
+    if (users.perTask()) killed += users.killLeftovers();
     if (killed > 0) {
       log.warn("killed {} task process group(s) left running by a previous run of this node", killed);
+    }
+  }
+
+  /**
+   * The root as tasks running as other users need it: a real directory of the node's user (not
+   * a link someone else planted), {@code rwx--x--x}, below directories they can search.
+   */
+  private void prepareSharedRoot() {
+    try {
+      if (Files.isSymbolicLink(root) || !Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalStateException("the shell runtime's directory " + root + " is not a directory");
+      }
+      int owner = (Integer) Files.getAttribute(root, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (owner != TaskUsers.currentUid()) {
+        throw new IllegalStateException("the shell runtime's directory " + root + " belongs to uid " + owner
+            + ", not to the node's user; choose another jtork.runtime.shell.workdir-root");
+      }
+      Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+      for (Path p = root.toRealPath().getParent(); p != null; p = p.getParent()) {
+        if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+          throw new IllegalStateException("shell tasks run as " + users.describe() + " and cannot reach " + root + ": "
+              + p + " is not searchable by other users; choose jtork.runtime.shell.workdir-root outside it");
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("the shell runtime's directory " + root + " cannot be prepared: " + e, e);
     }
   }
 
@@ -153,12 +192,21 @@ public final class ShellRuntime implements TaskRuntime {
     }
     boolean hasRun = step.run() != null && !step.run().isBlank();
     if (!hasRun && step.cmd().isEmpty()) throw new StepFailure("nothing to run: the task has neither run nor cmd");
-    Path dir;
+    TaskUsers.User user = users.lease();
+    Path dir = null;
     try {
       dir = stepDirectory(step);
       // The directory is the owner's alone (rwx------), so what is in it needs no permissions of its own.
-      Path workdir = Files.createDirectory(dir.resolve(ShellStep.WORKDIR));
-      Path script = dir.resolve(ShellStep.ENTRYPOINT);
+      // A task running as another user gets a directory of its own inside ({@code task/}): the pid
+      // file beside it stays the node's, out of the task's reach.
+      Path taskDir = dir;
+      if (user != null) {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        taskDir = Files.createDirectory(dir.resolve(ShellStep.TASK_DIR),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      Path workdir = Files.createDirectory(taskDir.resolve(ShellStep.WORKDIR));
+      Path script = taskDir.resolve(ShellStep.ENTRYPOINT);
       String run = hasRun ? step.run() : "";
       boolean inline = step.entrypoint().isEmpty() && step.cmd().isEmpty() && fitsAnArgument(run);
       boolean executed = !step.entrypoint().isEmpty() && step.cmd().isEmpty();
@@ -182,7 +230,8 @@ public final class ShellRuntime implements TaskRuntime {
         Files.writeString(target, f.getValue(), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--r--r--"));
       }
-      List<String> argv = new ArrayList<>();
+      if (user != null) giveTo(taskDir, user);
+      List<String> argv = new ArrayList<>(TaskUsers.switchTo(user));
       argv.add("setsid");
       if (!step.entrypoint().isEmpty()) {
         argv.addAll(step.entrypoint());
@@ -209,9 +258,11 @@ public final class ShellRuntime implements TaskRuntime {
       for (String name : inheritedEnv) {
         if (host.containsKey(name)) env.put(name, host.get(name));
       }
+      // The node's home is not the task user's: its own directory is.
+      if (user != null) env.put("HOME", taskDir.toString());
       env.putAll(step.env());
-      env.put("TORK_OUTPUT", dir.resolve(ShellStep.STDOUT).toString());
-      env.put("TORK_PROGRESS", dir.resolve(ShellStep.PROGRESS).toString());
+      env.put("TORK_OUTPUT", taskDir.resolve(ShellStep.STDOUT).toString());
+      env.put("TORK_PROGRESS", taskDir.resolve(ShellStep.PROGRESS).toString());
       Process process;
       SCRIPTS_AND_FORKS.readLock().lock();
       try {
@@ -220,9 +271,25 @@ public final class ShellRuntime implements TaskRuntime {
         SCRIPTS_AND_FORKS.readLock().unlock();
       }
       ShellStep.recordPid(dir, process);
-      return new ShellStep(process, dir, output, ioThreads);
+      return new ShellStep(process, dir, taskDir, output, ioThreads, users, user);
     } catch (IOException e) {
+      if (dir != null) ShellStep.deleteQuietly(dir);
+      users.release(user);
       throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);
+    } catch (StepFailure | RuntimeException e) {
+      if (dir != null) ShellStep.deleteQuietly(dir);
+      users.release(user);
+      throw e;
+    }
+  }
+
+  /** Makes everything under {@code dir} (written by the node) the task user's. */
+  private static void giveTo(Path dir, TaskUsers.User user) throws IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      }
     }
   }
 
@@ -257,5 +324,12 @@ public final class ShellRuntime implements TaskRuntime {
   @Override
   public void close() {
     ioThreads.shutdownNow();
+    if (users.switches()) {
+      try {
+        Files.deleteIfExists(root); // outside the data directory: not left behind once empty
+      } catch (IOException e) {
+        // a task's directory is still there: the next start of this node cleans it up
+      }
+    }
   }
 }

@@ -37,6 +37,8 @@ final class ShellStep implements RunningStep {
   static final String STDOUT = "stdout";
   static final String PROGRESS = "progress";
   static final String PID = "pid";
+  /** A task running as another user: its own directory inside the step's, which keeps {@code pid} out of its reach. */
+  static final String TASK_DIR = "task";
   private static final List<String> FILES = List.of(ENTRYPOINT, STDOUT, PROGRESS, PID);
 
   /** How long after its start a step counts as recent for {@link ProcessGroup#members}. */
@@ -44,13 +46,25 @@ final class ShellStep implements RunningStep {
 
   private final Process process;
   private final Path dir;
+  /** Where the task's own files are: {@code dir} itself, or {@code dir/task} for a task running as another user. */
+  private final Path taskDir;
+  private final TaskUsers users;
+  private final TaskUsers.User user;
+  private final ExecutorService io;
+  private final java.util.concurrent.atomic.AtomicBoolean progressReading = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile OptionalDouble progress = OptionalDouble.empty();
   private final long startedNanos = System.nanoTime();
   private final CompletableFuture<StepResult> completion = new CompletableFuture<>();
   private final Future<?> reader;
 
-  ShellStep(Process process, Path dir, OutputSink sink, ExecutorService io) {
+  ShellStep(Process process, Path dir, Path taskDir, OutputSink sink, ExecutorService io, TaskUsers users,
+      TaskUsers.User user) {
     this.process = process;
     this.dir = dir;
+    this.taskDir = taskDir;
+    this.users = users;
+    this.user = user;
+    this.io = io;
     this.reader = io.submit(() -> pump(sink));
     // Not process.onExit(): on a machine with fewer than three cores its completion runs on a
     // new thread each time (CompletableFuture's default executor), a thread per task.
@@ -76,27 +90,46 @@ final class ShellStep implements RunningStep {
   }
 
   private void finish() {
-    // The step's own process has exited; anything it left running in its group dies with it.
+    // The step's own process has exited; anything it left running in its group dies with it,
+    // and, when it had a user of its own, anything that user still runs (a process that left
+    // the group), so that nothing writes its files while they are read, nor outlives the task.
     ProcessGroup.kill(process.pid(), System.nanoTime() - startedNanos < RECENT_NANOS);
+    if (users.perTask()) users.killAll(user);
     try {
       reader.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       reader.cancel(true);
     }
+    StepResult result;
     try {
-      Path stdout = dir.resolve(STDOUT);
-      String output = null;
-      if (Files.exists(stdout)) {
-        long size = Files.size(stdout);
-        output = size > MAX_OUTPUT_BYTES
-            ? new String(Files.readAllBytes(stdout), 0, MAX_OUTPUT_BYTES, StandardCharsets.UTF_8)
-            : Files.readString(stdout, StandardCharsets.UTF_8);
-      }
-      completion.complete(StepResult.exited(process.exitValue(), output));
+      byte[] out = readTaskFile(taskDir.resolve(STDOUT), MAX_OUTPUT_BYTES);
+      String output = out == null ? null : new String(out, StandardCharsets.UTF_8);
+      result = StepResult.exited(process.exitValue(), output);
     } catch (IOException | RuntimeException e) {
-      completion.complete(StepResult.failed("could not read the task's output: " + e.getMessage()));
-    } finally {
-      deleteQuietly(dir);
+      result = StepResult.failed("could not read the task's output: " + e.getMessage());
+    }
+    // Its directory gone and its user given back before the step counts as ended: the worker
+    // may start the next task at once, and that task may need the user.
+    deleteQuietly(dir);
+    users.release(user);
+    completion.complete(result);
+  }
+
+  /**
+   * A file the task wrote, at most {@code max} bytes; null if there is none. Only a regular file
+   * is read, never through a link: a task must not make the node read a file of the node's (a
+   * link to its configuration) or block on a pipe.
+   */
+  static byte[] readTaskFile(Path p, int max) throws IOException {
+    java.nio.file.attribute.BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
+    if (!a.isRegularFile()) throw new IOException(p.getFileName() + " is not a regular file");
+    try (var in = Files.newInputStream(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return in.readNBytes(max);
     }
   }
 
@@ -105,16 +138,23 @@ final class ShellStep implements RunningStep {
     return completion;
   }
 
+  /** The last value read; each call starts a new read in the background, never more than one at a time. */
   @Override
   public OptionalDouble progress() {
-    try {
-      Path p = dir.resolve(PROGRESS);
-      if (!Files.exists(p)) return OptionalDouble.empty();
-      String s = Files.readString(p).trim();
-      return s.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(s));
-    } catch (IOException | NumberFormatException e) {
-      return OptionalDouble.empty();
+    if (!completion.isDone() && progressReading.compareAndSet(false, true)) {
+      io.execute(() -> {
+        try {
+          byte[] b = readTaskFile(taskDir.resolve(PROGRESS), 64);
+          String s = b == null ? "" : new String(b, StandardCharsets.UTF_8).trim();
+          if (!s.isEmpty()) progress = OptionalDouble.of(Double.parseDouble(s));
+        } catch (IOException | NumberFormatException e) {
+          // not a number, or not a regular file: no progress
+        } finally {
+          progressReading.set(false);
+        }
+      });
     }
+    return progress;
   }
 
   @Override
@@ -199,7 +239,12 @@ final class ShellStep implements RunningStep {
    * files; a read-only file goes with its directory anyway, only a read-only directory needs
    * to be made writable.
    */
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
+    Path task = dir.resolve(TASK_DIR);
+    if (Files.isDirectory(task, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      deleteTree(dir);
+      return;
+    }
     for (String f : FILES) {
       try {
         Files.deleteIfExists(dir.resolve(f));
@@ -224,8 +269,11 @@ final class ShellStep implements RunningStep {
           Files.deleteIfExists(p);
         } catch (IOException e) {
           try {
-            p.getParent().toFile().setWritable(true);
-            p.toFile().setWritable(true);
+            // Only directories, never through a link: chmod follows links, and a task's link
+            // could point anywhere.
+            Path parent = p.getParent();
+            if (!Files.isSymbolicLink(parent)) parent.toFile().setWritable(true);
+            if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) p.toFile().setWritable(true);
             Files.deleteIfExists(p);
           } catch (IOException | RuntimeException again) {
             // best effort: a temp directory left behind is harmless

@@ -1,6 +1,7 @@
 /**
  * The shell runtime: each step runs as a host process ({@code bash -c} by default) in a fresh
  * temporary directory, in its own process group so that a timeout or cancel kills everything
- * it started. It ignores {@code image} and refuses the fields only a container can honour.
+ * it started, as the user {@link io.jtork.runtime.shell.TaskUsers} gives it (on root, one of its
+ * own). It ignores {@code image} and refuses the fields only a container can honour.
  */
 package io.jtork.runtime.shell;
