@@ -16,6 +16,7 @@ import io.jtork.event.JobStarted;
 import io.jtork.event.JobSubmitted;
 import io.jtork.event.TaskCancelled;
 import io.jtork.event.TaskCompleted;
+import io.jtork.event.EachExpanded;
 import io.jtork.event.TaskCreated;
 import io.jtork.event.TaskFailed;
 import io.jtork.event.TaskOutputStored;
@@ -188,6 +189,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   /** Time to try the outbox's first call again. */
   private record WebhookRetry() implements Command {}
 
+  /** Create the next batch of children of the {@code each} that is execution {@code taskId}. */
+  private record GrowEach(String taskId) implements Command {}
+
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
       @JsonSubTypes.Type(value = Ok.class, name = "ok"),
@@ -237,6 +241,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Map<String, ActorRef<TaskCommand>> taskActors = new HashMap<>();
+  /** The {@code each} executions a {@link GrowEach} was sent for and not handled yet. */
+  private final java.util.Set<String> growing = new java.util.HashSet<>();
   private final List<ActorRef<Reply>> waiters = new ArrayList<>();
   /** Where this job's task actors send their reports, to reach the entity in batches. */
   private ActorRef<Command> reports;
@@ -345,6 +351,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
             ctx.getLog().info("job {} recovered {}: re-attaching {} active task(s)", jobId, state.state(),
                 state.activeTasks().size());
             reconcile(state, true);
+            growing.clear();
+            growEachLater(state);
           } else {
             schedulePassivation();
           }
@@ -361,7 +369,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         .onCommand(Submit.class, this::onSubmit)
         .onCommand(Get.class, (state, c) -> {
           if (!state.exists() || state.state().isTerminal()) schedulePassivation();
-          return Effect().reply(c.replyTo(), state.exists() ? new Ok(state) : notFound());
+          // With the number of its last event: GET /jobs/{id}/events pages by it.
+          return Effect().reply(c.replyTo(), state.exists() ? new Ok(state, lastSequenceNumber(ctx)) : notFound());
         })
         .onCommand(AwaitEnd.class, this::onAwaitEnd)
         .onCommand(Cancel.class, this::onCancel)
@@ -372,6 +381,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         .onCommand(RunSucceeded.class, this::onReport)
         .onCommand(RunFailed.class, this::onReport)
         .onCommand(RunLost.class, this::onReport)
+        .onCommand(GrowEach.class, this::onGrowEach)
         .onCommand(Reports.class, this::onReports)
         .onCommand(TaskActorStopped.class, (state, c) -> {
           taskActors.remove(c.attemptId());
@@ -698,12 +708,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         if (!plan.state.state().isActive()) return;
       }
     } else {
-      List<?> items;
+      List<Object> kept;
+      Map<String, Object> outer;
       try {
         Map<String, Object> scope = Scope.of(plan.state.context());
         scope.putAll(item);
         Object list = settings.expressions().evaluateWhole(spec.each().list(), scope);
-        items = asList(list);
+        List<?> items = asList(list);
         if (items == null) {
           throw new ExpressionException("each.list: " + spec.each().list() + " is not a list (it is "
               + (list == null ? "nil" : list.getClass().getSimpleName()) + ")");
@@ -713,6 +724,10 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
           throw new ExpressionException("each.list: " + items.size() + " items, more than jtork.job.max-each-items ("
               + settings.maxEachItems() + ")");
         }
+        // Kept as the journal gives them back (JSON's types: an int, not a long), so that a child
+        // made after a recovery sees exactly what one made before it does.
+        kept = asJournaled(items, LIST_OF_VALUES);
+        outer = asJournaled(item, MAP_OF_VALUES);
       } catch (ExpressionException e) {
         String error = redact(e.getMessage(), plan.state);
         plan.add(new TaskFailed(parent.id(), error, TaskFailed.Cause.INVALID, null, now));
@@ -720,19 +735,88 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         failJob(plan, e.getMessage(), now);
         return;
       }
-      int concurrency = spec.each().concurrency() == null ? 0 : spec.each().concurrency();
       String var = spec.each().var() == null || spec.each().var().isBlank() ? "item" : spec.each().var();
-      for (int i = 0; i < items.size(); i++) {
-        Map<String, Object> scope = new HashMap<>(item);
-        Map<String, Object> entry = new HashMap<>();
-        entry.put("index", String.valueOf(i));
-        entry.put("value", items.get(i));
-        scope.put(var, entry);
-        startTask(plan, spec.each().task(), parent.position(), parent.id(), scope, concurrency > 0 && i >= concurrency, now);
-        if (!plan.state.state().isActive()) return;
-      }
+      // The items are kept; the children are created in their turn (growEach), not all at once.
+      plan.add(new EachExpanded(parent.id(), kept, var, outer, now));
     }
     compositeProgress(plan, parent.id(), now);
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<List<Object>> LIST_OF_VALUES =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP_OF_VALUES =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /** {@code value} written and read back as JSON (convertValue would hand back a list it was given as it is). */
+  private static <T> T asJournaled(Object value, com.fasterxml.jackson.core.type.TypeReference<T> type)
+      throws ExpressionException {
+    try {
+      return io.jtork.json.Json.json().readValue(io.jtork.json.Json.json().writeValueAsBytes(value), type);
+    } catch (java.io.IOException e) {
+      throw new ExpressionException("each.list: the items cannot be kept: " + e.getMessage());
+    }
+  }
+
+  /** The most children of an {@code each} created by one command: a write of a few thousand events at most. */
+  static final int EACH_BATCH = 1000;
+
+  /**
+   * Creates children of the {@code each} {@code parentId} from its kept items, in order, while
+   * fewer than its {@code concurrency} are under way (all of them when it has none), at most
+   * {@link #EACH_BATCH} in this command: a 100,000-item {@code each} neither holds an execution
+   * per item before its turn nor writes them all in one command while GETs wait behind it. What
+   * is left for later is asked for by {@link #growEachLater}. Returns how many it created.
+   */
+  private int growEach(Plan plan, String parentId, Instant now) {
+    io.jtork.model.EachItems each = plan.state.eachOf(parentId);
+    Task parent = plan.state.task(parentId).orElse(null);
+    if (each == null || parent == null || !parent.state().isActive()) return 0;
+    Integer limit = parent.spec().each().concurrency();
+    int concurrency = limit == null ? 0 : limit;
+    int made = 0;
+    while (!each.exhausted() && made < EACH_BATCH && plan.state.state().isActive()
+        && (concurrency <= 0 || underWay(plan.state, parentId) < concurrency)) {
+      Map<String, Object> scope = new HashMap<>(each.scope());
+      Map<String, Object> entry = new HashMap<>();
+      entry.put("index", String.valueOf(each.next()));
+      entry.put("value", each.items().get(each.next()));
+      scope.put(each.var(), entry);
+      startTask(plan, parent.spec().each().task(), parent.position(), parentId, scope, false, now);
+      made++;
+      each = plan.state.eachOf(parentId);
+    }
+    return made;
+  }
+
+  /** Children of {@code parentId} not ended and not waiting to be let go: queued or running. */
+  private static long underWay(Job state, String parentId) {
+    Executions.Children c = state.executions().childrenOf(parentId);
+    return c.count(TaskState.SCHEDULED) + c.count(TaskState.RUNNING) + c.count(TaskState.CREATED);
+  }
+
+  /**
+   * After a write: each {@code each} that has items left and room for them (its concurrency not
+   * reached, or a batch cut short) grows in a command of its own, so that other commands are
+   * answered in between.
+   */
+  private void growEachLater(Job state) {
+    if (!state.state().isActive()) return;
+    state.eaches().forEach((taskId, each) -> {
+      if (each.exhausted() || growing.contains(taskId)) return;
+      Task parent = state.task(taskId).orElse(null);
+      if (parent == null || !parent.state().isActive()) return;
+      Integer limit = parent.spec().each().concurrency();
+      if (limit != null && limit > 0 && underWay(state, taskId) >= limit) return;
+      growing.add(taskId);
+      ctx.getSelf().tell(new GrowEach(taskId));
+    });
+  }
+
+  private Effect<JobEvent, Job> onGrowEach(Job state, GrowEach c) {
+    growing.remove(c.taskId());
+    Plan plan = new Plan(state);
+    if (state.task(c.taskId()).isPresent()) compositeProgress(plan, c.taskId(), Instant.now());
+    return persist(plan);
   }
 
   private static List<?> asList(Object o) {
@@ -785,6 +869,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       }
     }
     if (released > 0) return; // a child was just let go: not done yet
+    if (growEach(plan, parentId, now) > 0) {
+      // What was just created may have ended already (skipped by its if): count again.
+      allDone = !plan.state.executions().childrenOf(parentId).anyActive();
+    }
+    io.jtork.model.EachItems each = plan.state.eachOf(parentId);
+    if (each != null && !each.exhausted()) return; // items left for a later batch
+    if (!plan.state.state().isActive()) return;
     if (allDone && children.count(TaskState.FAILED) > 0) {
       for (Task f : plan.state.execution()) {
         if (parentId.equals(f.parentId()) && f.state() == TaskState.FAILED && !retried(plan.state, f)) {
@@ -873,6 +964,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   private void afterChange(Job state) {
     reconcile(state, false);
+    growEachLater(state);
     deliverNext(state);
     if (state.state() != null && state.state().isTerminal()) {
       waiters.forEach(w -> w.tell(new Ok(state)));

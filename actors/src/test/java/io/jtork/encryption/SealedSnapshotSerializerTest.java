@@ -69,7 +69,7 @@ class SealedSnapshotSerializerTest {
     }
     return new Job("job1", null, spec, JobState.COMPLETED, UserRef.GUEST, at, at, at.plusSeconds(30), null, null, 1,
         1, 100, "done", null, new JobContext(Map.of("id", "job1"), Map.of(), Map.of("token", SECRET), Map.of()),
-        tasks, null, List.of());
+        tasks, null, List.of(), null);
   }
 
   private static boolean contains(byte[] hay, String needle) {

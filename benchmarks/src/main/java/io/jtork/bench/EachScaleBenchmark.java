@@ -51,7 +51,18 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       + " task.StateChange), answered by a receiver in the harness")
   String webhook;
 
+  @Option(names = "--event-pages", description = "after the runs, time pages of GET /jobs/{id}/events (size 100) of"
+      + " the last job, first, middle and last, against those of a one-task job")
+  boolean eventPages;
+
+  @Option(names = "--heap-every", defaultValue = "0", description = "while a job runs, every this many seconds, a full"
+      + " GC in the node and its live heap after it (jcmd); 0: never")
+  int heapEvery;
+
   private final AtomicLong webhookCalls = new AtomicLong();
+  private long maxLiveHeapKb = -1;
+  private int heapSamples;
+  private BenchNode current;
   private String receiver;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -76,6 +87,7 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       receiver = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
     BenchNode node = BenchNode.fork("shell", "h2", null);
+    current = node;
     String id;
     try {
       if (warmup > 0) {
@@ -99,11 +111,16 @@ public final class EachScaleBenchmark implements Callable<Integer> {
             job.path("execution").size(), slowest[0] / 1e6);
       }
       if (webhook != null) System.out.printf(Locale.ROOT, "webhook calls received (%s): %d%n", webhook, webhookCalls.get());
+      if (heapEvery > 0) {
+        System.out.printf(Locale.ROOT, "live heap while running (a full GC every %d s): max %.1f MB over %d samples%n",
+            heapEvery, maxLiveHeapKb / 1024.0, heapSamples);
+      }
       Collections.sort(rates);
       System.out.printf(Locale.ROOT, "median of %d run(s): %.1f tasks/s%n", runs, rates.get(rates.size() / 2));
       long t0 = System.nanoTime();
       get(node.base, id);
       System.out.printf(Locale.ROOT, "GET /jobs/{id} after completion: %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+      if (eventPages) eventPages(node.base, id);
     } finally {
       node.close();
     }
@@ -157,9 +174,45 @@ public final class EachScaleBenchmark implements Callable<Integer> {
     return json.readTree(r.body()).path("id").asText();
   }
 
+  /**
+   * Times {@code GET /jobs/{id}/events?size=100} of the first, middle and last page of job {@code id}
+   * (20 times each, after 5 untimed), and the same of a one-task job: their medians and maxima.
+   */
+  private void eventPages(String base, String id) throws Exception {
+    String small = submit(base, 1);
+    awaitEnd(base, small, new long[1]);
+    for (String job : List.of(small, id)) {
+      long total = json.readTree(events(base, job, 1)).path("totalItems").asLong();
+      long pages = Math.max(1, (total + 99) / 100);
+      for (long page : new java.util.LinkedHashSet<>(List.of(1L, Math.max(1, pages / 2), pages))) {
+        List<Long> took = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+          long t0 = System.nanoTime();
+          events(base, job, page);
+          if (i >= 5) took.add(System.nanoTime() - t0);
+        }
+        Collections.sort(took);
+        System.out.printf(Locale.ROOT, "GET /jobs/{id}/events page %d of %d (%d events in all): median %.1f ms, max %.1f ms%n",
+            page, pages, total, took.get(took.size() / 2) / 1e6, took.get(took.size() - 1) / 1e6);
+      }
+    }
+  }
+
+  private String events(String base, String id, long page) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + id + "/events?size=100&page=" + page))
+        .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) throw new IllegalStateException("events page " + page + " answered " + r.statusCode());
+    return r.body();
+  }
+
   /** GETs the job once a second until it has ended; {@code slowest[0]} is the slowest GET in ns. */
   private JsonNode awaitEnd(String base, String id, long[] slowest) throws Exception {
+    long nextHeap = System.nanoTime() + heapEvery * 1_000_000_000L;
     while (true) {
+      if (heapEvery > 0 && System.nanoTime() >= nextHeap) {
+        sampleHeap();
+        nextHeap = System.nanoTime() + heapEvery * 1_000_000_000L;
+      }
       long t0 = System.nanoTime();
       JsonNode job = get(base, id);
       slowest[0] = Math.max(slowest[0], System.nanoTime() - t0);
@@ -167,6 +220,20 @@ public final class EachScaleBenchmark implements Callable<Integer> {
       if (state.equals("COMPLETED") || state.equals("FAILED")) return job;
       if (state.isEmpty()) throw new IllegalStateException("GET /jobs/" + id + " answered " + job);
       Thread.sleep(1000);
+    }
+  }
+
+  /** A full GC in the node, and its live heap after it. */
+  private void sampleHeap() throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    for (String command : List.of("GC.run", "GC.heap_info")) {
+      Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(current.pid()), command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      if (command.equals("GC.heap_info")) {
+        maxLiveHeapKb = Math.max(maxLiveHeapKb, SubmitBenchmark.usedHeapKb(out));
+        heapSamples++;
+      }
     }
   }
 

@@ -359,11 +359,29 @@ public final class ApiRoutes extends AllDirectives {
     if (!Ids.isValid(id)) return complete(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
     return parameterOptional("page", page -> parameterOptional("size", size -> {
       Paging p = Paging.of(page, size, 100, 1000);
-      return completeWithFuture(history.of(id).thenApply(entries -> entries.isEmpty()
-          || !who.mayAccess(EventHistory.permissions(entries))
-          ? Responses.error(StatusCodes.NOT_FOUND, "job not found")
-          : Responses.ok(pageOf(entries, p))).exceptionally(this::failure));
+      long from = (long) (p.page() - 1) * p.size() + 1;
+      // The job as its entity has it now, with the number of its last event: only the page's events
+      // are read. A job that is gone (deleted), or a page that needs earlier events to name a
+      // worker, is read whole.
+      return completeWithFuture(jobs.get(id).thenCompose(reply -> {
+        if (reply instanceof JobEntity.Ok ok && ok.seqNr() > 0) {
+          if (!who.mayAccess(ok.job().spec().permissions())) {
+            return CompletableFuture.completedFuture(Responses.error(StatusCodes.NOT_FOUND, "job not found"));
+          }
+          return history.page(ok.job(), ok.seqNr(), from, from + p.size() - 1).thenCompose(pg -> pg != null
+              ? CompletableFuture.completedFuture(Responses.ok(io.jtork.model.Page.of(pg.entries(), p.page(), p.size(), pg.total())))
+              : wholeHistory(id, p, who));
+        }
+        return wholeHistory(id, p, who);
+      }).exceptionally(this::failure));
     }));
+  }
+
+  /** A page of the job's history read from all of its events. */
+  private CompletionStage<HttpResponse> wholeHistory(String id, Paging p, Principal who) {
+    return history.of(id).thenApply(entries -> entries.isEmpty() || !who.mayAccess(EventHistory.permissions(entries))
+        ? Responses.error(StatusCodes.NOT_FOUND, "job not found")
+        : Responses.ok(pageOf(entries, p)));
   }
 
   /** A page of a job's events, oldest first, in Tork's page shape. */
@@ -726,8 +744,13 @@ public final class ApiRoutes extends AllDirectives {
   private HttpResponse failure(Throwable t) {
     Throwable e = unwrap(t);
     if (e instanceof TimeoutException || e instanceof AskTimeoutException) {
-      return Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "the job did not answer within "
-          + GoDuration.format(node.askTimeout()) + "; the node may be starting or its database unreachable");
+      // Which one it is, as far as this node can tell: the database answered its last check (once a
+      // second), so the job itself is slow, busy with a large change or still recovering.
+      String why = gate.isUp()
+          ? "the job is busy (a large change is being written, or it is still being recovered); try again in a moment"
+          : "the database does not answer; try again once it does";
+      return retryAfter(StatusCodes.SERVICE_UNAVAILABLE, 1, "the job did not answer within "
+          + GoDuration.format(node.askTimeout()) + ": " + why);
     }
     if (e instanceof java.sql.SQLException) {
       log.warn("database error while answering a request: {}", e.getMessage());

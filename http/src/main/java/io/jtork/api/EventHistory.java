@@ -92,6 +92,18 @@ final class EventHistory {
 
   /** Who caused {@code e}, given the job as it was just before it (null for a scheduled job's events). */
   private static String actor(Object e, io.jtork.model.Job before) {
+    return actor(e, taskId -> before == null ? null : before.task(taskId).map(io.jtork.model.Task::nodeId).orElse(null));
+  }
+
+  /** The id of the task whose worker reported {@code e}, if a worker did. */
+  private static String reportedTask(Object e) {
+    return e instanceof io.jtork.event.TaskCompleted c ? c.taskId()
+        : e instanceof io.jtork.event.TaskProgressed p ? p.taskId()
+        : e instanceof io.jtork.event.TaskFailed f && f.cause() != null && f.cause().reportedByWorker() ? f.taskId() : null;
+  }
+
+  /** Who caused {@code e}, {@code nodeOf} giving the node a task ran on just before it. */
+  private static String actor(Object e, java.util.function.Function<String, String> nodeOf) {
     if (e instanceof JobSubmitted s) return s.createdBy() == null ? "jtork" : "user:" + s.createdBy().username();
     if (e instanceof ScheduledJobCreated c) return c.createdBy() == null ? "jtork" : "user:" + c.createdBy().username();
     if (e instanceof io.jtork.event.JobCancelled c) return user(c.by());
@@ -100,15 +112,53 @@ final class EventHistory {
     if (e instanceof io.jtork.event.ScheduledJobPaused p) return user(p.by());
     if (e instanceof io.jtork.event.ScheduledJobResumed r) return user(r.by());
     if (e instanceof io.jtork.event.ScheduledJobDeleted d) return user(d.by());
-    if (e instanceof io.jtork.event.TaskStarted t) return "node:" + t.nodeId();
-    String taskId = e instanceof io.jtork.event.TaskCompleted c ? c.taskId()
-        : e instanceof io.jtork.event.TaskProgressed p ? p.taskId()
-        : e instanceof io.jtork.event.TaskFailed f && f.cause() != null && f.cause().reportedByWorker() ? f.taskId() : null;
-    if (taskId != null && before != null) {
-      String node = before.task(taskId).map(io.jtork.model.Task::nodeId).orElse(null);
+    // A composite or a sub-job starts without a worker: the engine started it.
+    if (e instanceof io.jtork.event.TaskStarted t) return t.nodeId() == null ? "jtork" : "node:" + t.nodeId();
+    String taskId = reportedTask(e);
+    if (taskId != null) {
+      String node = nodeOf.apply(taskId);
       if (node != null) return "node:" + node;
     }
     return "jtork";
+  }
+
+  /** A page of a job's history and how many events it has in all. */
+  record Page(List<Entry> entries, long total) {}
+
+  /**
+   * Events {@code from} to {@code to} (sequence numbers, inclusive) of the job that is {@code now}
+   * after its event {@code last}: read alone, so a page costs the same whatever the job's size.
+   * Secrets are those of the job now (and of its spec); a task's worker is the one the job now
+   * names. Null when that would misname a worker: a task in the page that was redelivered
+   * ({@code redelivered > 0}) and reported before it started again within the page; the caller
+   * then reads the whole history.
+   */
+  CompletionStage<Page> page(io.jtork.model.Job now, long last, long from, long to) {
+    String pid = JobEntity.TYPE_KEY.name() + "|" + now.id();
+    if (from > last) return java.util.concurrent.CompletableFuture.completedFuture(new Page(List.of(), last));
+    Set<String> secrets = new java.util.LinkedHashSet<>(redactor.secretValues(now));
+    secrets.addAll(redactor.secretValues(now.spec()));
+    return Stages.on(journal.currentEventsByPersistenceId(pid, from, Math.min(to, last)).runWith(Sink.seq(), system),
+        system.executionContext()).thenApply(envelopes -> {
+          Map<String, String> startedHere = new java.util.HashMap<>();
+          List<Entry> out = new ArrayList<>();
+          for (var env : envelopes) {
+            Object e = env.event();
+            String reported = reportedTask(e);
+            if (reported != null && !startedHere.containsKey(reported)
+                && now.task(reported).map(t -> t.redelivered() > 0).orElse(false)) {
+              return null;
+            }
+            String actor = actor(e, taskId -> startedHere.containsKey(taskId) ? startedHere.get(taskId)
+                : now.task(taskId).map(io.jtork.model.Task::nodeId).orElse(null));
+            if (e instanceof io.jtork.event.TaskStarted t) startedHere.put(t.taskId(), t.nodeId());
+            ObjectNode data = Json.json().valueToTree(e);
+            data.remove("type");
+            out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),
+                actor, redact(data, secrets)));
+          }
+          return new Page(out, last);
+        });
   }
 
   private static String user(String by) {

@@ -102,6 +102,9 @@ public record TaskView(
     Executions.Children children = job.executions().childrenOf(t.id());
     // A retry is a new execution: failed ones are not items of their own.
     int size = children.total() - children.count(TaskState.FAILED) - children.count(TaskState.CANCELLED);
+    // An each creates its children in their turn: its size is that of its list.
+    io.jtork.model.EachItems items = job.eachOf(t.id());
+    if (items != null) size = items.items().size();
     int done = children.count(TaskState.COMPLETED) + children.count(TaskState.SKIPPED);
     ParallelView parallel = v.parallel() == null ? null : new ParallelView(v.parallel().tasks(), done);
     EachView each = v.each() == null ? null : new EachView(v.each().var(), v.each().list(), v.each().task(),

@@ -89,6 +89,7 @@ final class EventsCommand implements Callable<Integer> {
       case "JobAdvanced" -> "to position " + d.path("position").asInt() + " (" + d.path("progress").asDouble() + "%)";
       case "JobFailed" -> d.path("error").asText();
       case "JobDeleted" -> d.path("reason").asText();
+      case "EachExpanded" -> d.path("items").size() + " items";
       case "WebhookQueued" -> d.at("/call/event").asText() + " to webhook " + d.at("/call/webhook").asInt();
       case "WebhookAttempted" -> "attempt " + d.path("attempt").asInt() + ": "
           + (d.hasNonNull("status") ? "HTTP " + d.get("status").asInt() : d.path("error").asText());

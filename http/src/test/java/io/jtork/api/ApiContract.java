@@ -151,7 +151,7 @@ abstract class ApiContract {
   @Test
   void retriesAFailedTaskUntilItSucceeds() throws Exception {
     TestNode n = node();
-    Path counter = Files.createTempFile("jtork-retry", ".count");
+    Path counter = TestNode.taskFile("jtork-retry", ".count");
     // Before the submit: the first attempt may start before this method's next line.
     Files.writeString(counter, "0");
     String id = n.submit("""
@@ -183,7 +183,7 @@ abstract class ApiContract {
   @Test
   void defaultsWithLimitsAndABashEntrypointRunOnTheShellRuntime() throws Exception {
     TestNode n = node();
-    Path counter = Files.createTempFile("jtork-coin", ".count");
+    Path counter = TestNode.taskFile("jtork-coin", ".count");
     Files.writeString(counter, "0");
     String id = n.submit("""
         name: defaults and a coin
@@ -289,7 +289,7 @@ abstract class ApiContract {
   @Test
   void aFailedJobRestartsAtItsPosition() throws Exception {
     TestNode n = node();
-    Path flag = Files.createTempFile("jtork-restart", ".flag");
+    Path flag = TestNode.taskFile("jtork-restart", ".flag");
     Files.delete(flag);
     String id = n.submit("""
         name: restartable
@@ -932,7 +932,8 @@ abstract class ApiContract {
   @Test
   void retriesWaitOutTheirBackoffAndEachAttemptKeepsItsError() throws Exception {
     TestNode n = node();
-    Path counter = Files.createTempDirectory("jtork-retry-").resolve("count");
+    // written by each attempt, each running as a user of its own: created beforehand, writable by all
+    Path counter = TestNode.taskFile("jtork-retry-", ".count");
     String id = n.submit("""
         name: backoff
         tasks:
@@ -1006,7 +1007,7 @@ abstract class ApiContract {
   @Test
   void aJobThatFailedInACompositeRestartsAtItsPosition() throws Exception {
     TestNode n = node();
-    Path marker = Files.createTempDirectory("jtork-restart-").resolve("fixed");
+    Path marker = TestNode.taskDir("jtork-restart-").resolve("fixed");
     String id = n.submit("""
         name: restart composite
         tasks:
@@ -1070,7 +1071,7 @@ abstract class ApiContract {
   @Test
   void aJobAtAPastInstantIsTheJobAsItWasThen() throws Exception {
     TestNode n = node();
-    java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("jtork-at-").resolve("failed-once");
+    java.nio.file.Path marker = TestNode.taskDir("jtork-at-").resolve("failed-once");
     // Each recorded moment is in a quiet stretch (a 2 s sleep, a 2 s retry backoff, the end), so the
     // live answer and the instant after it see the same events.
     String id = n.submit("""
@@ -1112,10 +1113,65 @@ abstract class ApiContract {
     assertThat(n.get("/jobs/00000000000000000000000000000000?at=2026-01-01T00:00:00Z").status()).isEqualTo(404);
   }
 
+  /**
+   * A large job's history read page by page (each page read alone, from the job's entity and the
+   * page's own events): the pages join into one unbroken run of events, each task's reports named
+   * after the worker that started it, a secret redacted on every page, and past the end an empty
+   * page with the right total.
+   */
+  @Test
+  void aLargeJobsHistoryPagesIntoOneUnbrokenRunOfEvents() throws Exception {
+    TestNode n = node();
+    String id = n.submit("""
+        name: many events
+        secrets: {token: page-secret-4711}
+        tasks:
+        - name: fan out
+          each:
+            list: "{{ sequence(0, 60) }}"
+            concurrency: 7
+            task:
+              name: "item {{ item.index }} {{ secrets.token }}"
+              run: "true"
+        """);
+    assertThat(n.awaitState(id, Duration.ofSeconds(60), "COMPLETED", "FAILED").path("state").asText()).isEqualTo("COMPLETED");
+    JsonNode first = n.get("/jobs/" + id + "/events?page=1&size=23").json();
+    long total = first.get("totalItems").asLong();
+    assertThat(total).isGreaterThan(180);
+    List<JsonNode> all = new ArrayList<>();
+    for (int page = 1; page <= first.get("totalPages").asInt(); page++) {
+      String body = n.get("/jobs/" + id + "/events?page=" + page + "&size=23").body();
+      assertThat(body).doesNotContain("page-secret-4711");
+      JsonNode p = io.jtork.json.Json.json().readTree(body);
+      assertThat(p.get("totalItems").asLong()).isEqualTo(total);
+      assertThat(p.get("items").size()).isEqualTo((int) Math.min(23, total - (page - 1) * 23L));
+      p.get("items").forEach(all::add);
+    }
+    assertThat(all).extracting(e -> e.get("sequenceNr").asLong())
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+    assertThat(all.get(0).get("type").asText()).isEqualTo("JobSubmitted");
+    assertThat(all.get(all.size() - 1).get("type").asText()).isEqualTo("JobCompleted");
+    java.util.Map<String, String> startedBy = new java.util.HashMap<>();
+    for (JsonNode e : all) {
+      String type = e.get("type").asText();
+      if (type.equals("TaskStarted") && e.at("/data/nodeId").isTextual()) {
+        startedBy.put(e.at("/data/taskId").asText(), e.get("actor").asText());
+        assertThat(e.get("actor").asText()).isEqualTo("node:" + e.at("/data/nodeId").asText());
+      }
+      if (type.equals("TaskCompleted") && startedBy.containsKey(e.at("/data/taskId").asText())) {
+        assertThat(e.get("actor").asText()).as("%s", e).isEqualTo(startedBy.get(e.at("/data/taskId").asText()));
+      }
+    }
+    assertThat(startedBy).hasSize(60);
+    JsonNode past = n.get("/jobs/" + id + "/events?page=99&size=23").json();
+    assertThat(past.get("items")).isEmpty();
+    assertThat(past.get("totalItems").asLong()).isEqualTo(total);
+  }
+
   @Test
   void aJobsHistoryListsEachTransitionInOrderWithWhoCausedIt() throws Exception {
     TestNode n = node();
-    java.nio.file.Path marker = java.nio.file.Files.createTempDirectory("jtork-history-").resolve("failed-once");
+    java.nio.file.Path marker = TestNode.taskDir("jtork-history-").resolve("failed-once");
     String id = n.submit("""
         name: history
         tasks:

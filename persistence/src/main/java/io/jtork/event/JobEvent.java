@@ -33,10 +33,11 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = WebhookQueued.class, name = "WebhookQueued"),
     @JsonSubTypes.Type(value = JobDeleted.class, name = "JobDeleted"),
     @JsonSubTypes.Type(value = WebhookAttempted.class, name = "WebhookAttempted"),
+    @JsonSubTypes.Type(value = EachExpanded.class, name = "EachExpanded"),
 })
 public sealed interface JobEvent extends JtorkSerializable
     permits JobSubmitted, JobStarted, JobRunning, JobAdvanced, JobCompleted, JobFailed, JobCancelled, JobRestarted,
-    TaskCreated, TaskEvent, TaskOutputStored, WebhookQueued, WebhookAttempted, JobDeleted {
+    TaskCreated, TaskEvent, TaskOutputStored, WebhookQueued, WebhookAttempted, JobDeleted, EachExpanded {
 
   Instant at();
 

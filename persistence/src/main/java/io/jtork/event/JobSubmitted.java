@@ -18,6 +18,6 @@ public record JobSubmitted(String jobId, JobSpec spec, UserRef createdBy, String
     JobContext context = new JobContext(Map.of("id", jobId, "name", spec.name() == null ? "" : spec.name()),
         spec.inputs(), spec.secrets(), Map.of());
     return new Job(jobId, parentId, spec, JobState.PENDING, createdBy, at, null, null, null, null, 0,
-        spec.tasks().size(), 0, null, null, context, List.of(), schedule, List.of());
+        spec.tasks().size(), 0, null, null, context, List.of(), schedule, List.of(), null);
   }
 }

@@ -164,13 +164,35 @@ public final class JobSpecValidator {
     }
   }
 
+  /**
+   * The most tasks one {@code parallel} may run: each is an execution created at once, in one
+   * write of the job (docs/limits.md).
+   */
+  static final int MAX_PARALLEL_TASKS = 1000;
+
+  /**
+   * How deep {@code parallel}, {@code each} and {@code subjob} may nest inside one another: every
+   * level multiplies the executions a job can create, and a sub-job is a job of its own
+   * (docs/limits.md).
+   */
+  static final int MAX_NESTING = 10;
+
   private void tasks(String path, List<TaskSpec> tasks) {
-    for (int i = 0; i < tasks.size(); i++) task(path + "[" + i + "]", tasks.get(i));
+    tasks(path, tasks, 0);
   }
 
-  private void task(String p, TaskSpec t) {
+  private void tasks(String path, List<TaskSpec> tasks, int depth) {
+    for (int i = 0; i < tasks.size(); i++) task(path + "[" + i + "]", tasks.get(i), depth);
+  }
+
+  /** {@code depth}: how many composites ({@code parallel}, {@code each}, {@code subjob}) this task is inside. */
+  private void task(String p, TaskSpec t, int depth) {
     if (t == null) {
       error(p, "must not be empty");
+      return;
+    }
+    if (t.isComposite() && depth >= MAX_NESTING) {
+      error(p, "parallel, each and subjob nest more than " + MAX_NESTING + " deep");
       return;
     }
     required(p + ".name", t.name());
@@ -199,13 +221,18 @@ public final class JobSpecValidator {
     if (kinds > 0) compositeFields(p, t);
     if (t.parallel() != null) {
       if (t.parallel().tasks().isEmpty()) error(p + ".parallel.tasks", "at least one task is required");
-      tasks(p + ".parallel.tasks", t.parallel().tasks());
+      if (t.parallel().tasks().size() > MAX_PARALLEL_TASKS) {
+        error(p + ".parallel.tasks", t.parallel().tasks().size() + " tasks, more than " + MAX_PARALLEL_TASKS
+            + " (use each to fan out further)");
+      } else {
+        tasks(p + ".parallel.tasks", t.parallel().tasks(), depth + 1);
+      }
     }
     if (t.each() != null) {
       EachSpec e = t.each();
       if (required(p + ".each.list", e.list())) wholeExpression(p + ".each.list", e.list());
       if (e.task() == null) error(p + ".each.task", "required");
-      else task(p + ".each.task", e.task());
+      else task(p + ".each.task", e.task(), depth + 1);
       range(p + ".each.concurrency", e.concurrency(), 0, 99999);
       template(p + ".each.var", e.var());
     }
@@ -214,7 +241,7 @@ public final class JobSpecValidator {
       required(p + ".subjob.name", s.name());
       template(p + ".subjob.name", s.name());
       if (s.tasks().isEmpty()) error(p + ".subjob.tasks", "at least one task is required");
-      tasks(p + ".subjob.tasks", s.tasks());
+      tasks(p + ".subjob.tasks", s.tasks(), depth + 1);
       template(p + ".subjob.output", s.output());
       s.inputs().forEach((k, v) -> template(p + ".subjob.inputs." + k, v));
       s.secrets().forEach((k, v) -> template(p + ".subjob.secrets." + k, v));

@@ -40,7 +40,8 @@ class EventExecutionsTest {
         new JobCompleted("done", null, AT), new JobFailed("boom", AT), new JobCancelled("someone", AT),
         new JobRestarted("someone", AT), new TaskOutputStored("out", "hi", AT),
         new WebhookQueued(new WebhookCall("w1", 0, "job.StateChange", "{}", 0), AT),
-        new WebhookAttempted("w1", "http://x", 1, 204, null, true, AT), new JobDeleted("someone", "test", AT));
+        new WebhookAttempted("w1", "http://x", 1, 204, null, true, AT), new JobDeleted("someone", "test", AT),
+        new EachExpanded("b", List.of("x", "y"), "item", java.util.Map.of(), AT));
     Set<Class<?>> covered = new HashSet<>();
     for (JobEvent e : events) {
       assertThat(e.applyTo(job).executions()).as(e.toString()).isSameAs(job.executions());

@@ -128,6 +128,14 @@ class JobSpecValidatorTest {
             .map(f -> "tasks[0]." + f + ": not allowed on a composite (parallel) task").toList()),
         Arguments.of("parallel tasks", task("name: a\nparallel: {tasks: []}"),
             List.of("tasks[0].parallel.tasks: at least one task is required")),
+        Arguments.of("parallel size", task("name: a\nparallel: {tasks: [" + "{name: b, run: x}, ".repeat(1000)
+            + "{name: b, run: x}]}"), List.of("tasks[0].parallel.tasks: 1001 tasks, more than 1000 (use each to fan out"
+            + " further)")),
+        Arguments.of("nesting", task("name: a\n" + "parallel: {tasks: [{name: b, ".repeat(11) + "run: x"
+            + "}]}".repeat(11)), List.of("tasks[0]" + ".parallel.tasks[0]".repeat(10)
+            + ": parallel, each and subjob nest more than 10 deep")),
+        Arguments.of("nesting ten deep is allowed", task("name: a\n" + "parallel: {tasks: [{name: b, ".repeat(10)
+            + "run: x" + "}]}".repeat(10)), List.of()),
         Arguments.of("parallel child name", task("name: a\nparallel: {tasks: [{run: x}]}"),
             List.of("tasks[0].parallel.tasks[0].name: required")),
         Arguments.of("each list and task", task("name: a\neach: {concurrency: 100000}"),
