@@ -40,9 +40,26 @@ public final class GoArithmetic extends JexlArithmetic {
       CharSequence text = (CharSequence) (left instanceof CharSequence ? left : right);
       Limits.string("+", (long) text.length() + GoValues.render(other, Limits.MAX_STRING - text.length()).length());
     }
+    long leftSize = listSize(left);
+    long rightSize = listSize(right);
+    if (leftSize >= 0 && rightSize >= 0) {
+      // Two lists join into one, as in Tork's expr ([1] + [2] is [1, 2]), counted before it is built
+      // (JEXL would render both as text and join the text).
+      Limits.list("+", leftSize + rightSize);
+      java.util.List<Object> joined = GoValues.toList(left);
+      joined.addAll(GoValues.toList(right));
+      return joined;
+    }
     Object out = super.add(left, right);
     if (out instanceof java.util.Collection<?> c) Limits.list("+", c.size());
     return out;
+  }
+
+  /** The size of a list or an array, without building anything; -1 for anything else. */
+  private static long listSize(Object o) {
+    if (o instanceof java.util.Collection<?> c) return c.size();
+    if (o != null && o.getClass().isArray()) return java.lang.reflect.Array.getLength(o);
+    return -1;
   }
 
   /** JEXL's ranges ({@code 1..5}) are lazy, but rendering or {@code each} makes them lists: bound them here. */

@@ -103,8 +103,11 @@ class ExpressionsTest {
   }
 
   @Test
-  void boundsWhatAnExpressionCanBuildOrCost() {
+  void boundsWhatAnExpressionCanBuildOrCost() throws Exception {
     assertThatThrownBy(() -> ex.evaluate("sequence(0, 1000000000)", scope)).hasMessageContaining("over the limit of 100000 (limit expression.list)");
+    assertThat(ex.evaluateWhole("{{ [1, 2] + [3] }}", scope)).isEqualTo(List.of(1, 2, 3));
+    assertThatThrownBy(() -> ex.evaluate("sequence(0, 90000) + sequence(0, 90000)", scope))
+        .hasMessageContaining("the list would have 180000 items, over the limit of 100000 (limit expression.list)");
     assertThatThrownBy(() -> ex.evaluate("repeat('x', 100000000)", scope)).hasMessageContaining("limit expression.string");
     assertThat(ex.check("(".repeat(3000) + "1" + ")".repeat(3000))).get().asString().contains("nested deeper");
     assertThat(ex.check("1+".repeat(20000) + "1")).get().asString().contains("longer than");

@@ -422,7 +422,15 @@ public final class JobSpecValidator {
       error(path, "empty expression");
       return;
     }
-    expressions.check(ex).ifPresent(msg -> error(path, "invalid expression \"" + ex + "\": " + msg));
+    expressions.check(ex).ifPresent(msg -> error(path, "invalid expression \"" + shown(ex) + "\": " + msg));
+  }
+
+  /**
+   * An expression as an error quotes it: cut after 100 characters, so that the reason after it
+   * (the limit it broke) is never lost when a long error is cut to fit the response.
+   */
+  private static String shown(String ex) {
+    return ex.length() <= 100 ? ex : ex.substring(0, 100) + "… (" + ex.length() + " characters)";
   }
 
   /** A field evaluated as a template: every {@code {{ }}} in it must compile. */
@@ -432,7 +440,7 @@ public final class JobSpecValidator {
     while (m.find()) {
       String ex = m.group(1);
       Optional<String> problem = expressions.check(ex);
-      problem.ifPresent(msg -> error(path, "invalid expression \"" + ex + "\": " + msg));
+      problem.ifPresent(msg -> error(path, "invalid expression \"" + shown(ex) + "\": " + msg));
     }
   }
 

@@ -128,6 +128,9 @@ class JobSpecValidatorTest {
             .map(f -> "tasks[0]." + f + ": not allowed on a composite (parallel) task").toList()),
         Arguments.of("parallel tasks", task("name: a\nparallel: {tasks: []}"),
             List.of("tasks[0].parallel.tasks: at least one task is required")),
+        Arguments.of("a long expression is quoted cut short, so the reason stays in view",
+            task("name: a\nrun: x\nenv: {A: \"{{ " + "x".repeat(150) + "((( }}\"}"),
+            List.of("tasks[0].env.A: invalid expression \"" + "x".repeat(100) + "… (153 characters)\": syntax error")),
         Arguments.of("parallel size", task("name: a\nparallel: {tasks: [" + "{name: b, run: x}, ".repeat(1000)
             + "{name: b, run: x}]}"), List.of("tasks[0].parallel.tasks: 1001 tasks, more than 1000 (use each to fan out"
             + " further)")),
