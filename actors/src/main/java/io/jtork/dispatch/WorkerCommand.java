@@ -6,6 +6,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 /** What a worker node accepts from task actors. */
 public interface WorkerCommand extends JtorkSerializable {
 
+  /** Under which every worker node registers with the receptionist; task actors find workers by it. */
+  org.apache.pekko.actor.typed.receptionist.ServiceKey<WorkerCommand> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(WorkerCommand.class, "jtork-worker");
+
   /** Run this attempt and report to {@code replyTo}. */
   record RunTask(TaskWork work, ActorRef<TaskCommand> replyTo) implements WorkerCommand {}
 

@@ -1,5 +1,6 @@
 package io.jtork.job;
 
+import io.jtork.concurrent.Stages;
 import io.jtork.model.Ids;
 import io.jtork.model.ScheduleRef;
 import io.jtork.model.UserRef;

@@ -8,7 +8,6 @@ import io.jtork.dispatch.WorkerCommand;
 import io.jtork.event.TaskFailed;
 import io.jtork.queue.TaskQueue;
 import io.jtork.spec.GoDuration;
-import io.jtork.worker.WorkerNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -297,11 +296,11 @@ final class TaskActor {
 
   private Behavior<TaskCommand> recover(Recovery recovery) {
     ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
-        l -> new WorkersListed(l.getServiceInstances(WorkerNode.KEY)));
+        l -> new WorkersListed(l.getServiceInstances(WorkerCommand.KEY)));
     boolean mayStillRun = recovery.wasRunning()
         && WorkerAddress.isAlive(Cluster.get(ctx.getSystem()), recovery.workerAddress());
     Instant giveUp = Instant.now().plus(settings.workerDiscoveryTimeout());
-    ctx.getSystem().receptionist().tell(Receptionist.find(WorkerNode.KEY, adapter));
+    ctx.getSystem().receptionist().tell(Receptionist.find(WorkerCommand.KEY, adapter));
     return Behaviors.receive(TaskCommand.class)
         .onMessage(WorkersListed.class, l -> {
           boolean workerListed = l.workers().stream().anyMatch(w -> recovery.workerAddress() != null
@@ -321,7 +320,7 @@ final class TaskActor {
           return probing(recovery, new HashSet<>(l.workers()));
         })
         .onMessage(FindWorkers.class, f -> {
-          ctx.getSystem().receptionist().tell(Receptionist.find(WorkerNode.KEY, adapter));
+          ctx.getSystem().receptionist().tell(Receptionist.find(WorkerCommand.KEY, adapter));
           return Behaviors.same();
         })
         .onMessage(Cancel.class, c -> Behaviors.stopped())

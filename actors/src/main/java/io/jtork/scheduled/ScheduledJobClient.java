@@ -1,6 +1,6 @@
 package io.jtork.scheduled;
 
-import io.jtork.job.Stages;
+import io.jtork.concurrent.Stages;
 import io.jtork.model.UserRef;
 import io.jtork.spec.ScheduledJobSpec;
 import java.time.Duration;

@@ -25,7 +25,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -34,7 +33,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * fail-over still learns how its run ended.
  */
 public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
-  public static final ServiceKey<WorkerCommand> KEY = ServiceKey.create(WorkerCommand.class, "jtork-worker");
   private static final int KEEP_FINISHED = 2_000;
   private static final int MAX_PENDING_LOG_PARTS = 10_000;
 
@@ -135,7 +133,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     this.runtime = runtime;
     this.timers = timers;
     this.sharding = ClusterSharding.get(ctx.getSystem());
-    ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+    ctx.getSystem().receptionist().tell(Receptionist.register(WorkerCommand.KEY, ctx.getSelf()));
     ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
         l -> new WritersChanged(l.getServiceInstances(TaskLogWriter.KEY)));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(TaskLogWriter.KEY, listings));

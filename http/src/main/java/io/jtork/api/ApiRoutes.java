@@ -64,7 +64,7 @@ public final class ApiRoutes extends AllDirectives {
   private final UserStore users;
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
-  private final io.jtork.worker.ClusterInfo clusterInfo;
+  private final io.jtork.node.ClusterInfo clusterInfo;
   private final TaskLogStore logs;
   private final Redactor redactor;
   private final EventHistory history;
@@ -81,7 +81,7 @@ public final class ApiRoutes extends AllDirectives {
     this.scheduled = node.scheduledJobs();
     this.scheduledReadModel = node.scheduledReadModel();
     this.users = node.users();
-    this.clusterInfo = new io.jtork.worker.ClusterInfo(node.system(), Duration.ofSeconds(3));
+    this.clusterInfo = new io.jtork.node.ClusterInfo(node.system(), Duration.ofSeconds(3));
     this.rateLimiter = node.settings().rateLimitEnabled() ? new RateLimiter(node.settings().rateLimitPerSecond()) : null;
     this.logs = node.logs();
     this.redactor = node.redactor();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.jtork.event.JobSubmitted;
 import io.jtork.event.ScheduledJobCreated;
 import io.jtork.job.JobEntity;
-import io.jtork.job.Stages;
+import io.jtork.concurrent.Stages;
 import io.jtork.json.Json;
 import io.jtork.redact.Redactor;
 import io.jtork.scheduled.ScheduledJobEntity;

@@ -1,4 +1,4 @@
-package io.jtork.job;
+package io.jtork.concurrent;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,8 +1,8 @@
-package io.jtork.worker;
+package io.jtork.node;
 
 import io.jtork.dispatch.QueueCommand;
 import io.jtork.dispatch.WorkerCommand;
-import io.jtork.job.Stages;
+import io.jtork.concurrent.Stages;
 import io.jtork.queue.TaskQueue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +40,10 @@ public final class ClusterInfo {
 
   public CompletionStage<List<WorkerCommand.NodeInfo>> nodes() {
     CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
-        r -> Receptionist.find(WorkerNode.KEY, r), timeout, system.scheduler());
+        r -> Receptionist.find(WorkerCommand.KEY, r), timeout, system.scheduler());
     return Stages.on(listing, system.executionContext()).thenCompose(l -> {
       List<CompletableFuture<Optional<WorkerCommand.NodeInfo>>> asks = new ArrayList<>();
-      for (ActorRef<WorkerCommand> w : l.getServiceInstances(WorkerNode.KEY)) {
+      for (ActorRef<WorkerCommand> w : l.getServiceInstances(WorkerCommand.KEY)) {
         CompletionStage<WorkerCommand.NodeInfo> info = AskPattern.ask(w, WorkerCommand.Describe::new, timeout,
             system.scheduler());
         asks.add(Stages.on(info, system.executionContext()).toCompletableFuture()
@@ -55,7 +55,7 @@ public final class ClusterInfo {
               return Optional.ofNullable(lastSeen.get(w)).map(ClusterInfo::offline);
             }));
       }
-      lastSeen.keySet().retainAll(l.getServiceInstances(WorkerNode.KEY));
+      lastSeen.keySet().retainAll(l.getServiceInstances(WorkerCommand.KEY));
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(x -> {
         List<WorkerCommand.NodeInfo> out = new ArrayList<>();
         asks.forEach(a -> a.join().ifPresent(out::add));
