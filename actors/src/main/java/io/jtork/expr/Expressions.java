@@ -93,8 +93,7 @@ public final class Expressions implements ExpressionChecker {
 
   /** An expression as error messages quote it: at most {@value #QUOTED} characters. */
   static String quote(String expression) {
-    return expression.length() <= QUOTED ? expression
-        : expression.substring(0, QUOTED) + "… (" + expression.length() + " characters)";
+    return io.jtork.text.Shown.cut(expression, QUOTED);
   }
 
   /** A field evaluated as one expression, with or without braces ({@code each.list}, webhook {@code if}). */

@@ -147,13 +147,20 @@ public final class TorkFunctions {
     long work = 0;
     for (int i = s.indexOf(first, Math.max(from, 0)); i >= 0 && i <= last; i = s.indexOf(first, i + 1)) {
       if (s.regionMatches(i, sub, 0, sub.length())) return i;
-      work += sub.length();
-      if (work > (1 << 20)) {
-        Budget.checkTime();
-        work = 0;
-      }
+      work = searched(work, sub.length());
     }
     return -1;
+  }
+
+  /**
+   * {@code work} characters compared so far plus {@code more}; past a million, the evaluation's
+   * deadline is checked and the count starts again (a check per comparison would cost more than it).
+   */
+  private static long searched(long work, int more) {
+    work += more;
+    if (work <= (1 << 20)) return work;
+    Budget.checkTime();
+    return 0;
   }
 
   public static String trim(String s) {
@@ -213,11 +220,7 @@ public final class TorkFunctions {
     long work = 0;
     for (int i = s.lastIndexOf(sub.charAt(0), s.length() - sub.length()); i >= 0; i = s.lastIndexOf(sub.charAt(0), i - 1)) {
       if (s.regionMatches(i, sub, 0, sub.length())) return i;
-      work += sub.length();
-      if (work > (1 << 20)) {
-        Budget.checkTime();
-        work = 0;
-      }
+      work = searched(work, sub.length());
     }
     return -1;
   }

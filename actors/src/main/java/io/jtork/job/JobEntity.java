@@ -771,11 +771,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     io.jtork.model.EachItems each = plan.state.eachOf(parentId);
     Task parent = plan.state.task(parentId).orElse(null);
     if (each == null || parent == null || !parent.state().isActive()) return 0;
-    Integer limit = parent.spec().each().concurrency();
-    int concurrency = limit == null ? 0 : limit;
     int made = 0;
-    while (!each.exhausted() && made < EACH_BATCH && plan.state.state().isActive()
-        && (concurrency <= 0 || underWay(plan.state, parentId) < concurrency)) {
+    while (!each.exhausted() && made < EACH_BATCH && plan.state.state().isActive() && hasRoom(plan.state, parent)) {
       Map<String, Object> scope = new HashMap<>(each.scope());
       Map<String, Object> entry = new HashMap<>();
       entry.put("index", String.valueOf(each.next()));
@@ -788,10 +785,15 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     return made;
   }
 
-  /** Children of {@code parentId} not ended and not waiting to be let go: queued or running. */
-  private static long underWay(Job state, String parentId) {
-    Executions.Children c = state.executions().childrenOf(parentId);
-    return c.count(TaskState.SCHEDULED) + c.count(TaskState.RUNNING) + c.count(TaskState.CREATED);
+  /**
+   * Whether the {@code each} {@code parent} may have one more child under way (queued, running,
+   * or held back as CREATED by a journal of an earlier version): always without a concurrency.
+   */
+  private static boolean hasRoom(Job state, Task parent) {
+    Integer limit = parent.spec().each().concurrency();
+    if (limit == null || limit <= 0) return true;
+    Executions.Children c = state.executions().childrenOf(parent.id());
+    return c.count(TaskState.SCHEDULED) + c.count(TaskState.RUNNING) + c.count(TaskState.CREATED) < limit;
   }
 
   /**
@@ -804,9 +806,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     state.eaches().forEach((taskId, each) -> {
       if (each.exhausted() || growing.contains(taskId)) return;
       Task parent = state.task(taskId).orElse(null);
-      if (parent == null || !parent.state().isActive()) return;
-      Integer limit = parent.spec().each().concurrency();
-      if (limit != null && limit > 0 && underWay(state, taskId) >= limit) return;
+      if (parent == null || !parent.state().isActive() || !hasRoom(state, parent)) return;
       growing.add(taskId);
       ctx.getSelf().tell(new GrowEach(taskId));
     });

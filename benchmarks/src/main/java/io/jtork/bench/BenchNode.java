@@ -98,6 +98,15 @@ final class BenchNode implements AutoCloseable {
     return process.pid();
   }
 
+  /** {@code jcmd <node's pid> <command>} ({@code GC.run}, {@code GC.heap_info}...): what it printed. */
+  String jcmd(String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    return out;
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();

@@ -225,16 +225,9 @@ public final class EachScaleBenchmark implements Callable<Integer> {
 
   /** A full GC in the node, and its live heap after it. */
   private void sampleHeap() throws Exception {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    for (String command : List.of("GC.run", "GC.heap_info")) {
-      Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(current.pid()), command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-      if (command.equals("GC.heap_info")) {
-        maxLiveHeapKb = Math.max(maxLiveHeapKb, SubmitBenchmark.usedHeapKb(out));
-        heapSamples++;
-      }
-    }
+    current.jcmd("GC.run");
+    maxLiveHeapKb = Math.max(maxLiveHeapKb, SubmitBenchmark.usedHeapKb(current.jcmd("GC.heap_info")));
+    heapSamples++;
   }
 
   private JsonNode get(String base, String id) throws Exception {

@@ -6,14 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
@@ -98,7 +96,7 @@ public final class HostileExpressionsBenchmark implements Callable<Integer> {
     Thread heap = new Thread(() -> {
       while (!done.get()) {
         try {
-          maxUsedKb.accumulateAndGet(SubmitBenchmark.usedHeapKb(jcmd(node, "GC.heap_info")), Math::max);
+          maxUsedKb.accumulateAndGet(SubmitBenchmark.usedHeapKb(node.jcmd("GC.heap_info")), Math::max);
         } catch (Exception e) {
           // the node is stopping
         }
@@ -170,15 +168,6 @@ public final class HostileExpressionsBenchmark implements Callable<Integer> {
       Thread.sleep(20);
     } while (System.currentTimeMillis() < until);
     return job;
-  }
-
-  private static String jcmd(BenchNode node, String command) throws Exception {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(node.process.pid()), command)
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor(30, TimeUnit.SECONDS);
-    return out;
   }
 
   private static void sleep(long ms) {

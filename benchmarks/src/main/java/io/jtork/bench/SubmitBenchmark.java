@@ -1,13 +1,11 @@
 package io.jtork.bench;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,9 +184,9 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
     closedLoop(base, heapJobs, concurrency, "heap load");
     System.out.println("waiting 30 s for finished jobs to passivate...");
     Thread.sleep(30_000);
-    jcmd("GC.run");
-    jcmd("GC.run");
-    String info = jcmd("GC.heap_info");
+    node.jcmd("GC.run");
+    node.jcmd("GC.run");
+    String info = node.jcmd("GC.heap_info");
     System.out.println("heap info:\n" + info.strip());
     System.out.printf(Locale.ROOT, "heap       after %d completed jobs (plus the phases before) and a full GC: %.1f MB"
         + " live%n", heapJobs, usedHeapKb(info) / 1024.0);
@@ -211,15 +209,6 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
       any = true;
     }
     return any ? sum : -1;
-  }
-
-  private String jcmd(String command) throws IOException, InterruptedException {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(node.pid()), command).redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor(60, TimeUnit.SECONDS);
-    return out;
   }
 
   private static double ms(Histogram h, double percentile) {

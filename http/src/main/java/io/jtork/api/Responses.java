@@ -50,8 +50,7 @@ final class Responses {
   }
 
   static String truncate(String text, int max) {
-    if (text == null || text.length() <= max) return text;
-    return text.substring(0, max) + "… (" + text.length() + " characters)";
+    return io.jtork.text.Shown.cut(text, max);
   }
 
   /**

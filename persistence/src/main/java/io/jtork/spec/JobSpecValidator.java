@@ -430,7 +430,7 @@ public final class JobSpecValidator {
    * (the limit it broke) is never lost when a long error is cut to fit the response.
    */
   private static String shown(String ex) {
-    return ex.length() <= 100 ? ex : ex.substring(0, 100) + "… (" + ex.length() + " characters)";
+    return io.jtork.text.Shown.cut(ex, 100);
   }
 
   /** A field evaluated as a template: every {@code {{ }}} in it must compile. */

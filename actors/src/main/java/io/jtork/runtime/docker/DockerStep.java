@@ -2,6 +2,7 @@ package io.jtork.runtime.docker;
 
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.jtork.runtime.LastProgress;
 import io.jtork.runtime.OutputSink;
 import io.jtork.runtime.RunningStep;
 import io.jtork.runtime.StepResult;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running container: its logs are followed line by line, its exit is awaited, then its
@@ -26,9 +26,8 @@ final class DockerStep implements RunningStep {
   private final CompletableFuture<StepResult> completion = new CompletableFuture<>();
   private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
   private final DockerRuntime.Lines logs;
-  private final AtomicBoolean progressPolling = new AtomicBoolean();
   private final ExecutorService io;
-  private volatile OptionalDouble progress = OptionalDouble.empty();
+  private final LastProgress progress = new LastProgress();
   private volatile boolean killed;
 
   DockerStep(DockerRuntime runtime, String containerId, String torkVolume, OutputSink sink, ExecutorService io) {
@@ -87,22 +86,13 @@ final class DockerStep implements RunningStep {
     return completion;
   }
 
-  /** The last value read; each call starts a new read in the background, never more than one at a time. */
   @Override
   public OptionalDouble progress() {
-    if (!completion.isDone() && progressPolling.compareAndSet(false, true)) {
-      io.execute(() -> {
-        try (InputStream tar = runtime.client().copyArchiveFromContainerCmd(containerId, "/tork/progress").exec()) {
-          String s = Tar.firstFile(tar, 64).trim();
-          if (!s.isEmpty()) progress = OptionalDouble.of(Double.parseDouble(s));
-        } catch (Exception e) {
-          // not written yet, not a number, or the container is gone
-        } finally {
-          progressPolling.set(false);
-        }
-      });
-    }
-    return progress;
+    return progress.poll(!completion.isDone(), io, () -> {
+      try (InputStream tar = runtime.client().copyArchiveFromContainerCmd(containerId, "/tork/progress").exec()) {
+        return Tar.firstFile(tar, 64);
+      }
+    });
   }
 
   @Override

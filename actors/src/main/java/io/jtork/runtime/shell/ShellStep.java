@@ -51,8 +51,7 @@ final class ShellStep implements RunningStep {
   private final TaskUsers users;
   private final TaskUsers.User user;
   private final ExecutorService io;
-  private final java.util.concurrent.atomic.AtomicBoolean progressReading = new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile OptionalDouble progress = OptionalDouble.empty();
+  private final io.jtork.runtime.LastProgress progress = new io.jtork.runtime.LastProgress();
   private final long startedNanos = System.nanoTime();
   private final CompletableFuture<StepResult> completion = new CompletableFuture<>();
   private final Future<?> reader;
@@ -138,23 +137,12 @@ final class ShellStep implements RunningStep {
     return completion;
   }
 
-  /** The last value read; each call starts a new read in the background, never more than one at a time. */
   @Override
   public OptionalDouble progress() {
-    if (!completion.isDone() && progressReading.compareAndSet(false, true)) {
-      io.execute(() -> {
-        try {
-          byte[] b = readTaskFile(taskDir.resolve(PROGRESS), 64);
-          String s = b == null ? "" : new String(b, StandardCharsets.UTF_8).trim();
-          if (!s.isEmpty()) progress = OptionalDouble.of(Double.parseDouble(s));
-        } catch (IOException | NumberFormatException e) {
-          // not a number, or not a regular file: no progress
-        } finally {
-          progressReading.set(false);
-        }
-      });
-    }
-    return progress;
+    return progress.poll(!completion.isDone(), io, () -> {
+      byte[] b = readTaskFile(taskDir.resolve(PROGRESS), 64);
+      return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    });
   }
 
   @Override
