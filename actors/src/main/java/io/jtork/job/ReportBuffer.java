@@ -25,7 +25,7 @@ final class ReportBuffer {
   private static Behavior<JobEntity.Command> idle(ActorRef<JobEntity.Command> entity, ActorRef<JobEntity.Command> self) {
     return Behaviors.receive(JobEntity.Command.class)
         .onMessage(Flushed.class, f -> Behaviors.same())
-        .onAnyMessage(report -> {
+        .onMessage(TaskReport.class, report -> {
           entity.tell(new JobEntity.Reports(List.of(report), self));
           return busy(entity, self, new ArrayList<>());
         })
@@ -33,14 +33,14 @@ final class ReportBuffer {
   }
 
   private static Behavior<JobEntity.Command> busy(ActorRef<JobEntity.Command> entity, ActorRef<JobEntity.Command> self,
-      List<JobEntity.Command> pending) {
+      List<TaskReport> pending) {
     return Behaviors.receive(JobEntity.Command.class)
         .onMessage(Flushed.class, f -> {
           if (pending.isEmpty()) return idle(entity, self);
           entity.tell(new JobEntity.Reports(List.copyOf(pending), self));
           return busy(entity, self, new ArrayList<>());
         })
-        .onAnyMessage(report -> {
+        .onMessage(TaskReport.class, report -> {
           pending.add(report);
           return Behaviors.same();
         })

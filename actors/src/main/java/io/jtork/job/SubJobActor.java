@@ -60,12 +60,12 @@ final class SubJobActor {
     return Behaviors.receive(TaskCommand.class)
         .onMessage(Accepted.class, a -> {
           if (!(a.reply() instanceof JobEntity.Ok)) {
-            parent.tell(new JobEntity.RunFailed(taskId, run, "the subjob was not accepted: " + a.reply(),
+            parent.tell(new TaskReport.RunFailed(taskId, run, "the subjob was not accepted: " + a.reply(),
                 TaskFailed.Cause.SUBJOB, Instant.now()));
             return Behaviors.stopped();
           }
           if (detached) {
-            parent.tell(new JobEntity.RunSucceeded(taskId, run, null, Instant.now()));
+            parent.tell(new TaskReport.RunSucceeded(taskId, run, null, Instant.now()));
             return Behaviors.stopped();
           }
           return awaiting();
@@ -92,11 +92,11 @@ final class SubJobActor {
             if (!(e.reply() instanceof JobEntity.Ok ok) || !ok.job().state().isTerminal()) return Behaviors.same();
             Job j = ok.job();
             if (j.state() == JobState.COMPLETED) {
-              parent.tell(new JobEntity.RunSucceeded(taskId, run, j.result(), Instant.now()));
+              parent.tell(new TaskReport.RunSucceeded(taskId, run, j.result(), Instant.now()));
             } else {
               String why = j.state() == JobState.CANCELLED ? "the subjob was cancelled"
                   : j.error() == null ? "the subjob failed" : j.error();
-              parent.tell(new JobEntity.RunFailed(taskId, run, why, TaskFailed.Cause.SUBJOB, Instant.now()));
+              parent.tell(new TaskReport.RunFailed(taskId, run, why, TaskFailed.Cause.SUBJOB, Instant.now()));
             }
             return Behaviors.stopped();
           })

@@ -170,7 +170,7 @@ final class TaskActor {
         })
         .onMessage(QueueTimedOut.class, t -> {
           TaskQueue.ref(sharding, work.queue()).tell(new QueueCommand.Withdraw(attemptId));
-          job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), "no worker took the task from queue \""
+          job.tell(new TaskReport.RunFailed(work.taskId(), work.run(), "no worker took the task from queue \""
               + work.queue() + "\" within " + GoDuration.format(settings.queueTimeout()) + " (jtork.task.queue-timeout):"
               + " no worker serving the queue had a healthy runtime and a free slot", TaskFailed.Cause.NOT_DISPATCHED,
               Instant.now()));
@@ -230,13 +230,13 @@ final class TaskActor {
           if (!s.attemptId().equals(attemptId)) return Behaviors.same();
           timers.cancel("confirm-start");
           startConfirmed = true;
-          job.tell(new JobEntity.RunStarted(work.taskId(), work.run(), s.nodeId(), s.workerAddress(), s.at()));
+          job.tell(new TaskReport.RunStarted(work.taskId(), work.run(), s.nodeId(), s.workerAddress(), s.at()));
           startDeadline();
           return Behaviors.same();
         })
         .onMessage(TaskCommand.Progressed.class, p -> {
           if (p.attemptId().equals(attemptId)) {
-            job.tell(new JobEntity.RunProgressed(work.taskId(), work.run(), p.progress()));
+            job.tell(new TaskReport.RunProgressed(work.taskId(), work.run(), p.progress()));
           }
           return Behaviors.same();
         })
@@ -253,14 +253,14 @@ final class TaskActor {
           // Unconfirmed, the run may have begun there or not: the lost attempt names the node either way.
           String when = startConfirmed ? "while the task ran"
               : "after the task was handed to it, before it confirmed the start";
-          job.tell(new JobEntity.RunLost(work.taskId(), work.run(),
+          job.tell(new TaskReport.RunLost(work.taskId(), work.run(),
               "worker lost: node " + nodeId + " left the cluster " + when, startConfirmed ? null : nodeId));
           return Behaviors.stopped();
         })
         .onMessage(DeadlineReached.class, d -> {
           worker.tell(new WorkerCommand.CancelRun(attemptId));
           Duration limit = work.timeout().plus(settings.deadlineGrace());
-          job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), "timeout: worker " + nodeId
+          job.tell(new TaskReport.RunFailed(work.taskId(), work.run(), "timeout: worker " + nodeId
               + " gave no result within " + GoDuration.format(limit) + " (context deadline exceeded)", TaskFailed.Cause.DEADLINE,
               Instant.now()));
           return Behaviors.stopped();
@@ -285,9 +285,9 @@ final class TaskActor {
   private Behavior<TaskCommand> finish(TaskCommand.Outcome outcome, ActorRef<WorkerCommand> worker) {
     worker.tell(new WorkerCommand.OutcomeReceived(attemptId));
     if (outcome instanceof TaskCommand.Succeeded s) {
-      job.tell(new JobEntity.RunSucceeded(work.taskId(), work.run(), s.result(), s.at()));
+      job.tell(new TaskReport.RunSucceeded(work.taskId(), work.run(), s.result(), s.at()));
     } else if (outcome instanceof TaskCommand.Failed f) {
-      job.tell(new JobEntity.RunFailed(work.taskId(), work.run(), f.error(), f.cause(), f.at()));
+      job.tell(new TaskReport.RunFailed(work.taskId(), work.run(), f.error(), f.cause(), f.at()));
     }
     return Behaviors.stopped();
   }
@@ -339,7 +339,7 @@ final class TaskActor {
               startConfirmed = true;
               ctx.watchWith(a.worker(), new WorkerGone());
               if (!recovery.wasRunning()) {
-                job.tell(new JobEntity.RunStarted(work.taskId(), work.run(), a.nodeId(), a.workerAddress(),
+                job.tell(new TaskReport.RunStarted(work.taskId(), work.run(), a.nodeId(), a.workerAddress(),
                     Instant.now()));
               }
               startDeadline();
@@ -385,7 +385,7 @@ final class TaskActor {
     timers.cancel(ProbeTimedOut.class);
     ctx.getLog().debug("attempt {}: no worker has it (was running: {})", attemptId, recovery.wasRunning());
     if (recovery.wasRunning()) {
-      job.tell(new JobEntity.RunLost(work.taskId(), work.run(), "worker lost: no worker is running attempt "
+      job.tell(new TaskReport.RunLost(work.taskId(), work.run(), "worker lost: no worker is running attempt "
           + attemptId + " any more (its node restarted or left the cluster)", null));
       return Behaviors.stopped();
     }

@@ -81,7 +81,7 @@ class EachInTurnTest {
 
   @Test
   void withoutAConcurrencyChildrenAreCreatedInBatchesAndAllRun() throws Exception {
-    int items = JobEntity.EACH_BATCH + 200;
+    int items = JobDecider.EACH_BATCH + 200;
     Job job = awaitEnd(node.submit("""
         name: batches
         tasks:
@@ -98,7 +98,7 @@ class EachInTurnTest {
     assertThat(children).extracting(t -> t.spec().name())
         .containsExactlyElementsOf(java.util.stream.IntStream.range(0, items).mapToObj(i -> "item " + i).toList());
     // The first write holds the list and the first batch; the rest comes after it.
-    assertThat(children.get(JobEntity.EACH_BATCH).createdAt()).isAfter(children.get(0).createdAt());
+    assertThat(children.get(JobDecider.EACH_BATCH).createdAt()).isAfter(children.get(0).createdAt());
   }
 
   @Test

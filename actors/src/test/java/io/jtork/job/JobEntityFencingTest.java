@@ -52,10 +52,10 @@ class JobEntityFencingTest {
   void reportsForAnotherRunOrAnUnknownTaskChangeNothing() throws Exception {
     String id = node.submit("name: fenced\ntasks:\n- name: slow\n  run: sleep 2; echo -n real > $TORK_OUTPUT\n");
     Task running = awaitTask(id, TaskState.RUNNING);
-    node.tell(id, new JobEntity.RunSucceeded(running.id(), running.run() + 1, "from a stale run", Instant.now()));
-    node.tell(id, new JobEntity.RunFailed(running.id(), running.run() + 1, "stale failure",
+    node.tell(id, new TaskReport.RunSucceeded(running.id(), running.run() + 1, "from a stale run", Instant.now()));
+    node.tell(id, new TaskReport.RunFailed(running.id(), running.run() + 1, "stale failure",
         io.jtork.event.TaskFailed.Cause.TASK, Instant.now()));
-    node.tell(id, new JobEntity.RunSucceeded("0123456789abcdef0123456789abcdef", 1, "unknown task", Instant.now()));
+    node.tell(id, new TaskReport.RunSucceeded("0123456789abcdef0123456789abcdef", 1, "unknown task", Instant.now()));
     assertThat(node.job(id).state()).isEqualTo(JobState.RUNNING);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).state() == JobState.COMPLETED);
     assertThat(node.job(id).execution()).singleElement().satisfies(t -> {
@@ -68,7 +68,7 @@ class JobEntityFencingTest {
   void aLostRunIsQueuedAgainUnderANewRunNumber() throws Exception {
     String id = node.submit("name: lost once\ntasks:\n- name: slow\n  run: sleep 1; echo -n done > $TORK_OUTPUT\n");
     Task running = awaitTask(id, TaskState.RUNNING);
-    node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: test", null));
+    node.tell(id, new TaskReport.RunLost(running.id(), running.run(), "worker lost: test", null));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).state() == JobState.COMPLETED);
     assertThat(node.job(id).execution()).as("the same execution, no failed attempt").hasSize(1);
     Task t = node.job(id).execution().get(0);
@@ -83,7 +83,7 @@ class JobEntityFencingTest {
     String id = node.submit("name: lost often\ntasks:\n- name: slow\n  run: sleep 30\n");
     for (int i = 0; i < 3; i++) {
       Task running = awaitTask(id, TaskState.RUNNING);
-      node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: test " + i, null));
+      node.tell(id, new TaskReport.RunLost(running.id(), running.run(), "worker lost: test " + i, null));
       int lost = running.run();
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).execution().get(0).run() != lost
           || node.job(id).state() == JobState.FAILED);

@@ -23,15 +23,15 @@ class JobEntitySnapshotTest {
   @Test
   void whenASnapshotIsDue() {
     // a small job: every snapshot-every events
-    assertThat(JobEntity.snapshotDue(100, 100, false, 5, 100)).isTrue();
-    assertThat(JobEntity.snapshotDue(199, 99, false, 5, 100)).isFalse();
+    assertThat(SnapshotPolicy.snapshotDue(100, 100, false, 5, 100)).isTrue();
+    assertThat(SnapshotPolicy.snapshotDue(199, 99, false, 5, 100)).isFalse();
     // a 10,000-execution job: every 5,000 events, not every 100
-    assertThat(JobEntity.snapshotDue(4_999, 4_999, false, 10_000, 100)).isFalse();
-    assertThat(JobEntity.snapshotDue(5_000, 5_000, false, 10_000, 100)).isTrue();
+    assertThat(SnapshotPolicy.snapshotDue(4_999, 4_999, false, 10_000, 100)).isFalse();
+    assertThat(SnapshotPolicy.snapshotDue(5_000, 5_000, false, 10_000, 100)).isTrue();
     // when a job ends: if it has had snapshot-every events in all, and not twice for one event
-    assertThat(JobEntity.snapshotDue(30_001, 3, true, 10_000, 100)).isTrue();
-    assertThat(JobEntity.snapshotDue(12, 12, true, 3, 100)).isFalse();
-    assertThat(JobEntity.snapshotDue(5_000, 0, true, 10_000, 100)).isFalse();
+    assertThat(SnapshotPolicy.snapshotDue(30_001, 3, true, 10_000, 100)).isTrue();
+    assertThat(SnapshotPolicy.snapshotDue(12, 12, true, 3, 100)).isFalse();
+    assertThat(SnapshotPolicy.snapshotDue(5_000, 0, true, 10_000, 100)).isFalse();
   }
 
   /** The sequence numbers of the snapshots of {@code persistenceId}, oldest first. */

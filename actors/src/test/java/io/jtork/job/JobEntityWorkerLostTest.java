@@ -46,7 +46,7 @@ class JobEntityWorkerLostTest {
   }
 
   private void lose(String jobId, Task t) {
-    node.tell(jobId, new JobEntity.RunLost(t.id(), t.run(), "worker lost: node n1 left the cluster while the task ran",
+    node.tell(jobId, new TaskReport.RunLost(t.id(), t.run(), "worker lost: node n1 left the cluster while the task ran",
         null));
   }
 
@@ -74,7 +74,7 @@ class JobEntityWorkerLostTest {
     Task queued = node.job(id).execution().get(0);
     assertThat(queued.state()).isEqualTo(TaskState.SCHEDULED);
     assertThat(queued.nodeId()).isNull();
-    node.tell(id, new JobEntity.RunLost(queued.id(), queued.run(), "worker lost: node n7 left the cluster after the"
+    node.tell(id, new TaskReport.RunLost(queued.id(), queued.run(), "worker lost: node n7 left the cluster after the"
         + " task was handed to it, before it confirmed the start", "n7"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).execution().size() == 2);
     Task lost = node.job(id).execution().get(0);
@@ -89,7 +89,7 @@ class JobEntityWorkerLostTest {
   void aStartedRunLostKeepsTheNodeItStartedOn() throws Exception {
     String id = node.submit("name: lost started\ntasks:\n- name: slow\n  retry:\n    limit: 1\n  run: sleep 30\n");
     Task running = awaitRunning(id, 0);
-    node.tell(id, new JobEntity.RunLost(running.id(), running.run(), "worker lost: elsewhere", "some-other-node"));
+    node.tell(id, new TaskReport.RunLost(running.id(), running.run(), "worker lost: elsewhere", "some-other-node"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> node.job(id).execution().size() == 2);
     assertThat(node.job(id).execution().get(0).nodeId()).isEqualTo(running.nodeId());
     node.cancel(id);

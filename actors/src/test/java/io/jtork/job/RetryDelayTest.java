@@ -14,12 +14,12 @@ class RetryDelayTest {
   @Property(tries = 300)
   void scaledDelaysStayBetweenZeroAndADay(@ForAll @IntRange(min = 0, max = 4800) int hours,
       @ForAll @DoubleRange(min = -10, max = 1e300) double factor, @ForAll @IntRange(min = 0, max = 100_000) int attempts) {
-    Duration d = JobEntity.retryDelay(new RetrySpec(10, hours + "h", factor), attempts);
+    Duration d = JobDecider.retryDelay(new RetrySpec(10, hours + "h", factor), attempts);
     assertThat(d).isBetween(Duration.ZERO, Duration.ofDays(1));
   }
 
   @Property(tries = 50)
   void aDelayUnderADayIsKeptForTheFirstRetry(@ForAll @IntRange(min = 1, max = 86_400) int seconds) {
-    assertThat(JobEntity.retryDelay(new RetrySpec(1, seconds + "s", 2.0), 0)).isEqualTo(Duration.ofSeconds(seconds));
+    assertThat(JobDecider.retryDelay(new RetrySpec(1, seconds + "s", 2.0), 0)).isEqualTo(Duration.ofSeconds(seconds));
   }
 }

@@ -68,7 +68,7 @@ class TaskActorHandOverTest {
     TestProbe<JobEntity.Command> job = kit.createTestProbe(JobEntity.Command.class);
     handedTo(work, worker, job);
     worker.stop();
-    JobEntity.RunLost lost = job.expectMessageClass(JobEntity.RunLost.class, Duration.ofSeconds(10));
+    TaskReport.RunLost lost = job.expectMessageClass(TaskReport.RunLost.class, Duration.ofSeconds(10));
     assertThat(lost.taskId()).isEqualTo("unconfirmed");
     assertThat(lost.handedTo()).isEqualTo("n7");
     assertThat(lost.reason()).isEqualTo("worker lost: node n7 left the cluster after the task was handed to it, before"
@@ -82,9 +82,9 @@ class TaskActorHandOverTest {
     TestProbe<JobEntity.Command> job = kit.createTestProbe(JobEntity.Command.class);
     ActorRef<TaskCommand> actor = handedTo(work, worker, job);
     actor.tell(new TaskCommand.Started(work.attemptId(), "n7", "somewhere", Instant.now()));
-    assertThat(job.expectMessageClass(JobEntity.RunStarted.class).nodeId()).isEqualTo("n7");
+    assertThat(job.expectMessageClass(TaskReport.RunStarted.class).nodeId()).isEqualTo("n7");
     worker.stop();
-    JobEntity.RunLost lost = job.expectMessageClass(JobEntity.RunLost.class, Duration.ofSeconds(10));
+    TaskReport.RunLost lost = job.expectMessageClass(TaskReport.RunLost.class, Duration.ofSeconds(10));
     assertThat(lost.handedTo()).as("the start is on record with its node").isNull();
     assertThat(lost.reason()).isEqualTo("worker lost: node n7 left the cluster while the task ran");
   }
