@@ -8,7 +8,6 @@ import io.jtork.event.JobEvent;
 import io.jtork.expr.Expressions;
 import io.jtork.job.JobDecider.Decision;
 import io.jtork.job.JobDecider.Note;
-import io.jtork.job.JobDecider.RetryWebhook;
 import io.jtork.model.Job;
 import io.jtork.model.ScheduleRef;
 import io.jtork.model.UserRef;
@@ -20,9 +19,7 @@ import io.jtork.webhook.Webhooks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -174,8 +171,6 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private final TaskSupervisor tasks;
   private final WebhookOutbox outbox;
   private final SnapshotPolicy snapshots;
-  /** The {@code each} executions a {@link GrowEach} was sent for and not handled yet. */
-  private final Set<String> growing = new HashSet<>();
   private final List<ActorRef<Reply>> waiters = new ArrayList<>();
   /** When this incarnation of the entity started (its recovery began then). */
   private final long startedNanos = System.nanoTime();
@@ -238,8 +233,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
       ctx.getLog().info("job {} recovered {}: re-attaching {} active task(s)", jobId, state.state(),
           state.activeTasks().size());
       tasks.reconcile(state, true);
-      growing.clear();
-      growEachLater(state);
+      tasks.growEachesLater(state);
     } else {
       lifecycle.schedulePassivation();
     }
@@ -248,10 +242,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   @Override
   public CommandHandler<Command, JobEvent, Job> commandHandler() {
     return newCommandHandlerBuilder().forAnyState()
-        .onCommand(Submit.class, (state, c) -> {
-          Decision d = decider.submit(state, c, Instant.now());
-          return d.refusal() != null ? Effect().reply(c.replyTo(), d.refusal()) : persist(d).thenReply(c.replyTo(), this::ok);
-        })
+        .onCommand(Submit.class, (state, c) -> answer(decider.submit(state, c, Instant.now()), c.replyTo()))
         .onCommand(Get.class, (state, c) -> {
           if (!state.exists() || state.state().isTerminal()) lifecycle.schedulePassivation();
           // With the number of its last event: GET /jobs/{id}/events pages by it.
@@ -268,7 +259,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         .onCommand(TaskReport.class, (state, r) -> persist(decider.reports(state, List.of(r), Instant.now())))
         .onCommand(Reports.class, this::onReports)
         .onCommand(GrowEach.class, (state, c) -> {
-          growing.remove(c.taskId());
+          tasks.growing(c);
           return persist(decider.growEach(state, c.taskId(), Instant.now()));
         })
         .onCommand(TaskSupervisor.TaskActorStopped.class, (state, c) -> {
@@ -310,13 +301,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
    * and its commands (a GET, too) would wait behind them.
    */
   private Effect<JobEvent, Job> onReports(Job state, Reports r) {
-    Decision d = decider.reports(state, r.reports(), Instant.now());
-    log(d);
-    if (d.events().isEmpty()) return Effect().none().thenRun(s -> r.from().tell(new ReportBuffer.Flushed()));
-    return Effect().persist(d.events()).thenRun(s -> {
-      afterChange(s);
-      r.from().tell(new ReportBuffer.Flushed());
-    });
+    return persist(decider.reports(state, r.reports(), Instant.now()))
+        .thenRun(s -> r.from().tell(new ReportBuffer.Flushed()));
   }
 
   private Effect<JobEvent, Job> onWebhookAttemptDone(Job state, WebhookOutbox.AttemptDone c) {
@@ -326,13 +312,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     log(d);
     if (d.events().isEmpty()) return Effect().none();
     return Effect().persist(d.events()).thenRun(s -> {
-      RetryWebhook retry = (RetryWebhook) d.effects().stream().filter(e -> e instanceof RetryWebhook).findFirst()
-          .orElse(null);
-      if (retry != null) {
-        outbox.retryIn(retry.after());
-      } else {
-        outbox.deliverNext(s);
-        if (s.outbox().isEmpty() && s.state() != null && s.state().isTerminal()) lifecycle.schedulePassivation();
+      if (!outbox.attempted(s, d.effects()) && s.outbox().isEmpty() && s.state() != null && s.state().isTerminal()) {
+        lifecycle.schedulePassivation();
       }
     });
   }
@@ -353,19 +334,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   private void afterChange(Job state) {
     tasks.reconcile(state, false);
-    growEachLater(state);
+    tasks.growEachesLater(state);
     outbox.deliverNext(state);
     if (state.state() != null && state.state().isTerminal()) {
       waiters.forEach(w -> w.tell(new Ok(state)));
       waiters.clear();
       lifecycle.schedulePassivation();
-    }
-  }
-
-  /** Each {@code each} with items left and room for them grows in a command of its own. */
-  private void growEachLater(Job state) {
-    for (String taskId : decider.eachesToGrow(state)) {
-      if (growing.add(taskId)) ctx.getSelf().tell(new GrowEach(taskId));
     }
   }
 }

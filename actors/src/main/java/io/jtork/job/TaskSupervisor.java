@@ -12,16 +12,18 @@ import io.jtork.spec.TaskSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * A job entity's children that run its tasks: one {@link TaskActor} per queued or running run,
- * one {@link SubJobActor} per running {@code subjob}, and the {@link ReportBuffer} through which
- * they all report. {@link #reconcile} makes them match the journal after every write and after
+ * one {@link SubJobActor} per running {@code subjob}, the {@link ReportBuffer} through which
+ * they all report, and the children of each {@code each}, created in their turn. {@link #reconcile} makes them match the journal after every write and after
  * a recovery.
  */
 final class TaskSupervisor {
@@ -35,6 +37,8 @@ final class TaskSupervisor {
   private final Map<String, ActorRef<TaskCommand>> taskActors = new HashMap<>();
   /** Where this job's task actors send their reports, to reach the entity in batches. */
   private ActorRef<JobEntity.Command> reports;
+  /** The {@code each} executions a {@link JobEntity.GrowEach} was sent for and not handled yet. */
+  private final Set<String> growing = new HashSet<>();
 
   TaskSupervisor(String jobId, ActorContext<JobEntity.Command> ctx, TaskActor.Settings settings, JobDecider decider) {
     this.jobId = jobId;
@@ -47,6 +51,22 @@ final class TaskSupervisor {
   void forgetChildren() {
     taskActors.clear();
     reports = null;
+    growing.clear();
+  }
+
+  /**
+   * Each {@code each} with items left and room for them grows in a command of its own
+   * ({@link JobEntity.GrowEach}), so that the entity answers other commands in between.
+   */
+  void growEachesLater(Job state) {
+    for (String taskId : decider.eachesToGrow(state)) {
+      if (growing.add(taskId)) ctx.getSelf().tell(new JobEntity.GrowEach(taskId));
+    }
+  }
+
+  /** The entity handles {@code grow}. */
+  void growing(JobEntity.GrowEach grow) {
+    growing.remove(grow.taskId());
   }
 
   void stopped(TaskActorStopped s) {

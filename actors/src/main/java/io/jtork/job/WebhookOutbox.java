@@ -5,7 +5,7 @@ import io.jtork.model.Job;
 import io.jtork.model.WebhookCall;
 import io.jtork.webhook.WebhookSender;
 import io.jtork.webhook.Webhooks;
-import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -76,7 +76,18 @@ final class WebhookOutbox {
     delivering = null;
   }
 
-  void retryIn(Duration after) {
-    timers.startSingleTimer(TIMER, new Retry(), after);
+  /**
+   * An attempt's outcome is journaled: its retry is timed when the decision says so, otherwise
+   * the next call goes. Returns whether a retry is pending.
+   */
+  boolean attempted(Job state, List<JobDecider.Effect> effects) {
+    for (JobDecider.Effect e : effects) {
+      if (e instanceof JobDecider.RetryWebhook r) {
+        timers.startSingleTimer(TIMER, new Retry(), r.after());
+        return true;
+      }
+    }
+    deliverNext(state);
+    return false;
   }
 }

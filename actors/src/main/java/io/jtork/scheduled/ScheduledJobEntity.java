@@ -2,6 +2,7 @@ package io.jtork.scheduled;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.jtork.entity.EntityLifecycle;
 import io.jtork.event.ScheduledJobCreated;
 import io.jtork.event.ScheduledJobDeleted;
 import io.jtork.event.ScheduledJobEvent;
@@ -66,14 +67,6 @@ public final class ScheduledJobEntity
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "ScheduledJob");
   /** The tag of every scheduled-job event, derived from the persistence id as for jobs. */
   public static final String TAG = TYPE_KEY.name();
-  /**
-   * A write the journal refuses (the database down, its queue full) restarts the entity, which
-   * recovers what was written and carries on from there, instead of stopping it until its shard
-   * restarts it 10 s later.
-   */
-  static final org.apache.pekko.actor.typed.BackoffSupervisorStrategy ON_PERSIST_FAILURE =
-      org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5),
-          0.2);
   /** How many fire instants a catch-up counts before it stops counting (for the missed count). */
   static final int COUNT_CAP = 100_000;
 
@@ -174,7 +167,7 @@ public final class ScheduledJobEntity
   private final Settings settings;
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final EntityLifecycle<Command> lifecycle;
   /** The fire the timer is set for. */
   private Instant armed;
   /** The fire being submitted (between its timer and its journaled outcome). */
@@ -184,12 +177,12 @@ public final class ScheduledJobEntity
 
   private ScheduledJobEntity(String id, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(PersistenceId.of(TYPE_KEY.name(), id), ON_PERSIST_FAILURE);
+    super(PersistenceId.of(TYPE_KEY.name(), id), EntityLifecycle.ON_PERSIST_FAILURE);
     this.id = id;
     this.settings = settings;
     this.ctx = ctx;
     this.timers = timers;
-    this.shard = shard;
+    this.lifecycle = new EntityLifecycle<>(timers, shard, ctx.getSelf(), settings.passivateAfter(), new PassivateIfIdle());
   }
 
   @Override
@@ -216,7 +209,7 @@ public final class ScheduledJobEntity
           armed = null;
           attempts = 0;
           if (state.state() == ScheduledJobState.ACTIVE) ctx.getSelf().tell(new CatchUp());
-          else schedulePassivation();
+          else lifecycle.schedulePassivation();
         })
         .build();
   }
@@ -226,7 +219,7 @@ public final class ScheduledJobEntity
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Create.class, this::onCreate)
         .onCommand(Get.class, (state, c) -> {
-          if (state.state() != ScheduledJobState.ACTIVE) schedulePassivation();
+          if (state.state() != ScheduledJobState.ACTIVE) lifecycle.schedulePassivation();
           return Effect().reply(c.replyTo(), state.exists() ? ok(state) : notFound());
         })
         .onCommand(Pause.class, this::onPause)
@@ -244,7 +237,7 @@ public final class ScheduledJobEntity
         })
         .onCommand(PassivateIfIdle.class, (state, c) -> {
           if (state.state() != ScheduledJobState.ACTIVE && inFlight == null) {
-            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+            lifecycle.passivate();
           }
           return Effect().none();
         })
@@ -475,7 +468,7 @@ public final class ScheduledJobEntity
     inFlight = null;
     attempts = 0;
     if (state.state() == ScheduledJobState.ACTIVE) arm(state);
-    else schedulePassivation();
+    else lifecycle.schedulePassivation();
   }
 
   /** Sets the timer for the next fire; a fire that is already due is fired at once. */
@@ -501,7 +494,7 @@ public final class ScheduledJobEntity
     timers.cancel(FIRE_TIMER);
     timers.cancel(WARM_TIMER);
     armed = null;
-    schedulePassivation();
+    lifecycle.schedulePassivation();
   }
 
   /** Fires after this instant are due: the last one handled, or when it last became ACTIVE. */
@@ -523,10 +516,6 @@ public final class ScheduledJobEntity
     Instant next = inFlight != null ? inFlight : armed != null ? armed : cron(state).nextAfter(reference(state))
         .orElse(null);
     return new Ok(state, next, seqNr);
-  }
-
-  private void schedulePassivation() {
-    timers.startSingleTimer("passivate", new PassivateIfIdle(), settings.passivateAfter());
   }
 
   private static NotFound notFound() {
