@@ -115,7 +115,11 @@ public record Job(
     eaches = eaches == null ? Map.of() : eaches;
   }
 
-  /** The job from its fields one by one: its JSON form (see above). */
+  /**
+   * The job from its fields one by one, as its JSON has them (see above). Jackson knows the
+   * parameters' names from the class file (the compiler's {@code -parameters}, read by the
+   * ParameterNamesModule that Pekko's mappers and {@link io.jtork.json.Json}'s register).
+   */
   @JsonCreator
   public Job(String id, String parentId, JobSpec spec, JobState state, UserRef createdBy, Instant createdAt,
       Instant startedAt, Instant completedAt, Instant failedAt, Instant deleteAt, int position, int taskCount,
