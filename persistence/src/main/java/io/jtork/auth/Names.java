@@ -1,5 +1,7 @@
 package io.jtork.auth;
 
+import java.util.Locale;
+
 /**
  * The rules for usernames and role slugs, checked wherever one comes in ({@code POST /users},
  * {@code POST /roles}, {@code POST /users/{username}/roles}, {@code jtork.auth.admin.username}).
@@ -75,6 +77,6 @@ public final class Names {
 
   /** How names are compared for uniqueness: ASCII lower case (the rules allow only ASCII). */
   public static String key(String name) {
-    return name.toLowerCase(java.util.Locale.ROOT);
+    return name.toLowerCase(Locale.ROOT);
   }
 }

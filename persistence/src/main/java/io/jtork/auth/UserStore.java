@@ -9,10 +9,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -147,15 +150,15 @@ public final class UserStore {
 
   /** Of {@code usernames}, those that do not exist. */
   public List<String> unknownUsers(Collection<String> usernames) throws SQLException {
-    List<String> out = new java.util.ArrayList<>();
-    for (String u : new java.util.LinkedHashSet<>(usernames)) if (find(u).isEmpty()) out.add(u);
+    List<String> out = new ArrayList<>();
+    for (String u : new LinkedHashSet<>(usernames)) if (find(u).isEmpty()) out.add(u);
     return out;
   }
 
   /** Of {@code slugs}, those that do not exist. */
   public List<String> unknownRoles(Collection<String> slugs) throws SQLException {
-    List<String> out = new java.util.ArrayList<>();
-    for (String r : new java.util.LinkedHashSet<>(slugs)) if (roleId(r).isEmpty()) out.add(r);
+    List<String> out = new ArrayList<>();
+    for (String r : new LinkedHashSet<>(slugs)) if (roleId(r).isEmpty()) out.add(r);
     return out;
   }
 
@@ -175,7 +178,7 @@ public final class UserStore {
         if (!rs.next()) return Optional.empty();
         String id = rs.getString("id");
         UserRef ref = new UserRef(id, rs.getString("name"), rs.getString("username"),
-            rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(), rs.getBoolean("disabled"));
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("disabled"));
         String hash = rs.getString("password_hash");
         boolean admin = rs.getBoolean("admin");
         Set<String> roles = new HashSet<>();

@@ -17,7 +17,8 @@ public record JobSubmitted(String jobId, JobSpec spec, UserRef createdBy, String
   public Job applyTo(Job job) {
     JobContext context = new JobContext(Map.of("id", jobId, "name", spec.name() == null ? "" : spec.name()),
         spec.inputs(), spec.secrets(), Map.of());
-    return new Job(jobId, parentId, spec, JobState.PENDING, createdBy, at, null, null, null, null, 0,
-        spec.tasks().size(), 0, null, null, context, List.of(), schedule, List.of(), null);
+    return new Job(new Job.Origin(jobId, parentId, spec, createdBy, schedule),
+        new Job.Timeline(at, null, null, null, null),
+        new Job.Status(JobState.PENDING, 0, spec.tasks().size(), 0, null, null), context, List.of(), List.of(), null);
   }
 }

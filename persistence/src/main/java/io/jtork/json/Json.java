@@ -3,14 +3,16 @@ package io.jtork.json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -41,7 +43,7 @@ public final class Json {
    * {@code limit: "3"} is a quoted string and is refused.
    */
   private static ObjectMapper strict(ObjectMapper m, boolean json) {
-    m.disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    m.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
     m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     for (LogicalType t : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
       m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
@@ -104,7 +106,7 @@ public final class Json {
     }
   }
 
-  public static <T> T read(String text, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+  public static <T> T read(String text, TypeReference<T> type) {
     try {
       return JSON.readValue(text, type);
     } catch (JsonProcessingException e) {

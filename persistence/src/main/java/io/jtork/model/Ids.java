@@ -1,5 +1,7 @@
 package io.jtork.model;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -14,7 +16,7 @@ public final class Ids {
   }
 
   private static final char[] BASE57 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A node id in Tork's style: 22 characters of base57, such as {@code V2CjY4HYEaUCtTZziuJh6M}. */
   public static String newNodeId() {
@@ -28,7 +30,7 @@ public final class Ids {
    * the same id, which makes a retried submission land on the job the first one created.
    */
   public static String derived(String name) {
-    return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
   }
 
   public static boolean isValid(String id) {

@@ -1,7 +1,9 @@
 package io.jtork.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.jtork.redact.Redactor;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -31,17 +33,17 @@ public record JobSummary(
     ScheduleRef schedule) {
 
   /** Tork's JobSummary of {@code j}, with secret keys and the job's secret values redacted. */
-  public static JobSummary of(Job j, io.jtork.redact.Redactor r) {
+  public static JobSummary of(Job j, Redactor r) {
     return of(j, r, r.secretValues(j));
   }
 
-  /** As above, with the job's redaction set already known ({@link io.jtork.redact.Redactor#secretValues(Job)}). */
-  public static JobSummary of(Job j, io.jtork.redact.Redactor r, java.util.Collection<String> secrets) {
+  /** As above, with the job's redaction set already known ({@link Redactor#secretValues(Job)}). */
+  public static JobSummary of(Job j, Redactor r, Collection<String> secrets) {
     var spec = j.spec();
     return new JobSummary(j.id(), j.createdBy(), j.parentId(), r.redactMap(spec.inputs(), secrets),
-        io.jtork.redact.Redactor.redactValues(spec.name(), secrets), spec.description(), spec.tags(), j.state(), j.createdAt(), j.startedAt(), j.completedAt(), j.failedAt(),
-        j.position(), nonZero(j.taskCount()), io.jtork.redact.Redactor.redactValues(j.result(), secrets),
-        io.jtork.redact.Redactor.redactValues(j.error(), secrets), nonZero(j.progress()), j.schedule());
+        Redactor.redactValues(spec.name(), secrets), spec.description(), spec.tags(), j.state(), j.createdAt(), j.startedAt(), j.completedAt(), j.failedAt(),
+        j.position(), nonZero(j.taskCount()), Redactor.redactValues(j.result(), secrets),
+        Redactor.redactValues(j.error(), secrets), nonZero(j.progress()), j.schedule());
   }
 
   public static Integer nonZero(int v) {

@@ -1,12 +1,22 @@
 package io.jtork.redact;
 
+import io.jtork.model.Job;
+import io.jtork.model.Task;
+import io.jtork.spec.JobSpec;
+import io.jtork.spec.RegistrySpec;
+import io.jtork.spec.SubJobSpec;
+import io.jtork.spec.TaskSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Replaces secrets with {@code [REDACTED]}. Key patterns are Tork's wildcards ({@code *SECRET*}),
@@ -23,8 +33,8 @@ public final class Redactor {
   public Redactor(List<String> wildcardPatterns) {
     List<Pattern> ps = new ArrayList<>();
     for (String w : wildcardPatterns) {
-      String re = java.util.Arrays.stream(w.split("\\*", -1)).map(Pattern::quote)
-          .collect(java.util.stream.Collectors.joining(".*"));
+      String re = Arrays.stream(w.split("\\*", -1)).map(Pattern::quote)
+          .collect(Collectors.joining(".*"));
       ps.add(Pattern.compile(re, Pattern.CASE_INSENSITIVE | Pattern.DOTALL));
     }
     this.keyPatterns = List.copyOf(ps);
@@ -46,8 +56,8 @@ public final class Redactor {
    * The values to redact wherever they appear for a job: its {@code secrets}, and the inputs
    * whose keys look secret ({@code DB_PASSWORD}), which a task may pass on under another name.
    */
-  public java.util.Set<String> secretValues(Map<String, String> secrets, Map<String, String> inputs) {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+  public Set<String> secretValues(Map<String, String> secrets, Map<String, String> inputs) {
+    Set<String> out = new LinkedHashSet<>();
     if (secrets != null) secrets.values().forEach(v -> {
       if (v != null && !v.isEmpty()) out.add(v);
     });
@@ -65,24 +75,24 @@ public final class Redactor {
    * {@code inputs}, webhook {@code headers}, with sub-job {@code secrets} and registry passwords.
    * A value derived from a secret by a template contains the secret, which is redacted within it.
    */
-  public java.util.Set<String> secretValues(io.jtork.model.Job job) {
-    if (job == null) return new java.util.LinkedHashSet<>();
-    java.util.Set<String> out = secretValues(job.context().secrets(), job.context().inputs());
+  public Set<String> secretValues(Job job) {
+    if (job == null) return new LinkedHashSet<>();
+    Set<String> out = secretValues(job.context().secrets(), job.context().inputs());
     if (job.spec() != null) out.addAll(secretValues(job.spec()));
-    for (io.jtork.model.Task t : job.execution()) collect(t.spec(), out);
+    for (Task t : job.execution()) collect(t.spec(), out);
     return out;
   }
 
-  /** What {@link #secretValues(io.jtork.model.Job)} finds in a spec alone (literal values; templates skipped). */
-  public java.util.Set<String> secretValues(io.jtork.spec.JobSpec spec) {
-    java.util.Set<String> out = secretValues(spec.secrets(), spec.inputs());
+  /** What {@link #secretValues(Job)} finds in a spec alone (literal values; templates skipped). */
+  public Set<String> secretValues(JobSpec spec) {
+    Set<String> out = secretValues(spec.secrets(), spec.inputs());
     if (spec.webhooks() != null) spec.webhooks().forEach(w -> keyed(w.headers(), out));
     if (spec.tasks() != null) spec.tasks().forEach(t -> collect(t, out));
     return out;
   }
 
   /** Adds the secret values of one task spec (and of the tasks inside it) to {@code out}. */
-  public void collect(io.jtork.spec.TaskSpec t, java.util.Set<String> out) {
+  public void collect(TaskSpec t, Set<String> out) {
     if (t == null) return;
     keyed(t.env(), out);
     password(t.registry(), out);
@@ -91,7 +101,7 @@ public final class Redactor {
     if (t.sidecars() != null) t.sidecars().forEach(a -> { keyed(a.env(), out); password(a.registry(), out); });
     if (t.parallel() != null && t.parallel().tasks() != null) t.parallel().tasks().forEach(c -> collect(c, out));
     if (t.each() != null) collect(t.each().task(), out);
-    io.jtork.spec.SubJobSpec sub = t.subjob();
+    SubJobSpec sub = t.subjob();
     if (sub != null) {
       keyed(sub.inputs(), out);
       if (sub.secrets() != null) sub.secrets().values().forEach(v -> literal(v, out));
@@ -100,18 +110,18 @@ public final class Redactor {
     }
   }
 
-  private void keyed(Map<String, String> m, java.util.Set<String> out) {
+  private void keyed(Map<String, String> m, Set<String> out) {
     if (m != null) m.forEach((k, v) -> {
       if (isSecretKey(k)) literal(v, out);
     });
   }
 
-  private static void password(io.jtork.spec.RegistrySpec r, java.util.Set<String> out) {
+  private static void password(RegistrySpec r, Set<String> out) {
     if (r != null) literal(r.password(), out);
   }
 
   /** A value to redact, unless empty or still a template (its evaluation, in an execution, is the secret). */
-  private static void literal(String v, java.util.Set<String> out) {
+  private static void literal(String v, Set<String> out) {
     if (v != null && !v.isEmpty() && !v.contains("{{")) out.add(v);
   }
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.jtork.json.Json;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -66,7 +68,7 @@ public final class JobSpecReader {
     if (!errors.isEmpty()) throw new InvalidSpecException(errors);
     try {
       return (format == Format.JSON ? Json.strictJson() : Json.strictYaml()).treeToValue(tree, type);
-    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+    } catch (MismatchedInputException e) {
       JsonNode node = at(tree, e.getPath());
       String message = node == null || e.getTargetType() == null ? firstLine(e.getOriginalMessage())
           : "must be " + expected(e.getTargetType()) + " (got " + describe(node) + ")";
@@ -92,7 +94,7 @@ public final class JobSpecReader {
     if (type == Double.class || type == double.class || type == Float.class || type == float.class) return "a number";
     if (type == Boolean.class || type == boolean.class) return "true or false";
     if (type == String.class) return "a string";
-    if (java.util.Collection.class.isAssignableFrom(type)) return "a list";
+    if (Collection.class.isAssignableFrom(type)) return "a list";
     return "an object";
   }
 

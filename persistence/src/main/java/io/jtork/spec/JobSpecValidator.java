@@ -1,8 +1,13 @@
 package io.jtork.spec;
 
+import io.jtork.schedule.CronSchedule;
+import io.jtork.text.Shown;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -83,17 +88,17 @@ public final class JobSpecValidator {
       return;
     }
     try {
-      io.jtork.schedule.CronSchedule.zone(s.timezone());
-    } catch (io.jtork.schedule.CronSchedule.InvalidScheduleException e) {
+      CronSchedule.zone(s.timezone());
+    } catch (CronSchedule.InvalidScheduleException e) {
       error(path + ".timezone", e.getMessage());
     }
     if (required(path + ".cron", s.cron())) {
       try {
-        var cron = io.jtork.schedule.CronSchedule.parse(s.cron(), null);
-        if (cron.nextAfter(java.time.Instant.now()).isEmpty()) {
+        var cron = CronSchedule.parse(s.cron(), null);
+        if (cron.nextAfter(Instant.now()).isEmpty()) {
           error(path + ".cron", "\"" + s.cron() + "\" never fires");
         }
-      } catch (io.jtork.schedule.CronSchedule.InvalidScheduleException e) {
+      } catch (CronSchedule.InvalidScheduleException e) {
         error(path + ".cron", e.getMessage());
       }
     }
@@ -103,7 +108,7 @@ public final class JobSpecValidator {
 
   private void oneOf(String path, String value, String... allowed) {
     if (value == null || value.isBlank()) return;
-    if (!List.of(allowed).contains(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+    if (!List.of(allowed).contains(value.trim().toLowerCase(Locale.ROOT))) {
       error(path, "must be one of " + String.join(", ", allowed) + " (got \"" + value + "\")");
     }
   }
@@ -430,7 +435,7 @@ public final class JobSpecValidator {
    * (the limit it broke) is never lost when a long error is cut to fit the response.
    */
   private static String shown(String ex) {
-    return io.jtork.text.Shown.cut(ex, 100);
+    return Shown.cut(ex, 100);
   }
 
   /** A field evaluated as a template: every {@code {{ }}} in it must compile. */
@@ -458,7 +463,7 @@ public final class JobSpecValidator {
       if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || u.getHost() == null) {
         error(path, "must be an http or https URL (got \"" + value + "\")");
       }
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       error(path, "must be an http or https URL (got \"" + value + "\")");
     }
   }

@@ -1,5 +1,6 @@
 package io.jtork.spec;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ final class Specs {
   private Specs() {}
 
   static <T> List<T> list(List<T> l) {
-    return l == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(l));
+    return l == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(l));
   }
 
   /** Keeps the submitted key order (it shows in responses) and tolerates null values from YAML. */

@@ -2,23 +2,29 @@ package io.jtork.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.jtork.auth.Principal;
 import io.jtork.json.Json;
 import io.jtork.model.JobState;
 import io.jtork.model.JobSummary;
 import io.jtork.model.Page;
 import io.jtork.model.ScheduleRef;
 import io.jtork.model.UserRef;
+import io.jtork.spec.PermissionSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +58,7 @@ public final class JobReadModel {
    * the API wrote it first. Returns whether it inserted it.
    */
   public static boolean insertJob(Connection c, JobSummary s, Instant deleteAt, List<String> tags,
-      List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
+      List<PermissionSpec> permissions, long seqNr) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs WHERE id = ?")) {
       ps.setString(1, s.id());
       try (ResultSet rs = ps.executeQuery()) {
@@ -81,7 +87,7 @@ public final class JobReadModel {
    * up to 500 events.
    */
   static boolean insertUnlessThere(Connection c, String sql, Binder binder) throws SQLException {
-    java.sql.Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
+    Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       ps.executeUpdate();
@@ -126,16 +132,16 @@ public final class JobReadModel {
   }
 
   private static void insertTagsAndPermissions(Connection c, String id, List<String> tags,
-      List<io.jtork.spec.PermissionSpec> permissions) throws SQLException {
+      List<PermissionSpec> permissions) throws SQLException {
     if (permissions != null) {
-      for (io.jtork.spec.PermissionSpec p : permissions) {
+      for (PermissionSpec p : permissions) {
         if (p == null) continue;
         update(c, "INSERT INTO job_permissions (job_id, username, role) VALUES (?,?,?)", id, p.user(), p.role());
       }
     }
     if (tags != null && !tags.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_tags (job_id, tag) VALUES (?, ?)")) {
-        for (String tag : new java.util.LinkedHashSet<>(tags)) {
+        for (String tag : new LinkedHashSet<>(tags)) {
           ps.setString(1, id);
           ps.setString(2, tag);
           ps.addBatch();
@@ -152,7 +158,7 @@ public final class JobReadModel {
    * node) shows the change without waiting for the projection. {@code s} is already redacted.
    */
   public void writeThrough(JobSummary s, Instant deleteAt, List<String> tags,
-      List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
+      List<PermissionSpec> permissions, long seqNr) throws SQLException {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       try {
@@ -166,7 +172,7 @@ public final class JobReadModel {
   }
 
   private static void writeThrough(Connection c, JobSummary s, Instant deleteAt, List<String> tags,
-      List<io.jtork.spec.PermissionSpec> permissions, long seqNr) throws SQLException {
+      List<PermissionSpec> permissions, long seqNr) throws SQLException {
     if (updateRow(c, s, deleteAt, seqNr) > 0) return;
     // No row yet, or one that shows a newer event. If the projection inserts it meanwhile, update that.
     if (!insertJob(c, s, deleteAt, tags, permissions, seqNr)) updateRow(c, s, deleteAt, seqNr);
@@ -208,7 +214,7 @@ public final class JobReadModel {
 
   /** {@code UPDATE jobs SET <set>} for job {@code id}, unless its row already shows event {@code seqNr} or a later one. */
   private static void guarded(Connection c, String set, String id, long seqNr, Object... args) throws SQLException {
-    Object[] all = java.util.Arrays.copyOf(args, args.length + 3);
+    Object[] all = Arrays.copyOf(args, args.length + 3);
     all[args.length] = seqNr;
     all[args.length + 1] = id;
     all[args.length + 2] = seqNr;
@@ -299,11 +305,11 @@ public final class JobReadModel {
    * (all words must match); {@code tag:x} and {@code tags:a,b} filter by tag.
    */
   public Page<JobSummary> list(int page, int size, String q) throws SQLException {
-    return list(page, size, q, io.jtork.auth.Principal.GUEST);
+    return list(page, size, q, Principal.GUEST);
   }
 
   /** As above, only the jobs {@code who} may see (those without permissions, or that grant them). */
-  public Page<JobSummary> list(int page, int size, String q, io.jtork.auth.Principal who) throws SQLException {
+  public Page<JobSummary> list(int page, int size, String q, Principal who) throws SQLException {
     Query query = Query.parse(q);
     StringBuilder where = new StringBuilder(" WHERE 1=1");
     List<Object> args = new ArrayList<>();
@@ -327,7 +333,7 @@ public final class JobReadModel {
     }
     for (List<String> anyOf : query.tagGroups) {
       where.append(" AND EXISTS (SELECT 1 FROM job_tags t WHERE t.job_id = j.id AND t.tag IN (")
-          .append(String.join(",", java.util.Collections.nCopies(anyOf.size(), "?"))).append("))");
+          .append(String.join(",", Collections.nCopies(anyOf.size(), "?"))).append("))");
       args.addAll(anyOf);
     }
     try (Connection c = db.connection()) {
@@ -385,7 +391,7 @@ public final class JobReadModel {
 
   private void attachTags(Connection c, List<JobSummary> items) throws SQLException {
     Map<String, List<String>> tags = new LinkedHashMap<>();
-    String in = String.join(",", java.util.Collections.nCopies(items.size(), "?"));
+    String in = String.join(",", Collections.nCopies(items.size(), "?"));
     try (PreparedStatement ps = c.prepareStatement("SELECT job_id, tag FROM job_tags WHERE job_id IN (" + in + ")")) {
       for (int i = 0; i < items.size(); i++) ps.setString(i + 1, items.get(i).id());
       try (ResultSet rs = ps.executeQuery()) {

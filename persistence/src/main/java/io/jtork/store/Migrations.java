@@ -1,5 +1,7 @@
 package io.jtork.store;
 
+import io.jtork.redact.Redactor;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -42,7 +44,7 @@ public final class Migrations {
     String message = root.getMessage() == null ? root.toString() : root.getMessage();
     String oneLine = message.lines().map(String::strip)
         .filter(l -> !l.isEmpty() && !l.matches("-+") && !l.startsWith("Need more flexibility"))
-        .collect(java.util.stream.Collectors.joining("; "));
-    return io.jtork.redact.Redactor.redactValues(oneLine, db.passwords());
+        .collect(Collectors.joining("; "));
+    return Redactor.redactValues(oneLine, db.passwords());
   }
 }

@@ -1,11 +1,13 @@
 package io.jtork.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.jtork.auth.Principal;
 import io.jtork.json.Json;
 import io.jtork.model.Page;
 import io.jtork.model.ScheduledJobState;
 import io.jtork.model.ScheduledJobSummary;
 import io.jtork.model.UserRef;
+import io.jtork.spec.PermissionSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +39,7 @@ public final class ScheduledJobReadModel {
   // row that was gone would let the projection's older events bring it back.
 
   /** The row of a scheduled job just created, unless it is there already; returns whether it inserted it. */
-  public static boolean insert(Connection c, ScheduledJobSummary s, List<io.jtork.spec.PermissionSpec> permissions,
+  public static boolean insert(Connection c, ScheduledJobSummary s, List<PermissionSpec> permissions,
       long seqNr) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM scheduled_jobs WHERE id = ?")) {
       ps.setString(1, s.id());
@@ -64,9 +66,9 @@ public final class ScheduledJobReadModel {
     return true;
   }
 
-  private static void insertPermissions(Connection c, String id, List<io.jtork.spec.PermissionSpec> permissions)
+  private static void insertPermissions(Connection c, String id, List<PermissionSpec> permissions)
       throws SQLException {
-    for (io.jtork.spec.PermissionSpec p : permissions) {
+    for (PermissionSpec p : permissions) {
       if (p == null) continue;
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_job_permissions (scheduled_job_id,"
           + " username, role) VALUES (?,?,?)")) {
@@ -106,7 +108,7 @@ public final class ScheduledJobReadModel {
    * {@code DELETED} once deleted), in a transaction of its own, unless the row already shows that
    * event or a newer one. The API calls it before it answers a command; {@code s} is redacted.
    */
-  public void writeThrough(ScheduledJobSummary s, List<io.jtork.spec.PermissionSpec> permissions, long seqNr)
+  public void writeThrough(ScheduledJobSummary s, List<PermissionSpec> permissions, long seqNr)
       throws SQLException {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
@@ -125,11 +127,11 @@ public final class ScheduledJobReadModel {
 
   /** A page of scheduled jobs, newest first (Tork: createdAt DESC). */
   public Page<ScheduledJobSummary> list(int page, int size) throws SQLException {
-    return list(page, size, io.jtork.auth.Principal.GUEST);
+    return list(page, size, Principal.GUEST);
   }
 
   /** As above, only those {@code who} may see (no permissions, or permissions that grant them). */
-  public Page<ScheduledJobSummary> list(int page, int size, io.jtork.auth.Principal who) throws SQLException {
+  public Page<ScheduledJobSummary> list(int page, int size, Principal who) throws SQLException {
     String where = " WHERE s.state <> 'DELETED'";
     List<String> args = new ArrayList<>();
     if (!who.admin()) {

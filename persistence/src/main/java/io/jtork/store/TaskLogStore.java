@@ -7,8 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The {@code task_log_parts} table: appended in batches by the log writer, paged by the API. */
 public final class TaskLogStore {
@@ -54,9 +56,9 @@ public final class TaskLogStore {
   /** A task's parts, newest first. */
   /** Deletes log parts written before {@code before} (log retention); answers how many. */
   public int deleteOlderThan(Instant before) throws SQLException {
-    try (java.sql.Connection c = db.connection();
-        java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM task_log_parts WHERE created_at < ?")) {
-      ps.setObject(1, before.atOffset(java.time.ZoneOffset.UTC));
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM task_log_parts WHERE created_at < ?")) {
+      ps.setObject(1, before.atOffset(ZoneOffset.UTC));
       return ps.executeUpdate();
     }
   }
@@ -77,7 +79,7 @@ public final class TaskLogStore {
     if (q != null && !q.isBlank()) {
       for (String word : q.trim().split("\\s+")) {
         where += " AND LOWER(contents) LIKE ? ESCAPE '\\'";
-        args.add("%" + JobReadModel.escapeLike(word.toLowerCase(java.util.Locale.ROOT)) + "%");
+        args.add("%" + JobReadModel.escapeLike(word.toLowerCase(Locale.ROOT)) + "%");
       }
     }
     try (Connection c = db.connection()) {
