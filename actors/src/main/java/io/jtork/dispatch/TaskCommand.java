@@ -1,5 +1,6 @@
 package io.jtork.dispatch;
 
+import io.jtork.event.TaskFailed;
 import io.jtork.serialization.JtorkSerializable;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -45,7 +46,7 @@ public interface TaskCommand extends JtorkSerializable {
   }
 
   /** The run failed; {@code error} is already redacted; {@code cause} is TASK or TIMEOUT. */
-  record Failed(String attemptId, String error, io.jtork.event.TaskFailed.Cause cause, Instant at) implements Outcome {}
+  record Failed(String attemptId, String error, TaskFailed.Cause cause, Instant at) implements Outcome {}
 
   /**
    * A worker's answer to "do you have this attempt?": {@code RUNNING}, {@code FINISHED} with the

@@ -1,14 +1,18 @@
 package io.jtork.dispatch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jtork.serialization.JtorkSerializable;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /** What a worker node accepts from task actors. */
 public interface WorkerCommand extends JtorkSerializable {
 
   /** Under which every worker node registers with the receptionist; task actors find workers by it. */
-  org.apache.pekko.actor.typed.receptionist.ServiceKey<WorkerCommand> KEY =
-      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(WorkerCommand.class, "jtork-worker");
+  ServiceKey<WorkerCommand> KEY =
+      ServiceKey.create(WorkerCommand.class, "jtork-worker");
 
   /** Run this attempt and report to {@code replyTo}. */
   record RunTask(TaskWork work, ActorRef<TaskCommand> replyTo) implements WorkerCommand {}
@@ -37,10 +41,10 @@ public interface WorkerCommand extends JtorkSerializable {
    * Tork's Node: {@code queue} is the worker's own queue ({@code x-<id>}), {@code status} UP or DOWN
    * (its runtime does not answer); beyond Tork, the task queues it serves and its runtime.
    */
-  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-  record NodeInfo(String id, String name, java.time.Instant startedAt, double cpuPercent,
-      java.time.Instant lastHeartbeatAt, String queue, String status, String hostname, int port, int taskCount,
-      String version, java.util.Map<String, Integer> queues, String runtime) implements JtorkSerializable {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record NodeInfo(String id, String name, Instant startedAt, double cpuPercent,
+      Instant lastHeartbeatAt, String queue, String status, String hostname, int port, int taskCount,
+      String version, Map<String, Integer> queues, String runtime) implements JtorkSerializable {}
 
   /** A queue took the worker's demand; the worker watches it to offer its slots again if it moves. */
   record QueueSubscribed(String queue, ActorRef<QueueCommand> queueRef) implements WorkerCommand {}

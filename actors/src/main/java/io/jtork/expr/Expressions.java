@@ -1,6 +1,7 @@
 package io.jtork.expr;
 
 import io.jtork.spec.ExpressionChecker;
+import io.jtork.text.Shown;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -93,7 +94,7 @@ public final class Expressions implements ExpressionChecker {
 
   /** An expression as error messages quote it: at most {@value #QUOTED} characters. */
   static String quote(String expression) {
-    return io.jtork.text.Shown.cut(expression, QUOTED);
+    return Shown.cut(expression, QUOTED);
   }
 
   /** A field evaluated as one expression, with or without braces ({@code each.list}, webhook {@code if}). */

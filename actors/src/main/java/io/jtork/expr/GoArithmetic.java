@@ -1,5 +1,9 @@
 package io.jtork.expr;
 
+import java.lang.reflect.Array;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.commons.jexl3.JexlArithmetic;
 
@@ -46,19 +50,19 @@ public final class GoArithmetic extends JexlArithmetic {
       // Two lists join into one, as in Tork's expr ([1] + [2] is [1, 2]), counted before it is built
       // (JEXL would render both as text and join the text).
       Limits.list("+", leftSize + rightSize);
-      java.util.List<Object> joined = GoValues.toList(left);
+      List<Object> joined = GoValues.toList(left);
       joined.addAll(GoValues.toList(right));
       return joined;
     }
     Object out = super.add(left, right);
-    if (out instanceof java.util.Collection<?> c) Limits.list("+", c.size());
+    if (out instanceof Collection<?> c) Limits.list("+", c.size());
     return out;
   }
 
   /** The size of a list or an array, without building anything; -1 for anything else. */
   private static long listSize(Object o) {
-    if (o instanceof java.util.Collection<?> c) return c.size();
-    if (o != null && o.getClass().isArray()) return java.lang.reflect.Array.getLength(o);
+    if (o instanceof Collection<?> c) return c.size();
+    if (o != null && o.getClass().isArray()) return Array.getLength(o);
     return -1;
   }
 
@@ -103,7 +107,7 @@ public final class GoArithmetic extends JexlArithmetic {
 
   private static boolean isIntegral(Number n) {
     return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte
-        || n instanceof java.math.BigInteger;
+        || n instanceof BigInteger;
   }
 
   private static String typeName(Object o) {

@@ -2,8 +2,10 @@ package io.jtork.expr;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -75,7 +77,7 @@ public final class GoValues {
   }
 
   private static Map<String, Object> stringKeys(Map<?, ?> m) {
-    Map<String, Object> out = new java.util.HashMap<>();
+    Map<String, Object> out = new HashMap<>();
     m.forEach((k, val) -> out.put(String.valueOf(k), val));
     return out;
   }
@@ -133,7 +135,7 @@ public final class GoValues {
   private static BigDecimal shortestRoundTrip(double d, BigDecimal candidate) {
     BigDecimal best = candidate;
     for (int p = candidate.precision() - 1; p >= 1; p--) {
-      BigDecimal shorter = candidate.round(new java.math.MathContext(p));
+      BigDecimal shorter = candidate.round(new MathContext(p));
       if (shorter.doubleValue() == d) best = shorter.stripTrailingZeros();
       else break;
     }

@@ -1,5 +1,6 @@
 package io.jtork.expr;
 
+import io.jtork.model.JobContext;
 import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +14,7 @@ public final class Scope {
   private Scope() {}
 
   /** A job's context: {@code job}, {@code inputs}, {@code secrets} and {@code tasks}. */
-  public static Map<String, Object> of(io.jtork.model.JobContext c) {
+  public static Map<String, Object> of(JobContext c) {
     return of(c.job(), c.inputs(), c.secrets(), c.tasks());
   }
 

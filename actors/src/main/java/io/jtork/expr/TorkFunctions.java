@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -178,12 +179,12 @@ public final class TorkFunctions {
   /** Upper and lower case can change a string's length ("ß" is "SS"), by at most three times. */
   public static String upper(String s) {
     Limits.string("upper", 3L * s.length());
-    return s.toUpperCase(java.util.Locale.ROOT);
+    return s.toUpperCase(Locale.ROOT);
   }
 
   public static String lower(String s) {
     Limits.string("lower", 3L * s.length());
-    return s.toLowerCase(java.util.Locale.ROOT);
+    return s.toLowerCase(Locale.ROOT);
   }
 
   /** The result's length is computed (overflow-safe) before it is built. */

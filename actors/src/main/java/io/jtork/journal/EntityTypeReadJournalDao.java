@@ -26,6 +26,7 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.scaladsl.Source;
 import scala.Option;
 import scala.Tuple3;
+import scala.collection.immutable.Set$;
 import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
 import scala.util.Try;
@@ -113,7 +114,7 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
     if (tag.contains("|")) return Source.empty(); // the view's tag is the part before the first '|'
     long limit = correctMaxForH2Driver(max);
     Executor io = db().ioExecutionContext()::execute;
-    Set<String> noTags = scala.collection.immutable.Set$.MODULE$.empty();
+    Set<String> noTags = Set$.MODULE$.empty();
     CompletableFuture<List<Try<Tuple3<PersistentRepr, Set<String>, Object>>>> events =
         CompletableFuture.supplyAsync(() -> rows(tag, offset, maxOffset, limit), io).thenApply(rows -> {
           List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> out = new ArrayList<>(rows.size());

@@ -2,10 +2,12 @@ package io.jtork.logs;
 
 import io.jtork.serialization.JtorkSerializable;
 import io.jtork.store.TaskLogStore;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -95,8 +97,8 @@ public final class TaskLogWriter {
     ctx.pipeToSelf(CompletableFuture.runAsync(() -> {
       try {
         store.append(batch);
-      } catch (java.sql.SQLException e) {
-        throw new java.util.concurrent.CompletionException(e);
+      } catch (SQLException e) {
+        throw new CompletionException(e);
       }
     }, blocking), (ok, err) -> new Written(batch.size(), err == null ? null : String.valueOf(err.getCause())));
   }

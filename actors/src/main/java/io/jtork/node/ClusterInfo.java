@@ -3,21 +3,32 @@ package io.jtork.node;
 import io.jtork.dispatch.QueueCommand;
 import io.jtork.dispatch.WorkerCommand;
 import io.jtork.concurrent.Stages;
+import io.jtork.job.JobEntity;
 import io.jtork.queue.TaskQueue;
+import io.jtork.scheduled.ScheduledJobEntity;
+import io.jtork.serialization.JtorkSerializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * What the cluster's workers and queues say about themselves, for {@code GET /nodes},
@@ -30,8 +41,8 @@ public final class ClusterInfo {
   private final ActorSystem<?> system;
   private final Duration timeout;
   /** What each worker said last, to show one that stops answering as OFFLINE rather than not at all. */
-  private final java.util.Map<ActorRef<WorkerCommand>, WorkerCommand.NodeInfo> lastSeen =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<ActorRef<WorkerCommand>, WorkerCommand.NodeInfo> lastSeen =
+      new ConcurrentHashMap<>();
 
   public ClusterInfo(ActorSystem<?> system, Duration timeout) {
     this.system = system;
@@ -69,23 +80,23 @@ public final class ClusterInfo {
    * A cluster member as {@code GET /cluster} shows it (beyond Tork): its address, roles, status,
    * whether the others reach it, and how many job and scheduled-job shards and entities it hosts.
    */
-  public record Member(String address, java.util.List<String> roles, String status, boolean reachable,
-      int jobShards, int jobs, int scheduledJobShards, int scheduledJobs) implements io.jtork.serialization.JtorkSerializable {}
+  public record Member(String address, List<String> roles, String status, boolean reachable,
+      int jobShards, int jobs, int scheduledJobShards, int scheduledJobs) implements JtorkSerializable {}
 
   /** Every member of the cluster, with the shards it hosts (a member whose region did not answer shows none). */
   public CompletionStage<List<Member>> members() {
-    var jobs = shardStats(io.jtork.job.JobEntity.TYPE_KEY);
-    var schedules = shardStats(io.jtork.scheduled.ScheduledJobEntity.TYPE_KEY);
+    var jobs = shardStats(JobEntity.TYPE_KEY);
+    var schedules = shardStats(ScheduledJobEntity.TYPE_KEY);
     return jobs.thenCombine(schedules, (j, s) -> {
-      var state = org.apache.pekko.cluster.typed.Cluster.get(system).state();
-      var unreachable = new java.util.HashSet<>();
+      var state = Cluster.get(system).state();
+      var unreachable = new HashSet<>();
       state.getUnreachable().forEach(m -> unreachable.add(m.address()));
       List<Member> out = new ArrayList<>();
       for (org.apache.pekko.cluster.Member m : state.getMembers()) {
         var js = j.getRegions().get(m.address());
         var ss = s.getRegions().get(m.address());
         out.add(new Member(m.address().toString(), new ArrayList<>(new TreeSet<>(m.getRoles()).stream()
-            .filter(r -> !r.startsWith("dc-")).toList()), m.status().toString().toUpperCase(java.util.Locale.ROOT),
+            .filter(r -> !r.startsWith("dc-")).toList()), m.status().toString().toUpperCase(Locale.ROOT),
             !unreachable.contains(m.address()),
             shards(js), entities(js), shards(ss), entities(ss)));
       }
@@ -94,18 +105,18 @@ public final class ClusterInfo {
   }
 
   /** Per member address, the shards of {@code type} it hosts and their entity counts. */
-  private CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> shardStats(
-      org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> type) {
+  private CompletionStage<ShardRegion.ClusterShardingStats> shardStats(
+      EntityTypeKey<?> type) {
     return Stages.on(AskPattern.ask(ClusterSharding.get(system).shardState(),
-        r -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(type, timeout, r),
+        r -> new GetClusterShardingStats(type, timeout, r),
         timeout.plusSeconds(1), system.scheduler()), system.executionContext());
   }
 
-  private static int shards(org.apache.pekko.cluster.sharding.ShardRegion.ShardRegionStats stats) {
+  private static int shards(ShardRegion.ShardRegionStats stats) {
     return stats == null ? 0 : stats.getStats().size();
   }
 
-  private static int entities(org.apache.pekko.cluster.sharding.ShardRegion.ShardRegionStats stats) {
+  private static int entities(ShardRegion.ShardRegionStats stats) {
     if (stats == null) return 0;
     int n = 0;
     for (Object count : stats.getStats().values()) n += ((Number) count).intValue();

@@ -2,8 +2,11 @@ package io.jtork.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.jtork.auth.UserStore;
 import io.jtork.cluster.Roles;
 import io.jtork.dispatch.WorkerAddress;
+import io.jtork.dispatch.WorkerCommand;
+import io.jtork.encryption.SealedJacksonSerializer;
 import io.jtork.expr.Expressions;
 import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
@@ -11,6 +14,7 @@ import io.jtork.job.TaskFactory;
 import io.jtork.logs.TaskLogWriter;
 import io.jtork.model.Ids;
 import io.jtork.projection.JobsProjection;
+import io.jtork.projection.ReadModelReplay;
 import io.jtork.projection.ScheduledJobsProjection;
 import io.jtork.queue.TaskQueue;
 import io.jtork.retention.RetentionSweeper;
@@ -18,6 +22,7 @@ import io.jtork.redact.Redactor;
 import io.jtork.runtime.Runtimes;
 import io.jtork.runtime.TaskRuntime;
 import io.jtork.runtime.docker.DockerSettings;
+import io.jtork.runtime.shell.TaskUsers;
 import io.jtork.scheduled.ScheduledJobClient;
 import io.jtork.scheduled.ScheduledJobEntity;
 import io.jtork.runtime.shell.ShellRuntime;
@@ -32,15 +37,24 @@ import io.jtork.store.TaskLogStore;
 import io.jtork.webhook.WebhookSender;
 import io.jtork.webhook.Webhooks;
 import io.jtork.worker.WorkerNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -111,13 +125,13 @@ public final class JtorkNode implements AutoCloseable {
       var migrated = Migrations.migrate(settings.database());
       log.info("schema on {} is at version {} ({} migration(s) applied now)", settings.database().displayUrl(),
           migrated.targetSchemaVersion == null ? "current" : migrated.targetSchemaVersion, migrated.migrationsExecuted);
-      if (io.jtork.encryption.SealedJacksonSerializer.key(full.getString("jtork.secrets.key")) == null) {
+      if (SealedJacksonSerializer.key(full.getString("jtork.secrets.key")) == null) {
         log.warn("jtork.secrets.key is not set: job secrets are stored unencrypted in the journal and snapshots"
             + " (set JTORK_SECRETS_KEY to a base64 AES key, e.g. from `openssl rand -base64 32`)");
       }
       database = Database.open(settings.database(), "jtork-read-model");
       try {
-        bootstrapAdmin(settings, new io.jtork.auth.UserStore(database));
+        bootstrapAdmin(settings, new UserStore(database));
       } catch (Exception e) {
         database.close();
         throw e;
@@ -159,27 +173,27 @@ public final class JtorkNode implements AutoCloseable {
           new Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
               settings.workerDiscoveryTimeout(), settings.queueTimeout()),
           new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
-              org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),
+              DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),
               settings.webhooksDenyLinkLocal(), Duration.ofSeconds(5))));
       ScheduledJobEntity.init(system, new ScheduledJobEntity.Settings(new JobClient(system, settings.askTimeout()),
           settings.scheduleCatchUpMax(), settings.passivateAfter(), Duration.ofSeconds(30), Duration.ofSeconds(2)));
       JobsProjection.init(system, database, redactor);
       ScheduledJobsProjection.init(system, database, redactor);
-      io.jtork.projection.ReadModelReplay.warnIfPaused(database);
+      ReadModelReplay.warnIfPaused(database);
       RetentionSweeper.init(system, new RetentionSweeper.Settings(settings.retentionSweepInterval(),
               settings.retentionJobs(), settings.retentionLogs(), 500), new JobReadModel(database),
           new TaskLogStore(database), new JobClient(system, settings.askTimeout()),
-          system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(
+          system.dispatchers().lookup(DispatcherSelector.fromConfig(
               "jtork.blocking-dispatcher")));
       system.systemActorOf(TaskLogWriter.create(new TaskLogStore(database), settings.logsMaxBuffered()),
-          "task-log-writer", org.apache.pekko.actor.typed.Props.empty());
+          "task-log-writer", Props.empty());
     }
     WorkerNode.Identity identity = null;
     if (role.works()) {
       identity = new WorkerNode.Identity(nodeId, WorkerAddress.of(cluster.selfMember().uniqueAddress()),
           runtime.name());
       var worker = system.systemActorOf(workerBehavior(settings, identity, runtime), "worker",
-          org.apache.pekko.actor.typed.Props.empty());
+          Props.empty());
       drainOnStop(system, worker, settings.workerDrainTimeout());
     }
     log.info("jtork {} {} started{}{}", role.mode(), nodeId,
@@ -194,24 +208,24 @@ public final class JtorkNode implements AutoCloseable {
    * wait: its tasks may already run elsewhere, so they are killed at once (fencing).
    */
   private static void drainOnStop(ActorSystem<Void> system,
-      org.apache.pekko.actor.typed.ActorRef<io.jtork.dispatch.WorkerCommand> worker, Duration timeout) {
-    var shutdown = org.apache.pekko.actor.CoordinatedShutdown.get(system);
-    shutdown.addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(), "jtork-worker-drain",
+      ActorRef<WorkerCommand> worker, Duration timeout) {
+    var shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "jtork-worker-drain",
         () -> {
           if (wasDowned(system)) {
             log.warn("this node was downed (it lost the cluster): its running tasks are killed, not drained");
-            return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.done());
+            return CompletableFuture.completedFuture(Done.done());
           }
-          return org.apache.pekko.actor.typed.javadsl.AskPattern.<io.jtork.dispatch.WorkerCommand,
-              org.apache.pekko.Done>ask(worker, r -> new WorkerNode.Drain(timeout, r), timeout.plusSeconds(2),
-              system.scheduler()).exceptionally(e -> org.apache.pekko.Done.done());
+          return AskPattern.<WorkerCommand,
+              Done>ask(worker, r -> new WorkerNode.Drain(timeout, r), timeout.plusSeconds(2),
+              system.scheduler()).exceptionally(e -> Done.done());
         });
   }
 
   /** Whether the system is stopping (or stopped) because the cluster downed this node. */
   static boolean wasDowned(ActorSystem<?> system) {
-    var reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
-    return reason.isPresent() && reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason();
+    var reason = CoordinatedShutdown.get(system).getShutdownReason();
+    return reason.isPresent() && reason.get() == CoordinatedShutdown.clusterDowningReason();
   }
 
   /** Whether this node stopped because the cluster downed it (it lost the cluster), not on request. */
@@ -233,8 +247,8 @@ public final class JtorkNode implements AutoCloseable {
    * tasks' directories live outside it, where they can reach them.
    */
   private static ShellRuntime shellRuntime(NodeSettings settings, String workerId) {
-    int self = io.jtork.runtime.shell.TaskUsers.currentUid();
-    io.jtork.runtime.shell.TaskUsers users = io.jtork.runtime.shell.TaskUsers.of(settings.shellUid(), settings.shellGid(),
+    int self = TaskUsers.currentUid();
+    TaskUsers users = TaskUsers.of(settings.shellUid(), settings.shellGid(),
         settings.shellUidRange(), self);
     int slots = settings.workerQueues().values().stream().mapToInt(Integer::intValue).sum();
     if (slots > users.capacity()) {
@@ -244,9 +258,9 @@ public final class JtorkNode implements AutoCloseable {
     Path root = settings.shellWorkRoot();
     if (users.switches()) {
       try {
-        java.nio.file.Files.setPosixFilePermissions(settings.dataDir(),
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-      } catch (java.io.IOException | UnsupportedOperationException e) {
+        Files.setPosixFilePermissions(settings.dataDir(),
+            PosixFilePermissions.fromString("rwx------"));
+      } catch (IOException | UnsupportedOperationException e) {
         throw new IllegalStateException("shell tasks run as " + users.describe() + ", and the data directory "
             + settings.dataDir() + " cannot be made the node's alone: " + e.getMessage(), e);
       }
@@ -275,7 +289,7 @@ public final class JtorkNode implements AutoCloseable {
   }
 
   /** With auth on: creates the configured administrator if missing; refuses to start with no way in. */
-  private static void bootstrapAdmin(NodeSettings s, io.jtork.auth.UserStore users) throws Exception {
+  private static void bootstrapAdmin(NodeSettings s, UserStore users) throws Exception {
     if (!s.authEnabled()) return;
     if (s.authAdminUsername() != null && s.authAdminPassword() != null
         && users.find(s.authAdminUsername()).isEmpty()) {
@@ -288,11 +302,11 @@ public final class JtorkNode implements AutoCloseable {
     }
   }
 
-  public io.jtork.auth.UserStore users() {
-    return new io.jtork.auth.UserStore(database);
+  public UserStore users() {
+    return new UserStore(database);
   }
 
-  private static Behavior<io.jtork.dispatch.WorkerCommand> workerBehavior(NodeSettings s, WorkerNode.Identity id,
+  private static Behavior<WorkerCommand> workerBehavior(NodeSettings s, WorkerNode.Identity id,
       TaskRuntime runtime) {
     return WorkerNode.create(new WorkerNode.Settings(s.workerQueues(), s.workerDefaultTimeout(),
         s.progressInterval()), id, runtime);

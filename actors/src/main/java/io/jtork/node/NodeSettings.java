@@ -3,6 +3,8 @@ package io.jtork.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
+import io.jtork.auth.Names;
+import io.jtork.auth.UserStore;
 import io.jtork.store.DatabaseSettings;
 import io.jtork.runtime.docker.DockerUnits;
 import io.jtork.spec.BindPolicy;
@@ -12,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * The {@code jtork.*} configuration, read once and checked at start-up so that a bad value
@@ -240,13 +243,13 @@ public record NodeSettings(
     return out;
   }
 
-  /** {@code jtork.auth.admin.username}, trimmed, if it follows the username rules ({@link io.jtork.auth.Names}). */
+  /** {@code jtork.auth.admin.username}, trimmed, if it follows the username rules ({@link Names}). */
   private static String adminUsername(Config c) {
     String raw = c.getString("auth.admin.username");
     if (raw.isEmpty()) return null;
     try {
-      return io.jtork.auth.Names.username("username", raw);
-    } catch (io.jtork.auth.UserStore.Refused e) {
+      return Names.username("username", raw);
+    } catch (UserStore.Refused e) {
       throw new ConfigException.BadValue("jtork.auth.admin.username", e.getMessage());
     }
   }
@@ -280,7 +283,7 @@ public record NodeSettings(
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static String limit(Config c, String path, java.util.function.ToLongFunction<String> check) {
+  private static String limit(Config c, String path, ToLongFunction<String> check) {
     String s = c.getString(path);
     if (s.isBlank()) return null;
     try {

@@ -1,5 +1,6 @@
 package io.jtork.projection;
 
+import io.jtork.cluster.Roles;
 import io.jtork.event.JobAdvanced;
 import io.jtork.event.JobCancelled;
 import io.jtork.event.JobCompleted;
@@ -23,9 +24,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionBehavior;
@@ -47,7 +50,7 @@ public final class JobsProjection {
   public static void init(ActorSystem<?> system, Database db, Redactor redactor) {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "jobs-projection", 1,
         i -> ProjectionBehavior.create(projection(system, db, redactor)),
-        ShardedDaemonProcessSettings.create(system).withRole(io.jtork.cluster.Roles.COORDINATOR), Optional.of(ProjectionBehavior.stopMessage()));
+        ShardedDaemonProcessSettings.create(system).withRole(Roles.COORDINATOR), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   /**
@@ -86,9 +89,9 @@ public final class JobsProjection {
     void apply(Connection c, String jobId, JobEvent event, long seqNr) throws SQLException {
       if (event instanceof JobSubmitted e) {
         var spec = e.spec();
-        java.util.Set<String> secrets = redactor.secretValues(spec);
+        Set<String> secrets = redactor.secretValues(spec);
         JobSummary s = new JobSummary(jobId, e.createdBy(), e.parentId(), redactor.redactMap(spec.inputs(), secrets),
-            io.jtork.redact.Redactor.redactValues(spec.name(), secrets), spec.description(), spec.tags(),
+            Redactor.redactValues(spec.name(), secrets), spec.description(), spec.tags(),
             JobState.PENDING, e.at(), null, null, null, 0, JobSummary.nonZero(spec.tasks().size()), null, null, null,
             e.schedule());
         JobReadModel.insertJob(c, s, null, spec.tags(), spec.permissions(), seqNr);
@@ -130,7 +133,7 @@ public final class JobsProjection {
     }
 
     @Override
-    public <R> R withConnection(org.apache.pekko.japi.function.Function<Connection, R> func) throws Exception {
+    public <R> R withConnection(Function<Connection, R> func) throws Exception {
       return func.apply(connection);
     }
 

@@ -1,5 +1,7 @@
 package io.jtork.projection;
 
+import io.jtork.event.JobEvent;
+import io.jtork.event.ScheduledJobEvent;
 import io.jtork.job.JobEntity;
 import io.jtork.redact.Redactor;
 import io.jtork.scheduled.ScheduledJobEntity;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,9 +107,9 @@ public final class ReadModelReplay {
     // view of the journal's end (up to a second), which then overlaps.
     paused
         .thenCompose(d -> rebuild(JobsProjection.ID, JobEntity.TAG, JobReadModel.TABLES, jobEvents,
-                (c, id, e, seqNr) -> jobs.apply(c, id, (io.jtork.event.JobEvent) e, seqNr))
+                (c, id, e, seqNr) -> jobs.apply(c, id, (JobEvent) e, seqNr))
             .thenCombine(rebuild(ScheduledJobsProjection.ID, ScheduledJobEntity.TAG, ScheduledJobReadModel.TABLES,
-                scheduledJobEvents, (c, id, e, seqNr) -> scheduledJobs.apply(c, id, (io.jtork.event.ScheduledJobEvent) e, seqNr)),
+                scheduledJobEvents, (c, id, e, seqNr) -> scheduledJobs.apply(c, id, (ScheduledJobEvent) e, seqNr)),
                 (a, b) -> Done.getInstance()))
         .handle((d, failure) -> failure)
         .thenCompose(failure -> paused.handle((p, f) -> Done.getInstance())
@@ -129,7 +132,7 @@ public final class ReadModelReplay {
           events * 1000.0 / millis, null);
       log.info("replay: {} events replayed in {} ms ({} events/s)", events, millis, Math.round(events * 1000.0 / millis));
     } else {
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       s = new Status(State.FAILED, started, now, jobEvents.get(), scheduledJobEvents.get(), millis, null,
           cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());

@@ -1,5 +1,6 @@
 package io.jtork.projection;
 
+import io.jtork.cluster.Roles;
 import io.jtork.event.ScheduledJobCreated;
 import io.jtork.event.ScheduledJobDeleted;
 import io.jtork.event.ScheduledJobEvent;
@@ -7,13 +8,16 @@ import io.jtork.event.ScheduledJobPaused;
 import io.jtork.event.ScheduledJobResumed;
 import io.jtork.model.ScheduledJobState;
 import io.jtork.model.ScheduledJobSummary;
+import io.jtork.model.UserRef;
 import io.jtork.redact.Redactor;
 import io.jtork.scheduled.ScheduledJobEntity;
+import io.jtork.spec.ScheduledJobSpec;
 import io.jtork.store.Database;
 import io.jtork.store.ScheduledJobReadModel;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,7 +42,7 @@ public final class ScheduledJobsProjection {
   public static void init(ActorSystem<?> system, Database db, Redactor redactor) {
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "scheduled-jobs-projection", 1,
         i -> ProjectionBehavior.create(projection(system, db, redactor)),
-        ShardedDaemonProcessSettings.create(system).withRole(io.jtork.cluster.Roles.COORDINATOR), Optional.of(ProjectionBehavior.stopMessage()));
+        ShardedDaemonProcessSettings.create(system).withRole(Roles.COORDINATOR), Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   static GroupedProjection<Offset, EventEnvelope<ScheduledJobEvent>> projection(ActorSystem<?> system, Database db,
@@ -51,8 +55,8 @@ public final class ScheduledJobsProjection {
   }
 
   /** The read model's row of a scheduled job, its inputs redacted (the projection's and the API's write). */
-  static ScheduledJobSummary row(Redactor redactor, String id, io.jtork.model.UserRef createdBy,
-      io.jtork.spec.ScheduledJobSpec spec, ScheduledJobState state, java.time.Instant createdAt) {
+  static ScheduledJobSummary row(Redactor redactor, String id, UserRef createdBy,
+      ScheduledJobSpec spec, ScheduledJobState state, Instant createdAt) {
     return new ScheduledJobSummary(id, createdBy,
         redactor.redactMap(spec.inputs(), redactor.secretValues(spec.secrets(), spec.inputs())), state, spec.name(),
         spec.description(), spec.tags(), createdAt, spec.schedule().cron());

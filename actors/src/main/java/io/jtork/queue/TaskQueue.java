@@ -1,7 +1,9 @@
 package io.jtork.queue;
 
+import io.jtork.cluster.Roles;
 import io.jtork.dispatch.QueueCommand;
 import io.jtork.dispatch.TaskCommand;
+import io.jtork.dispatch.WorkerAddress;
 import io.jtork.dispatch.WorkerCommand;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * One named queue. Tasks wait in priority order (0–9, higher first; equal priorities FIFO by
@@ -64,14 +67,14 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   private final Map<Key, Ticket> byAttempt = new HashMap<>();
   private final Map<ActorRef<WorkerCommand>, Slots> workers = new LinkedHashMap<>();
   private int handedOut;
-  private final org.apache.pekko.cluster.typed.Cluster cluster;
+  private final Cluster cluster;
 
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId()))
         // Soft state that workers and tasks re-establish; idle passivation would just drop it.
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
         // On a worker this starts a proxy: workers offer slots to queues hosted by coordinators.
-        .withRole(io.jtork.cluster.Roles.COORDINATOR));
+        .withRole(Roles.COORDINATOR));
   }
 
   public static EntityRef<QueueCommand> ref(ClusterSharding sharding, String queue) {
@@ -85,7 +88,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   private TaskQueue(ActorContext<QueueCommand> ctx, String name) {
     super(ctx);
     this.name = name;
-    this.cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
+    this.cluster = Cluster.get(ctx.getSystem());
   }
 
   @Override
@@ -127,7 +130,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   }
 
   private Behavior<QueueCommand> onDemand(QueueCommand.Demand d) {
-    if (!io.jtork.dispatch.WorkerAddress.isAlive(cluster, d.workerAddress())) {
+    if (!WorkerAddress.isAlive(cluster, d.workerAddress())) {
       // A demand that outlived its worker (buffered while this queue moved): taking it would hand
       // tasks to a node that is gone, and a watch on an actor of a removed node may never fire.
       getContext().getLog().debug("queue {}: ignoring slots of worker {}, which is not up", name, d.nodeId());
@@ -168,7 +171,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
     if (waiting.isEmpty()) return;
     // Only to members that are up: a worker that left (or is leaving) gets nothing more.
     workers.entrySet().removeIf(w -> {
-      boolean gone = !io.jtork.dispatch.WorkerAddress.isAlive(cluster, w.getValue().address);
+      boolean gone = !WorkerAddress.isAlive(cluster, w.getValue().address);
       if (gone) getContext().unwatch(w.getKey());
       return gone;
     });

@@ -1,15 +1,19 @@
 package io.jtork.retention;
 
+import io.jtork.cluster.Roles;
 import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
 import io.jtork.serialization.JtorkSerializable;
 import io.jtork.store.JobReadModel;
 import io.jtork.store.TaskLogStore;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -41,8 +45,8 @@ public final class RetentionSweeper {
   public static void init(ActorSystem<?> system, Settings settings, JobReadModel jobsModel, TaskLogStore logs,
       JobClient jobs, Executor blocking) {
     ShardedDaemonProcess.get(system).init(Command.class, "retention-sweeper", 1,
-        i -> create(settings, jobsModel, logs, jobs, blocking), ShardedDaemonProcessSettings.create(system).withRole(io.jtork.cluster.Roles.COORDINATOR),
-        java.util.Optional.empty());
+        i -> create(settings, jobsModel, logs, jobs, blocking), ShardedDaemonProcessSettings.create(system).withRole(Roles.COORDINATOR),
+        Optional.empty());
   }
 
   static Behavior<Command> create(Settings settings, JobReadModel jobsModel, TaskLogStore logs, JobClient jobs,
@@ -76,8 +80,8 @@ public final class RetentionSweeper {
         List<String> due = jobsModel.dueForDeletion(now, settings.jobs() == null ? null : now.minus(settings.jobs()),
             settings.batch());
         return new Found(parts, due);
-      } catch (java.sql.SQLException e) {
-        throw new java.util.concurrent.CompletionException(e);
+      } catch (SQLException e) {
+        throw new CompletionException(e);
       }
     }, blocking).thenCompose(result -> {
       List<CompletableFuture<Boolean>> deletions = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.jtork.runtime;
 
+import java.util.List;
+
 /** A way to run task steps: the host shell, Docker, Podman. */
 public interface TaskRuntime extends AutoCloseable {
 
@@ -19,8 +21,8 @@ public interface TaskRuntime extends AutoCloseable {
    * Lines for the task's log about what this runtime leaves out of {@code step} (the shell
    * runtime runs no image and confines nothing); none by default.
    */
-  default java.util.List<String> notes(StepSpec step) {
-    return java.util.List.of();
+  default List<String> notes(StepSpec step) {
+    return List.of();
   }
 
   /**

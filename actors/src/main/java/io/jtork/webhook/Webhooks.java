@@ -17,10 +17,12 @@ import io.jtork.redact.Redactor;
 import io.jtork.spec.JobSpecValidator;
 import io.jtork.spec.WebhookSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +66,7 @@ public final class Webhooks {
    * asked only when a call is owed: the job entity keeps the set, so it costs nothing per event.
    */
   public List<WebhookCall> calls(JobEvent event, Job before, Job after,
-      java.util.function.Supplier<? extends java.util.Collection<String>> secrets) {
+      Supplier<? extends Collection<String>> secrets) {
     if (after.spec() == null || after.spec().webhooks().isEmpty()) return List.of();
     List<WebhookCall> out = new ArrayList<>();
     List<WebhookSpec> hooks = after.spec().webhooks();

@@ -23,6 +23,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -184,7 +185,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
       try {
         return runtime.start(step, this::onLine);
       } catch (StepFailure e) {
-        throw new java.util.concurrent.CompletionException(e);
+        throw new CompletionException(e);
       }
     }, blocking);
     starting = started;

@@ -1,14 +1,20 @@
 package io.jtork.worker;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.jtork.dispatch.QueueCommand;
 import io.jtork.dispatch.TaskCommand;
 import io.jtork.dispatch.TaskWork;
 import io.jtork.dispatch.WorkerCommand;
+import io.jtork.event.TaskFailed;
 import io.jtork.logs.TaskLogWriter;
 import io.jtork.queue.TaskQueue;
 import io.jtork.runtime.TaskRuntime;
 import io.jtork.store.TaskLogStore;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,8 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,6 +34,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * A worker: it serves named queues, each with a number of slots, and runs the attempts task
@@ -54,7 +63,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
    * answer comes at the latest after {@code timeout}, and whatever still runs is then killed
    * when the node stops.
    */
-  public record Drain(java.time.Duration timeout, ActorRef<org.apache.pekko.Done> replyTo) implements WorkerCommand {}
+  public record Drain(Duration timeout, ActorRef<Done> replyTo) implements WorkerCommand {}
 
   private record DrainTimedOut() implements WorkerCommand {}
 
@@ -106,13 +115,13 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     }
   };
   /** Set by {@link Drain}: who waits for the running tasks to end; no task is taken meanwhile. */
-  private ActorRef<org.apache.pekko.Done> drainWaiter;
+  private ActorRef<Done> drainWaiter;
   private boolean draining;
   private int ticks;
   /** Outcomes sent but not yet acknowledged, with where they go and when they were first sent. */
   private final Map<String, Unacked> unacked = new LinkedHashMap<>();
 
-  private record Unacked(TaskCommand.Outcome outcome, ActorRef<TaskCommand> replyTo, java.time.Instant since) {}
+  private record Unacked(TaskCommand.Outcome outcome, ActorRef<TaskCommand> replyTo, Instant since) {}
 
   /** An outcome nobody acknowledged within this long is given up on (a probe still finds it in {@code finished}). */
   private static final Duration UNACKED_FOR_AT_MOST = Duration.ofMinutes(10);
@@ -199,7 +208,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
           drained();
           return this;
         })
-        .onSignal(org.apache.pekko.actor.typed.PostStop.class, p -> {
+        .onSignal(PostStop.class, p -> {
           if (!running.isEmpty()) {
             getContext().getLog().warn("worker {} stops: killing its {} running task(s) {}", identity.nodeId(),
                 running.size(), running.keySet());
@@ -222,27 +231,27 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         .build();
   }
 
-  private final java.time.Instant startedAt = java.time.Instant.now();
+  private final Instant startedAt = Instant.now();
   /** Looked up once: a name lookup may block, and {@code /nodes} asks often. */
   private final String host = hostName();
 
   private static String hostName() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
       return "localhost";
     }
   }
 
   private WorkerCommand.NodeInfo describe() {
     double cpu = 0;
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof OperatingSystemMXBean os) {
       cpu = Math.max(0, os.getProcessCpuLoad() * 100.0);
     }
-    var self = org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).selfMember().address();
+    var self = Cluster.get(getContext().getSystem()).selfMember().address();
     return new WorkerCommand.NodeInfo(identity.nodeId(), host, startedAt, Math.round(cpu * 100.0) / 100.0,
-        java.time.Instant.now(), "x-" + identity.nodeId(), healthy ? "UP" : "DOWN", host,
+        Instant.now(), "x-" + identity.nodeId(), healthy ? "UP" : "DOWN", host,
         self.getPort().orElse(0), running.size(), VERSION, settings.queues(), runtime.name());
   }
 
@@ -261,7 +270,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   }
 
   private void resendOutcomes() {
-    java.time.Instant tooOld = java.time.Instant.now().minus(UNACKED_FOR_AT_MOST);
+    Instant tooOld = Instant.now().minus(UNACKED_FOR_AT_MOST);
     unacked.values().removeIf(u -> u.since().isBefore(tooOld));
     unacked.values().forEach(u -> u.replyTo().tell(u.outcome()));
   }
@@ -273,7 +282,7 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
 
   private void drained() {
     timers.cancel(DrainTimedOut.class);
-    if (drainWaiter != null) drainWaiter.tell(org.apache.pekko.Done.done());
+    if (drainWaiter != null) drainWaiter.tell(Done.done());
     drainWaiter = null;
   }
 
@@ -348,12 +357,12 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
     if (outcome == null && !d.cancelled()) {
       // The runner stopped without an outcome and was not cancelled: it crashed.
       outcome = new TaskCommand.Failed(d.attemptId(), "worker " + identity.nodeId() + " lost the run unexpectedly",
-          io.jtork.event.TaskFailed.Cause.TASK, java.time.Instant.now());
+          TaskFailed.Cause.TASK, Instant.now());
     }
     if (outcome != null) {
       finished.put(d.attemptId(), outcome);
       r.replyTo.tell(outcome);
-      unacked.put(d.attemptId(), new Unacked(outcome, r.replyTo, java.time.Instant.now()));
+      unacked.put(d.attemptId(), new Unacked(outcome, r.replyTo, Instant.now()));
     }
     busy.merge(r.work.queue(), -1, Integer::sum);
     offer(r.work.queue(), false);

@@ -36,6 +36,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -87,7 +89,7 @@ public final class DockerRuntime implements TaskRuntime {
   private final HttpClient probes = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   private final AtomicInteger pullsStarted = new AtomicInteger();
   /** Steps whose container is not removed yet: {@link #close} gives them a moment. */
-  private final java.util.Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean healthy = true;
 
   /** What a task attempt owns across its steps. */
@@ -187,7 +189,7 @@ public final class DockerRuntime implements TaskRuntime {
     if (ok && !healthy) {
       log.info("the {} daemon at {} answers again", name(), settings.host());
       // What failed steps could not remove while it was away; attempts still running keep theirs.
-      int removed = removeLeftovers(java.util.Set.copyOf(attempts.keySet()));
+      int removed = removeLeftovers(Set.copyOf(attempts.keySet()));
       if (removed > 0) log.info("removed {} objects left while the daemon was away", removed);
     }
     healthy = ok;
@@ -563,11 +565,11 @@ public final class DockerRuntime implements TaskRuntime {
 
   /** Removes every container, volume and network labelled with this worker. */
   int removeLeftovers() {
-    return removeLeftovers(java.util.Set.of());
+    return removeLeftovers(Set.of());
   }
 
   /** Removes what is labelled with this worker, except the objects of the attempts in {@code keep}. */
-  int removeLeftovers(java.util.Set<String> keep) {
+  int removeLeftovers(Set<String> keep) {
     int n = 0;
     Map<String, String> mine = Map.of(LABEL_WORKER, settings.workerId());
     try {
@@ -699,7 +701,7 @@ public final class DockerRuntime implements TaskRuntime {
 
     @Override
     public void onNext(Frame frame) {
-      String s = new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8);
+      String s = new String(frame.getPayload(), StandardCharsets.UTF_8);
       synchronized (partial) {
         partial.append(s);
         int nl;

@@ -8,8 +8,10 @@ import io.jtork.runtime.TaskRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,17 +126,17 @@ public final class ShellRuntime implements TaskRuntime {
    */
   private void prepareSharedRoot() {
     try {
-      if (Files.isSymbolicLink(root) || !Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isSymbolicLink(root) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
         throw new IllegalStateException("the shell runtime's directory " + root + " is not a directory");
       }
-      int owner = (Integer) Files.getAttribute(root, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      int owner = (Integer) Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
       if (owner != TaskUsers.currentUid()) {
         throw new IllegalStateException("the shell runtime's directory " + root + " belongs to uid " + owner
             + ", not to the node's user; choose another jtork.runtime.shell.workdir-root");
       }
       Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
       for (Path p = root.toRealPath().getParent(); p != null; p = p.getParent()) {
-        if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+        if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
           throw new IllegalStateException("shell tasks run as " + users.describe() + " and cannot reach " + root + ": "
               + p + " is not searchable by other users; choose jtork.runtime.shell.workdir-root outside it");
         }
@@ -285,10 +288,10 @@ public final class ShellRuntime implements TaskRuntime {
 
   /** Makes everything under {@code dir} (written by the node) the task user's. */
   private static void giveTo(Path dir, TaskUsers.User user) throws IOException {
-    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+    try (Stream<Path> all = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) all::iterator) {
-        Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.jtork.runtime.shell;
 
+import io.jtork.runtime.LastProgress;
 import io.jtork.runtime.OutputSink;
 import io.jtork.runtime.RunningStep;
 import io.jtork.runtime.StepResult;
@@ -8,7 +9,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,7 +55,7 @@ final class ShellStep implements RunningStep {
   private final TaskUsers users;
   private final TaskUsers.User user;
   private final ExecutorService io;
-  private final io.jtork.runtime.LastProgress progress = new io.jtork.runtime.LastProgress();
+  private final LastProgress progress = new LastProgress();
   private final long startedNanos = System.nanoTime();
   private final CompletableFuture<StepResult> completion = new CompletableFuture<>();
   private final Future<?> reader;
@@ -120,14 +124,14 @@ final class ShellStep implements RunningStep {
    * link to its configuration) or block on a pipe.
    */
   static byte[] readTaskFile(Path p, int max) throws IOException {
-    java.nio.file.attribute.BasicFileAttributes a;
+    BasicFileAttributes a;
     try {
-      a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    } catch (java.nio.file.NoSuchFileException e) {
+      a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
       return null;
     }
     if (!a.isRegularFile()) throw new IOException(p.getFileName() + " is not a regular file");
-    try (var in = Files.newInputStream(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    try (var in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
       return in.readNBytes(max);
     }
   }
@@ -229,7 +233,7 @@ final class ShellStep implements RunningStep {
    */
   static void deleteQuietly(Path dir) {
     Path task = dir.resolve(TASK_DIR);
-    if (Files.isDirectory(task, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isDirectory(task, LinkOption.NOFOLLOW_LINKS)) {
       deleteTree(dir);
       return;
     }
@@ -261,7 +265,7 @@ final class ShellStep implements RunningStep {
             // could point anywhere.
             Path parent = p.getParent();
             if (!Files.isSymbolicLink(parent)) parent.toFile().setWritable(true);
-            if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) p.toFile().setWritable(true);
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) p.toFile().setWritable(true);
             Files.deleteIfExists(p);
           } catch (IOException | RuntimeException again) {
             // best effort: a temp directory left behind is harmless

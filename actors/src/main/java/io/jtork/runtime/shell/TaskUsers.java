@@ -2,10 +2,21 @@ package io.jtork.runtime.shell;
 
 import io.jtork.runtime.StepFailure;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +43,7 @@ public final class TaskUsers {
   private final int last;
   private final BitSet leased = new BitSet();
   /** The lock held on each leased uid's file, by uid. */
-  private final java.util.Map<Integer, java.nio.channels.FileChannel> locks = new java.util.HashMap<>();
+  private final Map<Integer, FileChannel> locks = new HashMap<>();
   private final String described;
   /** Where the uids' lock files are (only when each task has a user of its own). */
   private final Path lockDir;
@@ -45,7 +56,7 @@ public final class TaskUsers {
     this.last = last;
     this.described = described;
     this.lockDir = lockDir;
-    this.cursor = last >= first ? java.util.concurrent.ThreadLocalRandom.current().nextInt(last - first + 1) : 0;
+    this.cursor = last >= first ? ThreadLocalRandom.current().nextInt(last - first + 1) : 0;
   }
 
   /**
@@ -64,11 +75,11 @@ public final class TaskUsers {
 
   private static Path prepareLockDir(Path dir) {
     try {
-      if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
       }
-      int owner = (Integer) Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
       if (Files.isSymbolicLink(dir) || owner != 0) {
         throw new IllegalStateException("the task users' lock folder " + dir + " is not root's own folder");
       }
@@ -169,17 +180,17 @@ public final class TaskUsers {
 
   /** Takes the host-wide lock of {@code uid}; false when another holds it. */
   private boolean lock(int uid) {
-    java.nio.channels.FileChannel ch = null;
+    FileChannel ch = null;
     try {
-      ch = java.nio.channels.FileChannel.open(lockDir.resolve(String.valueOf(uid)),
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+      ch = FileChannel.open(lockDir.resolve(String.valueOf(uid)),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       if (ch.tryLock() == null) {
         ch.close();
         return false;
       }
       locks.put(uid, ch);
       return true;
-    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+    } catch (IOException | OverlappingFileLockException e) {
       // held by another runtime in this JVM, or the file cannot be opened: not free
       try {
         if (ch != null) ch.close();
@@ -191,7 +202,7 @@ public final class TaskUsers {
   }
 
   private void unlock(int uid) {
-    java.nio.channels.FileChannel ch = locks.remove(uid);
+    FileChannel ch = locks.remove(uid);
     try {
       if (ch != null) ch.close(); // releases the lock
     } catch (IOException ignored) {
@@ -206,15 +217,15 @@ public final class TaskUsers {
    */
   void killAll(User user) {
     if (user == null || uidsRunning().stream().noneMatch(u -> u == user.uid())) return;
-    java.util.List<String> cmd = new java.util.ArrayList<>(switchTo(user));
-    cmd.addAll(java.util.List.of("kill", "-KILL", "-1"));
+    List<String> cmd = new ArrayList<>(switchTo(user));
+    cmd.addAll(List.of("kill", "-KILL", "-1"));
     output(cmd.toArray(String[]::new));
   }
 
   /** Kills what users of the range still run (left by an earlier life of the node); how many users had some. */
   int killLeftovers() {
     int n = 0;
-    for (int uid : new java.util.TreeSet<>(uidsRunning())) {
+    for (int uid : new TreeSet<>(uidsRunning())) {
       if (uid < first || uid > last) continue;
       synchronized (leased) {
         // a uid another live node holds runs that node's task: not a leftover
@@ -231,14 +242,14 @@ public final class TaskUsers {
   }
 
   /** The uids of the processes running now (read from {@code /proc}, whose entries belong to their process's uid). */
-  private static java.util.List<Integer> uidsRunning() {
-    java.util.List<Integer> out = new java.util.ArrayList<>();
+  private static List<Integer> uidsRunning() {
+    List<Integer> out = new ArrayList<>();
     try (var dirs = Files.newDirectoryStream(Path.of("/proc"))) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
         if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
         try {
-          out.add((Integer) Files.getAttribute(d, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+          out.add((Integer) Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         } catch (IOException | RuntimeException e) {
           // the process has exited
         }
@@ -250,9 +261,9 @@ public final class TaskUsers {
   }
 
   /** The command that runs the rest of the argv as {@code user} (none for the node's own). */
-  static java.util.List<String> switchTo(User user) {
-    if (user == null) return java.util.List.of();
-    return java.util.List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups",
+  static List<String> switchTo(User user) {
+    if (user == null) return List.of();
+    return List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups",
         "--no-new-privs", "--");
   }
 
