@@ -7,15 +7,18 @@ import io.jtork.model.UserRef;
 import io.jtork.spec.JobSpec;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.japi.function.Function;
 
 /** How the API reaches job entities, wherever in the cluster they live. */
 public final class JobClient {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
-  private final java.util.concurrent.Executor executor;
+  private final Executor executor;
 
   public JobClient(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
@@ -69,7 +72,7 @@ public final class JobClient {
 
   /** Asks the entity; the answer completes on the actor system's dispatcher (see {@link Stages}). */
   private CompletionStage<JobEntity.Reply> ask(String jobId,
-      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<JobEntity.Reply>, JobEntity.Command> message,
+      Function<ActorRef<JobEntity.Reply>, JobEntity.Command> message,
       Duration timeout) {
     return Stages.on(entity(jobId).ask(message, timeout), executor);
   }

@@ -1,5 +1,6 @@
 package io.jtork.job;
 
+import io.jtork.cluster.Roles;
 import io.jtork.dispatch.QueueCommand;
 import io.jtork.dispatch.TaskCommand;
 import io.jtork.dispatch.TaskWork;
@@ -18,6 +19,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -364,11 +367,11 @@ final class TaskActor {
   /** The addresses of the cluster's workers that are up or leaving (a leaving one still runs its tasks). */
   private java.util.List<String> workerMembers() {
     java.util.List<String> out = new java.util.ArrayList<>();
-    for (org.apache.pekko.cluster.Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+    for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
       var status = m.status();
-      if (m.hasRole(io.jtork.cluster.Roles.WORKER) && (status == org.apache.pekko.cluster.MemberStatus.up()
-          || status == org.apache.pekko.cluster.MemberStatus.weaklyUp()
-          || status == org.apache.pekko.cluster.MemberStatus.leaving())) {
+      if (m.hasRole(Roles.WORKER) && (status == MemberStatus.up()
+          || status == MemberStatus.weaklyUp()
+          || status == MemberStatus.leaving())) {
         out.add(m.address().toString());
       }
     }

@@ -5,15 +5,18 @@ import io.jtork.model.UserRef;
 import io.jtork.spec.ScheduledJobSpec;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.japi.function.Function;
 
 /** How the API reaches scheduled-job entities, wherever in the cluster they live. */
 public final class ScheduledJobClient {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
-  private final java.util.concurrent.Executor executor;
+  private final Executor executor;
 
   public ScheduledJobClient(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
@@ -49,7 +52,7 @@ public final class ScheduledJobClient {
 
   /** Asks the entity; the answer completes on the actor system's dispatcher (see {@link Stages}). */
   private CompletionStage<ScheduledJobEntity.Reply> ask(String id,
-      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<ScheduledJobEntity.Reply>, ScheduledJobEntity.Command> message,
+      Function<ActorRef<ScheduledJobEntity.Reply>, ScheduledJobEntity.Command> message,
       Duration timeout) {
     return Stages.on(entity(id).ask(message, timeout), executor);
   }

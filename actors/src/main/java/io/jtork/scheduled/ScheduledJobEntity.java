@@ -2,6 +2,7 @@ package io.jtork.scheduled;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.jtork.cluster.Roles;
 import io.jtork.entity.EntityLifecycle;
 import io.jtork.event.ScheduledJobCreated;
 import io.jtork.event.ScheduledJobDeleted;
@@ -11,8 +12,8 @@ import io.jtork.event.ScheduledJobFired;
 import io.jtork.event.ScheduledJobFiresMissed;
 import io.jtork.event.ScheduledJobPaused;
 import io.jtork.event.ScheduledJobResumed;
-import io.jtork.job.JobClient;
 import io.jtork.job.IdempotencyKeys;
+import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
 import io.jtork.model.Ids;
 import io.jtork.model.ScheduleRef;
@@ -151,7 +152,7 @@ public final class ScheduledJobEntity
   public static void init(ActorSystem<?> system, Settings settings) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, ctx.getShard()))
         .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true))
-        .withRole(io.jtork.cluster.Roles.COORDINATOR));
+        .withRole(Roles.COORDINATOR));
   }
 
   static Behavior<Command> create(String id, Settings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
