@@ -1,8 +1,12 @@
 /**
- * Jobs: {@link io.jtork.job.JobEntity}, the sharded event-sourced actor that owns one job and
- * decides every transition; {@link io.jtork.job.TaskActor}, its child that drives one run of a
- * task through a queue to a worker and back; {@link io.jtork.job.TaskFactory}, which turns a
- * task spec into an execution (templates, {@code if}, defaults); and
- * {@link io.jtork.job.JobClient}, how the API talks to them.
+ * Jobs. {@link io.jtork.job.JobDecider} decides every transition of a job, as a plain class;
+ * {@link io.jtork.job.JobEntity}, the sharded event-sourced actor that owns one job, journals
+ * what it decides and then hands the job to its helpers: {@link io.jtork.job.TaskSupervisor}
+ * (its {@link io.jtork.job.TaskActor}s and {@link io.jtork.job.SubJobActor}s, which report
+ * through the {@link io.jtork.job.ReportBuffer} as {@link io.jtork.job.TaskReport}s),
+ * {@link io.jtork.job.WebhookOutbox} and {@link io.jtork.job.SnapshotPolicy}.
+ * {@link io.jtork.job.TaskFactory} turns a task spec into an execution (templates, {@code if},
+ * defaults); {@link io.jtork.job.IdempotencyKeys} derives a job's id from its key; and
+ * {@link io.jtork.job.JobClient} is how the API talks to the entities.
  */
 package io.jtork.job;
