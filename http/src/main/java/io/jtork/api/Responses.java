@@ -3,6 +3,7 @@ package io.jtork.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jtork.json.Json;
 import io.jtork.spec.SpecError;
+import io.jtork.text.Shown;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ final class Responses {
   }
 
   static String truncate(String text, int max) {
-    return io.jtork.text.Shown.cut(text, max);
+    return Shown.cut(text, max);
   }
 
   /**

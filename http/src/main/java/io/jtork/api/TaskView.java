@@ -2,6 +2,7 @@ package io.jtork.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jtork.model.EachItems;
 import io.jtork.model.Executions;
 import io.jtork.model.Job;
 import io.jtork.model.Task;
@@ -103,7 +104,7 @@ public record TaskView(
     // A retry is a new execution: failed ones are not items of their own.
     int size = children.total() - children.count(TaskState.FAILED) - children.count(TaskState.CANCELLED);
     // An each creates its children in their turn: its size is that of its list.
-    io.jtork.model.EachItems items = job.eachOf(t.id());
+    EachItems items = job.eachOf(t.id());
     if (items != null) size = items.items().size();
     int done = children.count(TaskState.COMPLETED) + children.count(TaskState.SKIPPED);
     ParallelView parallel = v.parallel() == null ? null : new ParallelView(v.parallel().tasks(), done);
