@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -43,6 +44,16 @@ final class Responses {
 
   static HttpResponse error(StatusCode status, String message) {
     return json(status, Map.of("message", truncate(message, MAX_MESSAGE)));
+  }
+
+  /** 404 {@code <what> not found}. */
+  static HttpResponse notFound(String what) {
+    return error(StatusCodes.NOT_FOUND, what + " not found");
+  }
+
+  /** An error with {@code Retry-After: <seconds>}. */
+  static HttpResponse retryAfter(StatusCode status, long seconds, String message) {
+    return error(status, message).addHeader(HttpHeader.parse("Retry-After", String.valueOf(seconds)));
   }
 
   /** {@code text} cut to {@value #MAX_TEXT} characters, saying how long it was. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.jtork.model.EachItems;
 import io.jtork.model.Executions;
 import io.jtork.model.Job;
+import io.jtork.model.Page;
 import io.jtork.model.Task;
+import io.jtork.model.TaskLogPart;
 import io.jtork.model.TaskState;
 import io.jtork.redact.Redactor;
 import io.jtork.spec.AuxTaskSpec;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Tork's Task JSON ({@code GET /tasks/{id}}, a job's {@code execution} and {@code tasks}), every
@@ -115,6 +118,19 @@ public record TaskView(
         v.run(), v.image(), v.registry(), v.env(), v.files(), v.queue(), v.redelivered(), v.error(), v.pre(), v.post(),
         v.sidecars(), v.mounts(), v.networks(), v.nodeId(), v.retry(), v.limits(), v.timeout(), v.result(), v.var(),
         v.condition(), parallel, each, v.subjob(), v.gpus(), v.tags(), v.workdir(), v.priority(), v.progress());
+  }
+
+  /**
+   * A page of a task's or a job's log parts as served: the worker redacted them before they were
+   * written, with the set the job had when the task started; this second line applies the job's set
+   * as it is now.
+   */
+  static Page<TaskLogPart> log(Page<TaskLogPart> page, Job job, Redactor r) {
+    Set<String> secrets = r.secretValues(job);
+    if (secrets.isEmpty()) return page;
+    return new Page<>(page.items().stream().map(l -> new TaskLogPart(l.id(), l.number(), l.taskId(),
+        Redactor.redactValues(l.contents(), secrets), l.createdAt())).toList(), page.number(), page.size(),
+        page.totalPages(), page.totalItems());
   }
 
   private static TaskView build(TaskSpec s, Redactor r, Collection<String> secrets, Task t) {
