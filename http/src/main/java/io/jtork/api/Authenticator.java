@@ -7,6 +7,7 @@ import io.jtork.auth.Principal;
 import io.jtork.auth.UserStore;
 import io.jtork.node.NodeSettings;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
@@ -86,7 +87,7 @@ final class Authenticator {
         try {
           return users.findByApiKey(key).filter(u -> !u.ref().disabled())
               .<Outcome>map(u -> new Outcome.Allowed(u.principal())).orElse(new Outcome.Denied());
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
           throw new CompletionException(e);
         }
       }, blocking);
@@ -121,7 +122,7 @@ final class Authenticator {
     return CompletableFuture.supplyAsync(() -> {
       try {
         return users.find(username);
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         throw new CompletionException(e);
       }
     }, blocking).thenApplyAsync(user -> {

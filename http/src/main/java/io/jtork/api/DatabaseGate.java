@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether the database answered at the last check (one a second). While it does not, the API
@@ -24,7 +25,7 @@ final class DatabaseGate implements AutoCloseable {
         try {
           boolean now = database.isHealthy();
           if (up.getAndSet(now) != now) {
-            org.slf4j.LoggerFactory.getLogger(DatabaseGate.class).warn(now
+            LoggerFactory.getLogger(DatabaseGate.class).warn(now
                 ? "the database answers again; the API serves requests"
                 : "the database does not answer; the API answers 503 until it does");
           }

@@ -1,24 +1,44 @@
 package io.jtork.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.jtork.concurrent.Stages;
+import io.jtork.event.JobCancelled;
+import io.jtork.event.JobDeleted;
+import io.jtork.event.JobEvent;
+import io.jtork.event.JobRestarted;
 import io.jtork.event.JobSubmitted;
 import io.jtork.event.ScheduledJobCreated;
+import io.jtork.event.ScheduledJobDeleted;
+import io.jtork.event.ScheduledJobPaused;
+import io.jtork.event.ScheduledJobResumed;
+import io.jtork.event.TaskCompleted;
+import io.jtork.event.TaskFailed;
+import io.jtork.event.TaskProgressed;
+import io.jtork.event.TaskStarted;
 import io.jtork.job.JobEntity;
-import io.jtork.concurrent.Stages;
 import io.jtork.json.Json;
+import io.jtork.model.Job;
+import io.jtork.model.Task;
 import io.jtork.redact.Redactor;
 import io.jtork.scheduled.ScheduledJobEntity;
+import io.jtork.spec.PermissionSpec;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 
@@ -61,22 +81,22 @@ final class EventHistory {
       // A job's events are redacted with the set of the job they lead to: a value can become secret
       // after it first appears (an input that a later task puts under a secret-looking env key).
       Set<String> secrets = Set.of();
-      io.jtork.model.Job last = null;
+      Job last = null;
       for (var env : envelopes) {
-        if (env.event() instanceof io.jtork.event.JobEvent je) {
-          last = je.applyTo(last == null ? io.jtork.model.Job.empty(pid.substring(pid.indexOf('|') + 1)) : last);
+        if (env.event() instanceof JobEvent je) {
+          last = je.applyTo(last == null ? Job.empty(pid.substring(pid.indexOf('|') + 1)) : last);
         }
       }
       if (last != null) secrets = redactor.secretValues(last);
-      io.jtork.model.Job job = null;
+      Job job = null;
       for (var env : envelopes) {
         Object e = env.event();
         String actor = actor(e, job);
-        if (e instanceof io.jtork.event.JobEvent je) {
-          job = je.applyTo(job == null ? io.jtork.model.Job.empty(pid.substring(pid.indexOf('|') + 1)) : job);
+        if (e instanceof JobEvent je) {
+          job = je.applyTo(job == null ? Job.empty(pid.substring(pid.indexOf('|') + 1)) : job);
         }
         if (e instanceof JobSubmitted s) {
-          Set<String> all = new java.util.LinkedHashSet<>(secrets);
+          Set<String> all = new LinkedHashSet<>(secrets);
           all.addAll(redactor.secretValues(s.spec()));
           secrets = all;
         }
@@ -91,29 +111,29 @@ final class EventHistory {
   }
 
   /** Who caused {@code e}, given the job as it was just before it (null for a scheduled job's events). */
-  private static String actor(Object e, io.jtork.model.Job before) {
-    return actor(e, taskId -> before == null ? null : before.task(taskId).map(io.jtork.model.Task::nodeId).orElse(null));
+  private static String actor(Object e, Job before) {
+    return actor(e, taskId -> before == null ? null : before.task(taskId).map(Task::nodeId).orElse(null));
   }
 
   /** The id of the task whose worker reported {@code e}, if a worker did. */
   private static String reportedTask(Object e) {
-    return e instanceof io.jtork.event.TaskCompleted c ? c.taskId()
-        : e instanceof io.jtork.event.TaskProgressed p ? p.taskId()
-        : e instanceof io.jtork.event.TaskFailed f && f.cause() != null && f.cause().reportedByWorker() ? f.taskId() : null;
+    return e instanceof TaskCompleted c ? c.taskId()
+        : e instanceof TaskProgressed p ? p.taskId()
+        : e instanceof TaskFailed f && f.cause() != null && f.cause().reportedByWorker() ? f.taskId() : null;
   }
 
   /** Who caused {@code e}, {@code nodeOf} giving the node a task ran on just before it. */
-  private static String actor(Object e, java.util.function.Function<String, String> nodeOf) {
+  private static String actor(Object e, Function<String, String> nodeOf) {
     if (e instanceof JobSubmitted s) return s.createdBy() == null ? "jtork" : "user:" + s.createdBy().username();
     if (e instanceof ScheduledJobCreated c) return c.createdBy() == null ? "jtork" : "user:" + c.createdBy().username();
-    if (e instanceof io.jtork.event.JobCancelled c) return user(c.by());
-    if (e instanceof io.jtork.event.JobRestarted r) return user(r.by());
-    if (e instanceof io.jtork.event.JobDeleted d) return "retention".equals(d.by()) ? "jtork" : user(d.by());
-    if (e instanceof io.jtork.event.ScheduledJobPaused p) return user(p.by());
-    if (e instanceof io.jtork.event.ScheduledJobResumed r) return user(r.by());
-    if (e instanceof io.jtork.event.ScheduledJobDeleted d) return user(d.by());
+    if (e instanceof JobCancelled c) return user(c.by());
+    if (e instanceof JobRestarted r) return user(r.by());
+    if (e instanceof JobDeleted d) return "retention".equals(d.by()) ? "jtork" : user(d.by());
+    if (e instanceof ScheduledJobPaused p) return user(p.by());
+    if (e instanceof ScheduledJobResumed r) return user(r.by());
+    if (e instanceof ScheduledJobDeleted d) return user(d.by());
     // A composite or a sub-job starts without a worker: the engine started it.
-    if (e instanceof io.jtork.event.TaskStarted t) return t.nodeId() == null ? "jtork" : "node:" + t.nodeId();
+    if (e instanceof TaskStarted t) return t.nodeId() == null ? "jtork" : "node:" + t.nodeId();
     String taskId = reportedTask(e);
     if (taskId != null) {
       String node = nodeOf.apply(taskId);
@@ -133,14 +153,14 @@ final class EventHistory {
    * ({@code redelivered > 0}) and reported before it started again within the page; the caller
    * then reads the whole history.
    */
-  CompletionStage<Page> page(io.jtork.model.Job now, long last, long from, long to) {
+  CompletionStage<Page> page(Job now, long last, long from, long to) {
     String pid = JobEntity.TYPE_KEY.name() + "|" + now.id();
-    if (from > last) return java.util.concurrent.CompletableFuture.completedFuture(new Page(List.of(), last));
-    Set<String> secrets = new java.util.LinkedHashSet<>(redactor.secretValues(now));
+    if (from > last) return CompletableFuture.completedFuture(new Page(List.of(), last));
+    Set<String> secrets = new LinkedHashSet<>(redactor.secretValues(now));
     secrets.addAll(redactor.secretValues(now.spec()));
     return Stages.on(journal.currentEventsByPersistenceId(pid, from, Math.min(to, last)).runWith(Sink.seq(), system),
         system.executionContext()).thenApply(envelopes -> {
-          Map<String, String> startedHere = new java.util.HashMap<>();
+          Map<String, String> startedHere = new HashMap<>();
           List<Entry> out = new ArrayList<>();
           for (var env : envelopes) {
             Object e = env.event();
@@ -150,8 +170,8 @@ final class EventHistory {
               return null;
             }
             String actor = actor(e, taskId -> startedHere.containsKey(taskId) ? startedHere.get(taskId)
-                : now.task(taskId).map(io.jtork.model.Task::nodeId).orElse(null));
-            if (e instanceof io.jtork.event.TaskStarted t) startedHere.put(t.taskId(), t.nodeId());
+                : now.task(taskId).map(Task::nodeId).orElse(null));
+            if (e instanceof TaskStarted t) startedHere.put(t.taskId(), t.nodeId());
             ObjectNode data = Json.json().valueToTree(e);
             data.remove("type");
             out.add(new Entry(env.sequenceNr(), Instant.ofEpochMilli(env.timestamp()), e.getClass().getSimpleName(),
@@ -166,7 +186,7 @@ final class EventHistory {
   }
 
   /** A job's past state: {@code at} is null when the job had no event yet then; {@code now}, its current state. */
-  record Past(io.jtork.model.Job now, io.jtork.model.Job at) {}
+  record Past(Job now, Job at) {}
 
   /**
    * The job now and as it was at {@code at}: its events journaled at or before that instant (to the
@@ -178,10 +198,10 @@ final class EventHistory {
     long until = at.toEpochMilli();
     return events(JobEntity.TYPE_KEY.name() + "|" + jobId).thenApply(envelopes -> {
       if (envelopes.isEmpty()) return null;
-      io.jtork.model.Job job = io.jtork.model.Job.empty(jobId);
-      io.jtork.model.Job then = null;
+      Job job = Job.empty(jobId);
+      Job then = null;
       for (var env : envelopes) {
-        job = ((io.jtork.event.JobEvent) env.event()).applyTo(job);
+        job = ((JobEvent) env.event()).applyTo(job);
         if (env.timestamp() <= until) then = job;
       }
       return new Past(job, then);
@@ -189,17 +209,17 @@ final class EventHistory {
   }
 
   /** Every event of one entity, in order, as the journal holds them now. */
-  private CompletionStage<List<org.apache.pekko.persistence.query.EventEnvelope>> events(String persistenceId) {
+  private CompletionStage<List<EventEnvelope>> events(String persistenceId) {
     return Stages.on(journal.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE).runWith(Sink.seq(), system),
         system.executionContext());
   }
 
   /** The permissions of the job or scheduled job whose history this is (from its first event). */
-  static List<io.jtork.spec.PermissionSpec> permissions(List<Entry> entries) {
+  static List<PermissionSpec> permissions(List<Entry> entries) {
     JsonNode p = entries.isEmpty() ? null : entries.get(0).data().path("spec").path("permissions");
     if (p == null || !p.isArray()) return List.of();
-    List<io.jtork.spec.PermissionSpec> out = new ArrayList<>();
-    p.forEach(n -> out.add(new io.jtork.spec.PermissionSpec(n.path("role").isTextual() ? n.get("role").asText() : null,
+    List<PermissionSpec> out = new ArrayList<>();
+    p.forEach(n -> out.add(new PermissionSpec(n.path("role").isTextual() ? n.get("role").asText() : null,
         n.path("user").isTextual() ? n.get("user").asText() : null)));
     return out;
   }
@@ -207,7 +227,7 @@ final class EventHistory {
   private JsonNode redact(JsonNode node, Set<String> secrets) {
     if (node.isTextual()) return TextNode.valueOf(Redactor.redactValues(node.asText(), secrets));
     if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i, redact(node.get(i), secrets));
+      for (int i = 0; i < node.size(); i++) ((ArrayNode) node).set(i, redact(node.get(i), secrets));
     } else if (node.isObject()) {
       ObjectNode o = (ObjectNode) node;
       for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {

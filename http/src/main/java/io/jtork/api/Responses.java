@@ -3,11 +3,13 @@ package io.jtork.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jtork.json.Json;
 import io.jtork.spec.SpecError;
+import io.jtork.text.Shown;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -44,13 +46,23 @@ final class Responses {
     return json(status, Map.of("message", truncate(message, MAX_MESSAGE)));
   }
 
+  /** 404 {@code <what> not found}. */
+  static HttpResponse notFound(String what) {
+    return error(StatusCodes.NOT_FOUND, what + " not found");
+  }
+
+  /** An error with {@code Retry-After: <seconds>}. */
+  static HttpResponse retryAfter(StatusCode status, long seconds, String message) {
+    return error(status, message).addHeader(HttpHeader.parse("Retry-After", String.valueOf(seconds)));
+  }
+
   /** {@code text} cut to {@value #MAX_TEXT} characters, saying how long it was. */
   static String truncate(String text) {
     return truncate(text, MAX_TEXT);
   }
 
   static String truncate(String text, int max) {
-    return io.jtork.text.Shown.cut(text, max);
+    return Shown.cut(text, max);
   }
 
   /**

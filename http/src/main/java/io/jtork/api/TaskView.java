@@ -2,9 +2,12 @@ package io.jtork.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jtork.model.EachItems;
 import io.jtork.model.Executions;
 import io.jtork.model.Job;
+import io.jtork.model.Page;
 import io.jtork.model.Task;
+import io.jtork.model.TaskLogPart;
 import io.jtork.model.TaskState;
 import io.jtork.redact.Redactor;
 import io.jtork.spec.AuxTaskSpec;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Tork's Task JSON ({@code GET /tasks/{id}}, a job's {@code execution} and {@code tasks}), every
@@ -103,7 +107,7 @@ public record TaskView(
     // A retry is a new execution: failed ones are not items of their own.
     int size = children.total() - children.count(TaskState.FAILED) - children.count(TaskState.CANCELLED);
     // An each creates its children in their turn: its size is that of its list.
-    io.jtork.model.EachItems items = job.eachOf(t.id());
+    EachItems items = job.eachOf(t.id());
     if (items != null) size = items.items().size();
     int done = children.count(TaskState.COMPLETED) + children.count(TaskState.SKIPPED);
     ParallelView parallel = v.parallel() == null ? null : new ParallelView(v.parallel().tasks(), done);
@@ -114,6 +118,19 @@ public record TaskView(
         v.run(), v.image(), v.registry(), v.env(), v.files(), v.queue(), v.redelivered(), v.error(), v.pre(), v.post(),
         v.sidecars(), v.mounts(), v.networks(), v.nodeId(), v.retry(), v.limits(), v.timeout(), v.result(), v.var(),
         v.condition(), parallel, each, v.subjob(), v.gpus(), v.tags(), v.workdir(), v.priority(), v.progress());
+  }
+
+  /**
+   * A page of a task's or a job's log parts as served: the worker redacted them before they were
+   * written, with the set the job had when the task started; this second line applies the job's set
+   * as it is now.
+   */
+  static Page<TaskLogPart> log(Page<TaskLogPart> page, Job job, Redactor r) {
+    Set<String> secrets = r.secretValues(job);
+    if (secrets.isEmpty()) return page;
+    return new Page<>(page.items().stream().map(l -> new TaskLogPart(l.id(), l.number(), l.taskId(),
+        Redactor.redactValues(l.contents(), secrets), l.createdAt())).toList(), page.number(), page.size(),
+        page.totalPages(), page.totalItems());
   }
 
   private static TaskView build(TaskSpec s, Redactor r, Collection<String> secrets, Task t) {

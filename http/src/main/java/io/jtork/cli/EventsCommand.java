@@ -1,6 +1,7 @@
 package io.jtork.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jtork events <job-id>}: a job's history as a timeline for a person at a terminal, one
@@ -22,16 +26,16 @@ final class EventsCommand implements Callable<Integer> {
   @Parameters(paramLabel = "JOB-ID", description = "The job.")
   String jobId;
 
-  @picocli.CommandLine.Mixin
+  @Mixin
   ClientOptions client;
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() {
-    java.io.PrintWriter out = spec.commandLine().getOut();
-    java.io.PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     List<JsonNode> events = new ArrayList<>();
     try {
       for (int page = 1; ; page++) {
@@ -53,7 +57,7 @@ final class EventsCommand implements Callable<Integer> {
   }
 
   /** One line an event: {@code +12.345s  #7  TaskFailed  node:abc  task "build" [TASK]: exit code 1}. */
-  static void print(List<JsonNode> events, java.io.PrintWriter out) {
+  static void print(List<JsonNode> events, PrintWriter out) {
     if (events.isEmpty()) return;
     Instant start = Instant.parse(events.get(0).get("timestamp").asText());
     Map<String, String> taskNames = new HashMap<>();

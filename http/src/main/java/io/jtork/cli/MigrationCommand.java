@@ -6,6 +6,7 @@ import io.jtork.store.Migrations;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.flywaydb.core.api.output.MigrateResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,7 +19,7 @@ final class MigrationCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     NodeSettings s = NodeSettings.from(node.load(Map.of()));
     if (s.database().kind() == DatabaseSettings.Kind.H2) Files.createDirectories(s.dataDir());
-    org.flywaydb.core.api.output.MigrateResult result;
+    MigrateResult result;
     try {
       result = Migrations.migrate(s.database());
     } catch (IllegalStateException e) {

@@ -2,7 +2,10 @@ package io.jtork.cli;
 
 import com.typesafe.config.Config;
 import io.jtork.node.NodeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,10 +37,10 @@ final class NodeOptions {
   private static void warnIfReadableByOthers(Path file) {
     if (file == null) return;
     try {
-      if (java.nio.file.Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+      if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ)) {
         System.err.println("jtork: warning: " + file + " is readable by other users, and so by shell tasks; chmod 600 it");
       }
-    } catch (java.io.IOException | UnsupportedOperationException e) {
+    } catch (IOException | UnsupportedOperationException e) {
       // not there (the node says so when it loads it) or no POSIX permissions here
     }
   }

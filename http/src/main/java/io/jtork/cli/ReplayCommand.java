@@ -1,6 +1,7 @@
 package io.jtork.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -60,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
           status.path("millis").asLong() / 1000.0, status.path("eventsPerSecond").asLong()));
       out.flush();
       return 0;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       err.println("jtork: " + client.endpoint + " does not answer: " + e.getMessage());
       return 1;
     } catch (InterruptedException e) {

@@ -7,23 +7,27 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code jtork run <mode>}: standalone, coordinator or worker. */
 @Command(name = "run", description = "Start a node.",
     subcommands = {RunCommand.Standalone.class, RunCommand.Coordinator.class, RunCommand.Worker.class})
 final class RunCommand implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+    throw new ParameterException(spec.commandLine(),
         "choose a mode: standalone, coordinator or worker");
   }
 
@@ -80,7 +84,7 @@ final class RunCommand implements Runnable {
       up.append(", health on http://").append(n.settings().httpInterface()).append(":")
           .append(api.managementPort().getAsInt()).append("/health");
     }
-    up.append(" (cluster ").append(org.apache.pekko.cluster.typed.Cluster.get(n.system()).selfMember().address());
+    up.append(" (cluster ").append(Cluster.get(n.system()).selfMember().address());
     if (n.runtime() != null) up.append(", runtime ").append(n.runtime().name());
     if (n.database() != null) {
       up.append(", ").append(n.settings().database().kind().name().toLowerCase()).append(" at ")
