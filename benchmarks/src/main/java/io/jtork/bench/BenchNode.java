@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** A standalone node forked for a benchmark from jtork's jar, on a fresh data directory. */
 final class BenchNode implements AutoCloseable {
@@ -103,7 +104,7 @@ final class BenchNode implements AutoCloseable {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    p.waitFor(60, TimeUnit.SECONDS);
     return out;
   }
 

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -119,8 +121,8 @@ public final class ClusterBenchmark implements Callable<Integer> {
    */
   private double run(int n, String label) throws Exception {
     String body = "{\"name\":\"bench\",\"tasks\":[{\"name\":\"t\",\"run\":\"sleep " + taskSeconds + "\"}]}";
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(32);
-    List<java.util.concurrent.Future<String>> posts = new ArrayList<>();
+    var pool = Executors.newFixedThreadPool(32);
+    List<Future<String>> posts = new ArrayList<>();
     for (int i = 0; i < n; i++) posts.add(pool.submit(() -> post(body)));
     List<String> ids = new ArrayList<>();
     for (var p : posts) ids.add(p.get());

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
  * jobs to passivate, a full GC in the node and its heap after it ({@code jcmd}).
  */
 @Command(name = "submit-benchmark", mixinStandardHelpOptions = true)
-public final class SubmitBenchmark implements java.util.concurrent.Callable<Integer> {
+public final class SubmitBenchmark implements Callable<Integer> {
   private static final String JOB = """
       {"name":"bench","wait":{"timeout":"60s"},"tasks":[{"name":"x","run":"echo -n x > $TORK_OUTPUT"}]}""";
   private static final String PLAIN_JOB = """
@@ -132,7 +134,7 @@ public final class SubmitBenchmark implements java.util.concurrent.Callable<Inte
   }
 
   /** Starts {@code n} requests, at most {@code inFlight} at a time, and waits for all of them. */
-  private static void bounded(int n, int inFlight, java.util.function.Supplier<CompletableFuture<?>> request)
+  private static void bounded(int n, int inFlight, Supplier<CompletableFuture<?>> request)
       throws InterruptedException {
     Semaphore permits = new Semaphore(inFlight);
     List<CompletableFuture<?>> all = new ArrayList<>();
