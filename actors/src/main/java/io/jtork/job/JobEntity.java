@@ -8,6 +8,7 @@ import io.jtork.event.JobEvent;
 import io.jtork.expr.Expressions;
 import io.jtork.job.JobDecider.Decision;
 import io.jtork.job.JobDecider.Note;
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.model.Job;
 import io.jtork.model.ScheduleRef;
 import io.jtork.model.UserRef;
@@ -28,6 +29,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.function.Procedure;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -63,12 +65,9 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   public static final String TAG = TYPE_KEY.name();
 
   /**
-   * What a job entity needs besides its id.
-   *
-   * @param passivateAfter how long a finished job stays in memory after its last command
-   * @param snapshotEvery the fewest events between two snapshots (see {@link SnapshotPolicy})
-   * @param snapshots where the snapshots older than the two newest are deleted
-   * @see JobDecider.Rules for the rest
+   * What a job entity needs besides its id: {@code passivateAfter}, how long a finished job stays
+   * in memory after its last command; {@code snapshotEvery} and {@code snapshots}, for its
+   * {@link SnapshotPolicy}; the rest is its {@link JobDecider.Rules} and its helpers' settings.
    */
   public record Settings(TaskFactory tasks, Expressions expressions, Duration passivateAfter, int maxRedeliveries,
       int maxEachItems, boolean workerLostCountsAsRetry, int snapshotEvery, Snapshots snapshots, TaskActor.Settings taskActors,
@@ -171,6 +170,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   private final TaskSupervisor tasks;
   private final WebhookOutbox outbox;
   private final SnapshotPolicy snapshots;
+  private final JtorkMetrics metrics;
   private final List<ActorRef<Reply>> waiters = new ArrayList<>();
   /** When this incarnation of the entity started (its recovery began then). */
   private final long startedNanos = System.nanoTime();
@@ -184,6 +184,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     this.decider = new JobDecider(settings.rules());
     this.tasks = new TaskSupervisor(jobId, ctx, settings.taskActors(), decider);
     this.outbox = new WebhookOutbox(ctx, timers, settings.webhooks(), settings.webhookSender(), decider);
+    this.metrics = JtorkMetrics.get(ctx.getSystem());
     this.snapshots = new SnapshotPolicy(persistenceId().id(), settings.snapshotEvery(), settings.snapshots(),
         ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher")), ctx.getLog());
   }
@@ -254,7 +255,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
         .onCommand(Delete.class, (state, c) -> {
           Decision d = decider.delete(state, c.by(), c.reason(), Instant.now());
           if (d.refusal() != null) return Effect().reply(c.replyTo(), d.refusal());
-          return Effect().persist(d.events()).thenRun(s -> lifecycle.schedulePassivation()).thenReply(c.replyTo(), Ok::new);
+          return journal(d, s -> lifecycle.schedulePassivation()).thenReply(c.replyTo(), Ok::new);
         })
         .onCommand(TaskReport.class, (state, r) -> persist(decider.reports(state, List.of(r), Instant.now())))
         .onCommand(Reports.class, this::onReports)
@@ -262,19 +263,13 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
           tasks.growing(c);
           return persist(decider.growEach(state, c.taskId(), Instant.now()));
         })
-        .onCommand(TaskSupervisor.TaskActorStopped.class, (state, c) -> {
-          tasks.stopped(c);
-          return Effect().none();
-        })
+        .onCommand(TaskSupervisor.TaskActorStopped.class, (state, c) -> Effect().none().thenRun(s -> tasks.stopped(c)))
         .onCommand(PassivateIfIdle.class, (state, c) -> {
           if ((!state.exists() || state.state().isTerminal()) && state.outbox().isEmpty()) lifecycle.passivate();
           return Effect().none();
         })
         .onCommand(WebhookOutbox.AttemptDone.class, this::onWebhookAttemptDone)
-        .onCommand(WebhookOutbox.Retry.class, (state, c) -> {
-          outbox.deliverNext(state);
-          return Effect().none();
-        })
+        .onCommand(WebhookOutbox.Retry.class, (state, c) -> Effect().none().thenRun(outbox::deliverNext))
         .build();
   }
 
@@ -288,10 +283,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   }
 
   private Effect<JobEvent, Job> onAwaitEnd(Job state, AwaitEnd c) {
-    if (!state.exists()) return Effect().reply(c.replyTo(), JobDecider.notFound());
-    if (state.state().isTerminal()) return Effect().reply(c.replyTo(), new Ok(state));
-    waiters.add(c.replyTo());
-    return Effect().none();
+    if (state.exists() && !state.state().isTerminal()) return Effect().none().thenRun(s -> waiters.add(c.replyTo()));
+    return Effect().reply(c.replyTo(), state.exists() ? new Ok(state) : JobDecider.notFound());
   }
 
   /**
@@ -309,9 +302,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
     outbox.attemptEnded();
     Decision d = decider.webhookAttempted(state, c.callId(), c.url(), c.status(), c.error(), c.retryable(),
         Instant.now());
-    log(d);
-    if (d.events().isEmpty()) return Effect().none();
-    return Effect().persist(d.events()).thenRun(s -> {
+    return journal(d, s -> {
       if (!outbox.attempted(s, d.effects()) && s.outbox().isEmpty() && s.state() != null && s.state().isTerminal()) {
         lifecycle.schedulePassivation();
       }
@@ -321,9 +312,19 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   // ---- after the events are journaled --------------------------------------------------------
 
   private EffectBuilder<JobEvent, Job> persist(Decision d) {
+    return journal(d, this::afterChange);
+  }
+
+  /** Journals the decision's events (none: nothing), counted and timed in the node's metrics, then runs {@code then}. */
+  private EffectBuilder<JobEvent, Job> journal(Decision d, Procedure<Job> then) {
     log(d);
     if (d.events().isEmpty()) return Effect().none();
-    return Effect().persist(d.events()).thenRun(this::afterChange);
+    long start = System.nanoTime();
+    return Effect().persist(d.events()).thenRun(s -> {
+      metrics.journalWrite(System.nanoTime() - start);
+      metrics.journaled(d.events(), s);
+      then.apply(s);
+    });
   }
 
   private void log(Decision d) {

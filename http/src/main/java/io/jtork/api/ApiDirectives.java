@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.auth.Principal;
 import io.jtork.auth.UserStore;
 import io.jtork.job.IdempotencyKeys;
@@ -57,6 +58,7 @@ final class ApiDirectives extends AllDirectives {
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final long bodyLimit;
+  private final JtorkMetrics metrics;
 
   ApiDirectives(JtorkNode node, Executor blocking, DatabaseGate gate, ApiErrors errors) {
     this.settings = node.settings();
@@ -68,6 +70,42 @@ final class ApiDirectives extends AllDirectives {
     this.authenticator = new Authenticator(users, blocking, settings.authThrottle());
     this.rateLimiter = settings.rateLimitEnabled() ? new RateLimiter(settings.rateLimitPerSecond()) : null;
     this.bodyLimit = settings.bodyLimitBytes();
+    this.metrics = JtorkMetrics.get(node.system());
+  }
+
+  // ---- metrics -------------------------------------------------------------------------------
+
+  /** Each request's method, route (a template: no ids), status and time, in the node's metrics. */
+  Route measured(Supplier<Route> inner) {
+    return extractRequest(request -> {
+      long start = System.nanoTime();
+      return mapResponse(response -> {
+        metrics.httpRequest(request.method().value(), routeOf(request.getUri().path()), response.status().intValue(),
+            System.nanoTime() - start);
+        return response;
+      }, inner);
+    });
+  }
+
+  /** The API's path words; any other segment is an id or a name ({@code {id}}), so a route is a template. */
+  private static final Set<String> PATH_WORDS = Set.of("jobs", "scheduled-jobs", "tasks", "users", "roles", "me",
+      "keys", "nodes", "cluster", "queues", "metrics", "prometheus", "admin", "replay", "health", "log", "events",
+      "cancel", "restart", "pause", "resume");
+
+  /**
+   * {@code path} as a label of bounded cardinality: {@code /jobs/{id}/log}; a path that is none of
+   * the API's, or deeper than four segments, is {@code other}.
+   */
+  static String routeOf(String path) {
+    String[] segments = path.split("/");
+    StringBuilder route = new StringBuilder();
+    int depth = 0;
+    for (String segment : segments) {
+      if (segment.isEmpty()) continue;
+      if (++depth > 4 || depth == 1 && !PATH_WORDS.contains(segment)) return "other";
+      route.append('/').append(PATH_WORDS.contains(segment) ? segment : "{id}");
+    }
+    return depth == 0 ? "/" : route.toString();
   }
 
   // ---- limits and gates ----------------------------------------------------------------------

@@ -41,7 +41,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   public Route routes() {
-    return api.limits(() -> withErrors(() -> concat(
+    return api.measured(() -> api.limits(() -> withErrors(() -> concat(
         health.route(),
         api.databaseUp(() -> api.authenticated(who -> concat(
             jobs.route(who),
@@ -49,7 +49,7 @@ public final class ApiRoutes extends AllDirectives {
             tasks.route(who),
             users.route(who),
             cluster.route(),
-            admin.route(who)))))));
+            admin.route(who))))))));
   }
 
   /**

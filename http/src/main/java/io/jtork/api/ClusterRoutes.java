@@ -1,26 +1,41 @@
 package io.jtork.api;
 
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.model.JobState;
 import io.jtork.node.ClusterInfo;
 import io.jtork.node.JtorkNode;
 import io.jtork.store.JobReadModel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The cluster as the API shows it: {@code /nodes}, {@code /cluster}, {@code /queues} and {@code /metrics}. */
+/**
+ * The cluster as the API shows it: {@code /nodes}, {@code /cluster}, {@code /queues}, and
+ * {@code /metrics}, Tork's JSON or, when a scraper asks for it, this node's Prometheus metrics
+ * (also at {@code /prometheus}).
+ */
 final class ClusterRoutes extends AllDirectives {
   private final ApiDirectives api;
   private final ClusterInfo clusterInfo;
   private final JobReadModel readModel;
+  private final JtorkMetrics metrics;
+  private static final String OPEN_METRICS = "application/openmetrics-text";
+  private static final String OPEN_METRICS_1 = OPEN_METRICS + "; version=1.0.0; charset=utf-8";
+  private static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
 
   ClusterRoutes(JtorkNode node, ApiDirectives api) {
     this.api = api;
     this.clusterInfo = new ClusterInfo(node.system(), Duration.ofSeconds(3));
     this.readModel = node.readModel();
+    this.metrics = JtorkMetrics.get(node.system());
   }
 
   Route route() {
@@ -30,7 +45,26 @@ final class ClusterRoutes extends AllDirectives {
         pathPrefix("queues", () -> concat(
             pathEnd(() -> get(this::queues)),
             path(PathMatchers.segment(), name -> get(() -> queue(name))))),
-        path("metrics", () -> get(this::metrics)));
+        path("metrics", () -> get(() -> optionalHeaderValueByName("Accept", accept ->
+            accept.filter(ClusterRoutes::wantsPrometheus).isPresent() ? prometheus(accept.get()) : metrics()))),
+        path("prometheus", () -> get(() -> optionalHeaderValueByName("Accept", accept ->
+            prometheus(accept.orElse(TEXT_004))))));
+  }
+
+  /**
+   * Whether a {@code GET /metrics} asks for Prometheus's formats (a scraper's {@code Accept}); Tork's
+   * JSON stays the answer to everyone else.
+   */
+  static boolean wantsPrometheus(String accept) {
+    String a = accept.toLowerCase(Locale.ROOT);
+    return a.contains(OPEN_METRICS) || a.contains("text/plain") && a.contains("version=0.0.4");
+  }
+
+  /** The node's metrics in Prometheus's text format, or OpenMetrics when {@code accept} asks for it. */
+  private Route prometheus(String accept) {
+    String contentType = accept.toLowerCase(Locale.ROOT).contains(OPEN_METRICS) ? OPEN_METRICS_1 : TEXT_004;
+    return api.respond(api.blocking(() -> HttpResponse.create().withEntity(
+        HttpEntities.create(ContentTypes.parse(contentType), metrics.scrape(contentType).getBytes(StandardCharsets.UTF_8)))));
   }
 
   private Route nodes() {

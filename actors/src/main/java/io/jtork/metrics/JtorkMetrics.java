@@ -1,0 +1,161 @@
+package io.jtork.metrics;
+
+import io.jtork.event.JobCancelled;
+import io.jtork.event.JobCompleted;
+import io.jtork.event.JobEvent;
+import io.jtork.event.JobFailed;
+import io.jtork.event.JobSubmitted;
+import io.jtork.event.TaskCompleted;
+import io.jtork.event.TaskCreated;
+import io.jtork.event.TaskFailed;
+import io.jtork.event.TaskRunLost;
+import io.jtork.event.TaskStarted;
+import io.jtork.event.WebhookAttempted;
+import io.jtork.model.Job;
+import io.jtork.model.Task;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * One node's metrics, in a Micrometer registry that Prometheus scrapes ({@link #scrape}). The
+ * job entities record their journaled events here, the API its requests. Labels have bounded
+ * cardinality: no job or task ids, and at most {@link #MAX_QUEUES} queue names (the rest are
+ * {@code other}), since a queue is named by the jobs' authors.
+ */
+public final class JtorkMetrics implements Extension {
+  /** The most queue names used as labels; a node serves few queues, a job's author names them. */
+  static final int MAX_QUEUES = 32;
+  static final String OTHER = "other";
+
+  public static final ExtensionId<JtorkMetrics> ID = new ExtensionId<>() {
+    @Override
+    public JtorkMetrics createExtension(ActorSystem<?> system) {
+      return new JtorkMetrics();
+    }
+  };
+
+  public static JtorkMetrics get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Set<String> queues = ConcurrentHashMap.newKeySet();
+  private final Timer journalWrites;
+
+  JtorkMetrics() {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    journalWrites = Timer.builder("jtork.journal.write").description("A job entity's write, from persist to written")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  /** The registry, in Prometheus's text format ({@code contentType} as the scraper asked for it). */
+  public String scrape(String contentType) {
+    return registry.scrape(contentType);
+  }
+
+  /** A job entity's write took {@code nanos}, from its persist to its events being journaled. */
+  public void journalWrite(long nanos) {
+    journalWrites.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An API request was answered. {@code route} must be a template (no ids). */
+  public void httpRequest(String method, String route, int status, long nanos) {
+    Timer.builder("jtork.http.requests").tag("method", method).tag("route", route)
+        .tag("status", String.valueOf(status)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A job entity journaled {@code events}, which led to {@code after}. */
+  public void journaled(List<JobEvent> events, Job after) {
+    for (JobEvent e : events) {
+      if (e instanceof JobSubmitted) jobs("submitted");
+      else if (e instanceof JobCompleted) jobs("completed");
+      else if (e instanceof JobFailed) jobs("failed");
+      else if (e instanceof JobCancelled) jobs("cancelled");
+      else if (e instanceof TaskStarted s) started(after.task(s.taskId()).orElse(null));
+      else if (e instanceof TaskCompleted c) completed(after.task(c.taskId()).orElse(null));
+      else if (e instanceof TaskFailed f) failed(f, after.task(f.taskId()).orElse(null));
+      else if (e instanceof TaskCreated c && c.task().attempts() > 0) tasks("retried");
+      else if (e instanceof TaskRunLost) tasks("lost");
+      else if (e instanceof WebhookAttempted w) webhook(w);
+    }
+  }
+
+  private void jobs(String event) {
+    Counter.builder("jtork.jobs").description("Jobs submitted and ended, by event").tag("event", event)
+        .register(registry).increment();
+  }
+
+  private void tasks(String event) {
+    Counter.builder("jtork.tasks").description("Task executions by event").tag("event", event).register(registry)
+        .increment();
+  }
+
+  private void started(Task t) {
+    tasks("started");
+    if (t == null || t.nodeId() == null || t.startedAt() == null) return;
+    Instant queued = t.scheduledAt() != null && t.scheduledAt().isAfter(t.createdAt()) ? t.scheduledAt() : t.createdAt();
+    Timer.builder("jtork.task.queue.wait").description("From a task run's queuing to its start on a worker")
+        .tag("queue", queue(t)).publishPercentileHistogram().register(registry)
+        .record(positive(Duration.between(queued, t.startedAt())));
+  }
+
+  private void completed(Task t) {
+    tasks("completed");
+    if (t != null) ran(t, t.completedAt());
+  }
+
+  private void failed(TaskFailed f, Task t) {
+    tasks(f.cause() == TaskFailed.Cause.WORKER_LOST ? "lost" : "failed");
+    if (t != null) ran(t, t.failedAt());
+  }
+
+  /** A run on a worker that ended at {@code end}, completed or failed. */
+  private void ran(Task t, Instant end) {
+    if (t.nodeId() == null || t.startedAt() == null || end == null) return;
+    Timer.builder("jtork.task.duration").description("A task run on a worker, from its start to its end")
+        .tag("queue", queue(t)).publishPercentileHistogram().register(registry)
+        .record(positive(Duration.between(t.startedAt(), end)));
+  }
+
+  private void webhook(WebhookAttempted w) {
+    boolean delivered = w.status() != null && w.status() >= 200 && w.status() < 300;
+    String outcome = delivered ? "delivered" : w.done() ? "gave_up" : "retry";
+    Counter.builder("jtork.webhook.attempts").description("Webhook calls attempted, by outcome")
+        .tag("outcome", outcome).register(registry).increment();
+  }
+
+  /** The task's queue as a label: one of the first {@link #MAX_QUEUES} seen, else {@code other}. */
+  String queue(Task t) {
+    String q = t.spec().queue() == null ? "default" : t.spec().queue();
+    if (queues.contains(q)) return q;
+    if (q.length() > 64 || queues.size() >= MAX_QUEUES) return OTHER;
+    queues.add(q);
+    return q;
+  }
+
+  private static Duration positive(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+}

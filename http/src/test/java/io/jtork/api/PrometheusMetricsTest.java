@@ -1,0 +1,104 @@
+package io.jtork.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /prometheus}, and {@code /metrics} when a scraper asks for Prometheus's formats, on a
+ * real node: what its jobs, tasks, journal and API did, and the JVM's metrics, with no job id in
+ * any label. Tork's JSON stays the answer to a plain {@code GET /metrics}.
+ */
+class PrometheusMetricsTest extends NodePerClass {
+  private static final String SCRAPER_ACCEPT = "application/openmetrics-text;version=1.0.0,"
+      + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Override
+  TestNode startNode() throws Exception {
+    return TestNode.h2(Map.of());
+  }
+
+  private HttpResponse<String> get(String path, String accept) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.base + path)).timeout(Duration.ofSeconds(30));
+    if (accept != null) b.header("Accept", accept);
+    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The value of the sample {@code name{labels}} in a Prometheus text page (0 when absent). */
+  private static double sample(String page, String nameAndLabels) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + " ([0-9.eE+-]+)").matcher(page);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  @Test
+  void jobsTasksRetriesJournalWritesAndRequestsAreCountedWithoutIds() throws Exception {
+    String ok = node.submit("name: ok\ntasks:\n- name: a\n  run: echo -n a > $TORK_OUTPUT\n- name: b\n  run: 'true'\n");
+    String failing = node.submit("name: failing\ntasks:\n- name: f\n  queue: default\n  run: exit 3\n"
+        + "  retry:\n    limit: 1\n");
+    node.awaitState(ok, "COMPLETED");
+    node.awaitState(failing, "FAILED");
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      String page = get("/prometheus", null).body();
+      assertThat(sample(page, "jtork_jobs_total{event=\"submitted\"}")).isEqualTo(2);
+      assertThat(sample(page, "jtork_jobs_total{event=\"completed\"}")).isEqualTo(1);
+      assertThat(sample(page, "jtork_jobs_total{event=\"failed\"}")).isEqualTo(1);
+      assertThat(sample(page, "jtork_tasks_total{event=\"started\"}")).isEqualTo(4);
+      assertThat(sample(page, "jtork_tasks_total{event=\"completed\"}")).isEqualTo(2);
+      assertThat(sample(page, "jtork_tasks_total{event=\"failed\"}")).isEqualTo(2);
+      assertThat(sample(page, "jtork_tasks_total{event=\"retried\"}")).isEqualTo(1);
+    });
+    HttpResponse<String> scraped = get("/prometheus", null);
+    assertThat(scraped.statusCode()).isEqualTo(200);
+    assertThat(scraped.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=UTF-8");
+    String page = scraped.body();
+    assertThat(sample(page, "jtork_task_duration_seconds_count{queue=\"default\"}")).isEqualTo(4);
+    assertThat(sample(page, "jtork_task_queue_wait_seconds_count{queue=\"default\"}")).isEqualTo(4);
+    assertThat(page).contains("jtork_task_duration_seconds_bucket{queue=\"default\",le=");
+    assertThat(sample(page, "jtork_journal_write_seconds_count")).isPositive();
+    assertThat(sample(page, "jtork_http_requests_seconds_count{method=\"POST\",route=\"/jobs\",status=\"200\"}"))
+        .isEqualTo(2);
+    assertThat(sample(page, "jtork_http_requests_seconds_count{method=\"GET\",route=\"/jobs/{id}\",status=\"200\"}"))
+        .isPositive();
+    assertThat(page).contains("jvm_memory_used_bytes{", "jvm_gc_", "process_uptime_seconds");
+    assertThat(page).doesNotContain(ok).doesNotContain(failing);
+  }
+
+  @Test
+  void metricsAnswersAScraperInItsFormatAndEveryoneElseWithTorksJson() throws Exception {
+    HttpResponse<String> json = get("/metrics", null);
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(new TestNode.Response(json.statusCode(), json.body()).json().has("jobs")).isTrue();
+    assertThat(get("/metrics", "application/json").body()).startsWith("{");
+
+    HttpResponse<String> open = get("/metrics", SCRAPER_ACCEPT);
+    assertThat(open.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
+    assertThat(open.body()).contains("# TYPE jvm_memory_used_bytes gauge").endsWith("# EOF\n");
+
+    HttpResponse<String> text = get("/metrics", "text/plain;version=0.0.4");
+    assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
+    assertThat(text.body()).contains("# HELP jvm_memory_used_bytes");
+  }
+
+  @Test
+  void anUnknownPathIsCountedAsOtherNotByItsName() throws Exception {
+    assertThat(get("/no-such-thing-" + System.nanoTime(), null).statusCode()).isEqualTo(404);
+    assertThat(get("/prometheus", null).body()).contains("route=\"other\"").doesNotContain("no-such-thing");
+    assertThat(ApiDirectives.routeOf("/jobs/0123/log")).isEqualTo("/jobs/{id}/log");
+    assertThat(ApiDirectives.routeOf("/scheduled-jobs/x/pause")).isEqualTo("/scheduled-jobs/{id}/pause");
+    assertThat(ApiDirectives.routeOf("/queues/my-queue")).isEqualTo("/queues/{id}");
+    assertThat(ApiDirectives.routeOf("/jobs/a/b/c/d")).isEqualTo("other");
+    assertThat(ApiDirectives.routeOf("/")).isEqualTo("/");
+  }
+}
