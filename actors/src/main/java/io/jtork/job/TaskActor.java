@@ -11,7 +11,9 @@ import io.jtork.queue.TaskQueue;
 import io.jtork.spec.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -365,8 +367,8 @@ final class TaskActor {
   }
 
   /** The addresses of the cluster's workers that are up or leaving (a leaving one still runs its tasks). */
-  private java.util.List<String> workerMembers() {
-    java.util.List<String> out = new java.util.ArrayList<>();
+  private List<String> workerMembers() {
+    List<String> out = new ArrayList<>();
     for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
       var status = m.status();
       if (m.hasRole(Roles.WORKER) && (status == MemberStatus.up()

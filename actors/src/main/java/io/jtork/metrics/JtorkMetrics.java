@@ -86,6 +86,28 @@ public final class JtorkMetrics implements Extension {
         .tag("status", String.valueOf(status)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * A projection applied a group of events, the newest of them journaled at {@code newestMillis}
+   * (epoch): how far the read model is behind the journal.
+   */
+  public void projectionLag(String projection, long newestMillis) {
+    Timer.builder("jtork.projection.lag").description("How far a read model is behind the journal, per group applied")
+        .tag("projection", projection).register(registry)
+        .record(positive(Duration.ofMillis(System.currentTimeMillis() - newestMillis)));
+  }
+
+  /** A scheduled job's fire, or {@code count} of them: {@code outcome} fired, skipped or missed. */
+  public void scheduleFires(String outcome, long count) {
+    Counter.builder("jtork.schedule.fires").description("Scheduled jobs' fires, by outcome").tag("outcome", outcome)
+        .register(registry).increment(count);
+  }
+
+  /** A fire submitted its job {@code lateness} after its fire time. */
+  public void scheduleLateness(Duration lateness) {
+    Timer.builder("jtork.schedule.lateness").description("From a fire time to its job's submission")
+        .publishPercentileHistogram().register(registry).record(positive(lateness));
+  }
+
   /** A job entity journaled {@code events}, which led to {@code after}. */
   public void journaled(List<JobEvent> events, Job after) {
     for (JobEvent e : events) {

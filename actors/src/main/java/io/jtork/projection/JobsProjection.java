@@ -14,6 +14,7 @@ import io.jtork.event.JobSubmitted;
 import io.jtork.event.TaskCreated;
 import io.jtork.event.TaskProgressed;
 import io.jtork.job.JobEntity;
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.model.JobState;
 import io.jtork.model.JobSummary;
 import io.jtork.redact.Redactor;
@@ -62,16 +63,25 @@ public final class JobsProjection {
       Redactor redactor) {
     SourceProvider<Offset, EventEnvelope<JobEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), JobEntity.TAG);
-    return JdbcProjection.groupedWithin(ID, source, () -> new PooledSession(db), () -> new Handler(redactor), system)
+    JtorkMetrics metrics = JtorkMetrics.get(system);
+    return JdbcProjection.groupedWithin(ID, source, () -> new PooledSession(db), () -> new Handler(redactor, metrics),
+            system)
         .withGroup(500, Duration.ofMillis(100));
   }
 
   /** A group of events, applied to the read model in the projection's transaction. */
   static final class Handler extends JdbcHandler<List<EventEnvelope<JobEvent>>, PooledSession> {
     private final Redactor redactor;
+    /** Where the lag is recorded; null for a replay, which is behind by design. */
+    private final JtorkMetrics metrics;
 
     Handler(Redactor redactor) {
+      this(redactor, null);
+    }
+
+    Handler(Redactor redactor, JtorkMetrics metrics) {
       this.redactor = redactor;
+      this.metrics = metrics;
     }
 
     @Override
@@ -83,6 +93,9 @@ public final class JobsProjection {
         }
         return null;
       });
+      if (metrics != null && !envelopes.isEmpty()) {
+        metrics.projectionLag("jobs", envelopes.get(envelopes.size() - 1).timestamp());
+      }
     }
 
     /** Applies event {@code seqNr} of job {@code jobId}; a row that already shows it (or a later one) stays. */

@@ -6,6 +6,7 @@ import io.jtork.event.ScheduledJobDeleted;
 import io.jtork.event.ScheduledJobEvent;
 import io.jtork.event.ScheduledJobPaused;
 import io.jtork.event.ScheduledJobResumed;
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.model.ScheduledJobState;
 import io.jtork.model.ScheduledJobSummary;
 import io.jtork.model.UserRef;
@@ -50,7 +51,7 @@ public final class ScheduledJobsProjection {
     return JdbcProjection.groupedWithin(ID,
             EventSourcedProvider.<ScheduledJobEvent>eventsByTag(system, JdbcReadJournal.Identifier(),
                 ScheduledJobEntity.TAG),
-            () -> new JobsProjection.PooledSession(db), () -> new Handler(redactor), system)
+            () -> new JobsProjection.PooledSession(db), () -> new Handler(redactor, JtorkMetrics.get(system)), system)
         .withGroup(500, Duration.ofMillis(100));
   }
 
@@ -65,9 +66,16 @@ public final class ScheduledJobsProjection {
   /** A group of events, applied in the projection's transaction. Fires change nothing listed. */
   static final class Handler extends JdbcHandler<List<EventEnvelope<ScheduledJobEvent>>, JobsProjection.PooledSession> {
     private final Redactor redactor;
+    /** Where the lag is recorded; null for a replay, which is behind by design. */
+    private final JtorkMetrics metrics;
 
     Handler(Redactor redactor) {
+      this(redactor, null);
+    }
+
+    Handler(Redactor redactor, JtorkMetrics metrics) {
       this.redactor = redactor;
+      this.metrics = metrics;
     }
 
     @Override
@@ -80,6 +88,9 @@ public final class ScheduledJobsProjection {
         }
         return null;
       });
+      if (metrics != null && !envelopes.isEmpty()) {
+        metrics.projectionLag("scheduled-jobs", envelopes.get(envelopes.size() - 1).timestamp());
+      }
     }
 
     /** Applies event {@code seqNr} of scheduled job {@code id}; a row that already shows it (or a later one) stays. */

@@ -15,6 +15,7 @@ import io.jtork.event.ScheduledJobResumed;
 import io.jtork.job.IdempotencyKeys;
 import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.model.Ids;
 import io.jtork.model.ScheduleRef;
 import io.jtork.model.ScheduledJob;
@@ -26,6 +27,7 @@ import io.jtork.spec.ScheduleSpec;
 import io.jtork.spec.ScheduledJobSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -363,7 +365,10 @@ public final class ScheduledJobEntity
     ctx.getLog().info("scheduled job {}: {} fire(s) from {} to {} came due while no node ran it; catchUp {} drops"
         + " them", id, count >= COUNT_CAP ? "at least " + count : count, first, lastDropped, policy);
     return Effect().persist(new ScheduledJobFiresMissed(first, lastDropped, count,
-        policy.name().toLowerCase(java.util.Locale.ROOT), now)).thenRun(this::arm);
+        policy.name().toLowerCase(Locale.ROOT), now)).thenRun(s -> {
+          JtorkMetrics.get(ctx.getSystem()).scheduleFires("missed", count);
+          arm(s);
+        });
   }
 
   private static long count(CronSchedule schedule, Instant first, Instant last) {
@@ -420,7 +425,10 @@ public final class ScheduledJobEntity
           + c.activeState();
       ctx.getLog().info("scheduled job {}: fire of {} skipped: {}", id, c.fireTime(), reason);
       return Effect().persist(new ScheduledJobFireSkipped(c.fireTime(), reason, Instant.now()))
-          .thenRun(this::afterFire);
+          .thenRun(s -> {
+            JtorkMetrics.get(ctx.getSystem()).scheduleFires("skipped", 1);
+            afterFire(s);
+          });
     }
     submit(state, c.fireTime());
     return Effect().none();
@@ -446,7 +454,13 @@ public final class ScheduledJobEntity
       return Effect().none();
     }
     // Journaled even if the schedule was paused or deleted meanwhile: the job exists.
-    return Effect().persist(new ScheduledJobFired(c.fireTime(), c.jobId(), Instant.now())).thenRun(this::afterFire);
+    Instant now = Instant.now();
+    return Effect().persist(new ScheduledJobFired(c.fireTime(), c.jobId(), now)).thenRun(s -> {
+      JtorkMetrics metrics = JtorkMetrics.get(ctx.getSystem());
+      metrics.scheduleFires("fired", 1);
+      metrics.scheduleLateness(Duration.between(c.fireTime(), now));
+      afterFire(s);
+    });
   }
 
   private void retry(Instant fireTime, String why) {

@@ -1,5 +1,6 @@
 package io.jtork.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -8,9 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A standalone node forked for a benchmark from jtork's jar, on a fresh data directory. */
@@ -32,12 +35,12 @@ final class BenchNode implements AutoCloseable {
 
   /** As above, on {@code dataDir} (again, to measure a restart). */
   static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir) throws Exception {
-    return fork(runtime, datastore, postgresUrl, dataDir, java.util.Map.of());
+    return fork(runtime, datastore, postgresUrl, dataDir, Map.of());
   }
 
   /** As above, with these environment variables set for the node (its settings' {@code JTORK_*} variables). */
   static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir,
-      java.util.Map<String, String> env) throws Exception {
+      Map<String, String> env) throws Exception {
     int port = freePort();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC"));
@@ -46,7 +49,7 @@ final class BenchNode implements AutoCloseable {
         "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", runtime));
     if (datastore.equals("postgres")) {
       String db = "jtork_bench_" + System.currentTimeMillis();
-      try (var c = java.sql.DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
+      try (var c = DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
           var st = c.createStatement()) {
         st.execute("CREATE DATABASE " + db);
       }
@@ -82,8 +85,8 @@ final class BenchNode implements AutoCloseable {
    * 0.5 ms per process.
    */
   static List<String> launch() {
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (entry.endsWith(java.io.File.separator + "jtork.jar")) return List.of("-jar", entry);
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (entry.endsWith(File.separator + "jtork.jar")) return List.of("-jar", entry);
     }
     return List.of("-cp", System.getProperty("java.class.path"), "io.jtork.cli.JtorkCommand");
   }

@@ -2,23 +2,27 @@ package io.jtork.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * A cluster of forked JVMs on PostgreSQL: one coordinator and one, then two, workers.
@@ -53,7 +57,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
   private final ObjectMapper json = new ObjectMapper();
   private final List<Process> processes = new ArrayList<>();
   /** The live workers by their cluster port, which {@code GET /nodes} reports. */
-  private final java.util.Map<Integer, Process> workers = new java.util.HashMap<>();
+  private final Map<Integer, Process> workers = new HashMap<>();
   private Path dir;
   private String seed;
   private String base;
@@ -67,7 +71,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     dir = Files.createTempDirectory("jtork-cluster-bench-");
     String db = "jtork_bench_cluster_" + System.currentTimeMillis();
-    try (var c = java.sql.DriverManager.getConnection(postgres + "postgres", "postgres", "");
+    try (var c = DriverManager.getConnection(postgres + "postgres", "postgres", "");
         var st = c.createStatement()) {
       st.execute("CREATE DATABASE " + db);
     }
@@ -107,7 +111,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
     } finally {
       for (Process p : processes) p.destroyForcibly();
       for (Process p : processes) p.waitFor();
-      try (var c = java.sql.DriverManager.getConnection(postgres + "postgres", "postgres", "");
+      try (var c = DriverManager.getConnection(postgres + "postgres", "postgres", "");
           var st = c.createStatement()) {
         st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
       }
@@ -200,7 +204,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
     for (int i = 0; i < 240; i++) {
       try {
         if (send("GET", "/health", null).statusCode() == 200) return;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // not up yet
       }
       Thread.sleep(250);

@@ -14,13 +14,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One job with an {@code each} over {@code --items} items ({@code concurrency} {@code --concurrency},
@@ -184,7 +185,7 @@ public final class EachScaleBenchmark implements Callable<Integer> {
     for (String job : List.of(small, id)) {
       long total = json.readTree(events(base, job, 1)).path("totalItems").asLong();
       long pages = Math.max(1, (total + 99) / 100);
-      for (long page : new java.util.LinkedHashSet<>(List.of(1L, Math.max(1, pages / 2), pages))) {
+      for (long page : new LinkedHashSet<>(List.of(1L, Math.max(1, pages / 2), pages))) {
         List<Long> took = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
           long t0 = System.nanoTime();

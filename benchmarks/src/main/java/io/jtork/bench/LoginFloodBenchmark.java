@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,9 +28,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * A sign-in flood against a forked standalone node with {@code jtork.auth.enabled}: {@code
@@ -139,7 +141,7 @@ public final class LoginFloodBenchmark implements Callable<Integer> {
       String load1 = Files.readString(Path.of("/proc/loadavg")).trim();
 
       System.out.printf(Locale.ROOT, "flood: %d requests in %.1f s (%.1f/s): %s%n", requests, floodSeconds,
-          requests / floodSeconds, new java.util.TreeMap<>(Map.copyOf(toInts(outcomes))));
+          requests / floodSeconds, new TreeMap<>(Map.copyOf(toInts(outcomes))));
       report("valid user GET /jobs", userMs);
       report("GET /health", healthMs);
       System.out.printf(Locale.ROOT, "valid user's requests that were not 200: %d%n", userFailures.get());
@@ -153,7 +155,7 @@ public final class LoginFloodBenchmark implements Callable<Integer> {
   }
 
   private static Map<String, Integer> toInts(Map<String, AtomicInteger> m) {
-    Map<String, Integer> out = new java.util.HashMap<>();
+    Map<String, Integer> out = new HashMap<>();
     m.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }

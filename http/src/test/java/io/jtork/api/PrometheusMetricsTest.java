@@ -11,13 +11,17 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code /prometheus}, and {@code /metrics} when a scraper asks for Prometheus's formats, on a
  * real node: what its jobs, tasks, journal and API did, and the JVM's metrics, with no job id in
  * any label. Tork's JSON stays the answer to a plain {@code GET /metrics}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusMetricsTest extends NodePerClass {
   private static final String SCRAPER_ACCEPT = "application/openmetrics-text;version=1.0.0,"
       + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
@@ -40,38 +44,46 @@ class PrometheusMetricsTest extends NodePerClass {
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
+  /** First: the schedule's jobs (below) would be counted with these. */
   @Test
+  @Order(1)
   void jobsTasksRetriesJournalWritesAndRequestsAreCountedWithoutIds() throws Exception {
+    String before = get("/prometheus", null).body();
     String ok = node.submit("name: ok\ntasks:\n- name: a\n  run: echo -n a > $TORK_OUTPUT\n- name: b\n  run: 'true'\n");
     String failing = node.submit("name: failing\ntasks:\n- name: f\n  queue: default\n  run: exit 3\n"
         + "  retry:\n    limit: 1\n");
     node.awaitState(ok, "COMPLETED");
     node.awaitState(failing, "FAILED");
 
+    // Other tests of the class share the node: what these two jobs added.
     Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       String page = get("/prometheus", null).body();
-      assertThat(sample(page, "jtork_jobs_total{event=\"submitted\"}")).isEqualTo(2);
-      assertThat(sample(page, "jtork_jobs_total{event=\"completed\"}")).isEqualTo(1);
-      assertThat(sample(page, "jtork_jobs_total{event=\"failed\"}")).isEqualTo(1);
-      assertThat(sample(page, "jtork_tasks_total{event=\"started\"}")).isEqualTo(4);
-      assertThat(sample(page, "jtork_tasks_total{event=\"completed\"}")).isEqualTo(2);
-      assertThat(sample(page, "jtork_tasks_total{event=\"failed\"}")).isEqualTo(2);
-      assertThat(sample(page, "jtork_tasks_total{event=\"retried\"}")).isEqualTo(1);
+      assertThat(added(before, page, "jtork_jobs_total{event=\"submitted\"}")).isEqualTo(2);
+      assertThat(added(before, page, "jtork_jobs_total{event=\"completed\"}")).isEqualTo(1);
+      assertThat(added(before, page, "jtork_jobs_total{event=\"failed\"}")).isEqualTo(1);
+      assertThat(added(before, page, "jtork_tasks_total{event=\"started\"}")).isEqualTo(4);
+      assertThat(added(before, page, "jtork_tasks_total{event=\"completed\"}")).isEqualTo(2);
+      assertThat(added(before, page, "jtork_tasks_total{event=\"failed\"}")).isEqualTo(2);
+      assertThat(added(before, page, "jtork_tasks_total{event=\"retried\"}")).isEqualTo(1);
+      assertThat(added(before, page, "jtork_task_duration_seconds_count{queue=\"default\"}")).isEqualTo(4);
+      assertThat(added(before, page, "jtork_task_queue_wait_seconds_count{queue=\"default\"}")).isEqualTo(4);
     });
     HttpResponse<String> scraped = get("/prometheus", null);
     assertThat(scraped.statusCode()).isEqualTo(200);
     assertThat(scraped.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=UTF-8");
     String page = scraped.body();
-    assertThat(sample(page, "jtork_task_duration_seconds_count{queue=\"default\"}")).isEqualTo(4);
-    assertThat(sample(page, "jtork_task_queue_wait_seconds_count{queue=\"default\"}")).isEqualTo(4);
     assertThat(page).contains("jtork_task_duration_seconds_bucket{queue=\"default\",le=");
-    assertThat(sample(page, "jtork_journal_write_seconds_count")).isPositive();
-    assertThat(sample(page, "jtork_http_requests_seconds_count{method=\"POST\",route=\"/jobs\",status=\"200\"}"))
-        .isEqualTo(2);
+    assertThat(added(before, page, "jtork_journal_write_seconds_count")).isPositive();
+    assertThat(added(before, page,
+        "jtork_http_requests_seconds_count{method=\"POST\",route=\"/jobs\",status=\"200\"}")).isEqualTo(2);
     assertThat(sample(page, "jtork_http_requests_seconds_count{method=\"GET\",route=\"/jobs/{id}\",status=\"200\"}"))
         .isPositive();
     assertThat(page).contains("jvm_memory_used_bytes{", "jvm_gc_", "process_uptime_seconds");
     assertThat(page).doesNotContain(ok).doesNotContain(failing);
+  }
+
+  private static double added(String before, String after, String nameAndLabels) {
+    return sample(after, nameAndLabels) - sample(before, nameAndLabels);
   }
 
   @Test
@@ -89,6 +101,26 @@ class PrometheusMetricsTest extends NodePerClass {
     HttpResponse<String> text = get("/metrics", "text/plain;version=0.0.4");
     assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
     assertThat(text.body()).contains("# HELP jvm_memory_used_bytes");
+  }
+
+  @Test
+  @Order(2)
+  void scheduledFiresTheirLatenessAndTheProjectionsLagAreRecorded() throws Exception {
+    TestNode.Response created = node.post("/scheduled-jobs", "text/yaml",
+        "name: every-second\nschedule: {cron: \"* * * * * *\"}\ntasks:\n- name: t\n  run: 'true'\n");
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    String id = created.json().get("id").asText();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        String page = get("/prometheus", null).body();
+        assertThat(sample(page, "jtork_schedule_fires_total{outcome=\"fired\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(sample(page, "jtork_schedule_lateness_seconds_count")).isGreaterThanOrEqualTo(2);
+        assertThat(sample(page, "jtork_projection_lag_seconds_count{projection=\"jobs\"}")).isPositive();
+        assertThat(sample(page, "jtork_projection_lag_seconds_count{projection=\"scheduled-jobs\"}")).isPositive();
+      });
+    } finally {
+      assertThat(node.delete("/scheduled-jobs/" + id).status()).isEqualTo(200);
+    }
   }
 
   @Test
