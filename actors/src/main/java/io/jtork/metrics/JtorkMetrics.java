@@ -14,6 +14,7 @@ import io.jtork.event.WebhookAttempted;
 import io.jtork.model.Job;
 import io.jtork.model.Task;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -26,9 +27,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -57,6 +60,7 @@ public final class JtorkMetrics implements Extension {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Set<String> queues = ConcurrentHashMap.newKeySet();
+  private final Map<String, QueueGauges> queueGauges = new ConcurrentHashMap<>();
   private final Timer journalWrites;
 
   JtorkMetrics() {
@@ -168,9 +172,51 @@ public final class JtorkMetrics implements Extension {
         .tag("outcome", outcome).register(registry).increment();
   }
 
-  /** The task's queue as a label: one of the first {@link #MAX_QUEUES} seen, else {@code other}. */
+  /**
+   * The gauges of the queue {@code name}, which its entity sets on the node that hosts it: its
+   * waiting tasks and those handed to workers and not yet confirmed done.
+   */
+  public QueueGauges queue(String name) {
+    QueueGauges gauges = queueGauges.computeIfAbsent(name, n -> new QueueGauges(queueLabel(n)));
+    Gauge.builder("jtork.queue.depth", this, m -> m.sum(gauges.label, true)).description("Tasks waiting in a queue")
+        .tag("queue", gauges.label).register(registry);
+    Gauge.builder("jtork.queue.running", this, m -> m.sum(gauges.label, false))
+        .description("Tasks a queue handed to workers, running or about to").tag("queue", gauges.label)
+        .register(registry);
+    return gauges;
+  }
+
+  /** What a queue's entity shows; the queues that share the label {@code other} are summed. */
+  public static final class QueueGauges {
+    private final String label;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+
+    private QueueGauges(String label) {
+      this.label = label;
+    }
+
+    public void set(int waitingNow, int runningNow) {
+      waiting.set(waitingNow);
+      running.set(runningNow);
+    }
+  }
+
+  private double sum(String label, boolean waiting) {
+    double sum = 0;
+    for (QueueGauges g : queueGauges.values()) {
+      if (g.label.equals(label)) sum += waiting ? g.waiting.get() : g.running.get();
+    }
+    return sum;
+  }
+
+  /** The task's queue as a label. */
   String queue(Task t) {
-    String q = t.spec().queue() == null ? "default" : t.spec().queue();
+    return queueLabel(t.spec().queue() == null ? "default" : t.spec().queue());
+  }
+
+  /** A queue name as a label: one of the first {@link #MAX_QUEUES} seen, else {@code other}. */
+  private String queueLabel(String q) {
     if (queues.contains(q)) return q;
     if (q.length() > 64 || queues.size() >= MAX_QUEUES) return OTHER;
     queues.add(q);

@@ -5,6 +5,7 @@ import io.jtork.dispatch.QueueCommand;
 import io.jtork.dispatch.TaskCommand;
 import io.jtork.dispatch.WorkerAddress;
 import io.jtork.dispatch.WorkerCommand;
+import io.jtork.metrics.JtorkMetrics;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -68,6 +70,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
   private final Map<ActorRef<WorkerCommand>, Slots> workers = new LinkedHashMap<>();
   private int handedOut;
   private final Cluster cluster;
+  private final JtorkMetrics.QueueGauges gauges;
 
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId()))
@@ -89,6 +92,7 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
     super(ctx);
     this.name = name;
     this.cluster = Cluster.get(ctx.getSystem());
+    this.gauges = JtorkMetrics.get(ctx.getSystem()).queue(name);
   }
 
   @Override
@@ -111,6 +115,11 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
         })
         .onMessage(WorkerGone.class, g -> {
           workers.remove(g.worker());
+          return this;
+        })
+        .onSignal(PostStop.class, s -> {
+          // The queue moves to another node (or the node stops): this node hosts it no longer.
+          gauges.set(0, 0);
           return this;
         })
         .build();
@@ -164,10 +173,16 @@ public final class TaskQueue extends AbstractBehavior<QueueCommand> {
       waiting.remove(t);
       getContext().unwatch(t.task());
     }
+    gauges.set(waiting.size(), handedOut);
   }
 
-  /** Hands the best waiting tasks to the workers with the most free slots. */
+  /** Hands the best waiting tasks to the workers with the most free slots, and shows the queue's new size. */
   private void dispatch() {
+    handOut();
+    gauges.set(waiting.size(), handedOut);
+  }
+
+  private void handOut() {
     if (waiting.isEmpty()) return;
     // Only to members that are up: a worker that left (or is leaving) gets nothing more.
     workers.entrySet().removeIf(w -> {

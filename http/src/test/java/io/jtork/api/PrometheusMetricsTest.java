@@ -124,6 +124,19 @@ class PrometheusMetricsTest extends NodePerClass {
   }
 
   @Test
+  @Order(3)
+  void aQueuesDepthIsShownWhileATaskWaitsInItAndGoesBackWhenTheTaskIsCancelled() throws Exception {
+    String id = node.submit("name: waits\ntasks:\n- name: w\n  queue: nobody-serves-this\n  run: 'true'\n");
+    String depth = "jtork_queue_depth{queue=\"nobody-serves-this\"}";
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(sample(get("/prometheus", null).body(), depth)).isEqualTo(1));
+    assertThat(get("/prometheus", null).body()).contains("jtork_queue_running{queue=\"nobody-serves-this\"} 0.0");
+    assertThat(node.put("/jobs/" + id + "/cancel").status()).isEqualTo(200);
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(sample(get("/prometheus", null).body(), depth)).isZero());
+  }
+
+  @Test
   void anUnknownPathIsCountedAsOtherNotByItsName() throws Exception {
     assertThat(get("/no-such-thing-" + System.nanoTime(), null).statusCode()).isEqualTo(404);
     assertThat(get("/prometheus", null).body()).contains("route=\"other\"").doesNotContain("no-such-thing");
