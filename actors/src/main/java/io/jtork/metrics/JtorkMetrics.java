@@ -16,6 +16,7 @@ import io.jtork.model.Task;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -64,6 +65,11 @@ public final class JtorkMetrics implements Extension {
   private final Timer journalWrites;
 
   JtorkMetrics() {
+    // Two of Micrometer's processor metrics have names promtool refuses: process_cpu_time_ns_total
+    // (an abbreviated unit) and system_cpu_count (a gauge named like a histogram's count);
+    // process_cpu_usage and system_cpu_usage say what they would.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")));
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -86,7 +92,7 @@ public final class JtorkMetrics implements Extension {
 
   /** An API request was answered. {@code route} must be a template (no ids). */
   public void httpRequest(String method, String route, int status, long nanos) {
-    Timer.builder("jtork.http.requests").tag("method", method).tag("route", route)
+    Timer.builder("jtork.http.requests").description("API requests by method, route and status").tag("method", method).tag("route", route)
         .tag("status", String.valueOf(status)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
