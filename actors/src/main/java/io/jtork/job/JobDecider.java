@@ -103,6 +103,9 @@ public final class JobDecider {
    * @param effects what to do once the events are journaled
    */
   public record Decision(List<JobEvent> events, Reply refusal, List<Effect> effects) {
+    /** Nothing to journal, do or answer but the job. */
+    static final Decision NONE = new Decision(List.of(), null, List.of());
+
     static Decision refuse(Reply refusal) {
       return new Decision(List.of(), refusal, List.of());
     }
@@ -371,7 +374,7 @@ public final class JobDecider {
   public Decision webhookAttempted(Job state, String callId, String url, Integer status, String error,
       boolean retryable, Instant now) {
     WebhookCall call = state.outbox().stream().filter(w -> w.id().equals(callId)).findFirst().orElse(null);
-    if (call == null) return Decision.refuse(null);
+    if (call == null) return Decision.NONE;
     int attempt = call.attempts() + 1;
     boolean delivered = status != null && status >= 200 && status < 300;
     boolean done = delivered || !retryable || attempt >= Webhooks.MAX_ATTEMPTS;

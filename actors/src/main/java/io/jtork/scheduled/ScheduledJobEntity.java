@@ -171,6 +171,7 @@ public final class ScheduledJobEntity
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final EntityLifecycle<Command> lifecycle;
+  private final JtorkMetrics metrics;
   /** The fire the timer is set for. */
   private Instant armed;
   /** The fire being submitted (between its timer and its journaled outcome). */
@@ -185,6 +186,7 @@ public final class ScheduledJobEntity
     this.settings = settings;
     this.ctx = ctx;
     this.timers = timers;
+    this.metrics = JtorkMetrics.get(ctx.getSystem());
     this.lifecycle = new EntityLifecycle<>(timers, shard, ctx.getSelf(), settings.passivateAfter(), new PassivateIfIdle());
   }
 
@@ -366,7 +368,7 @@ public final class ScheduledJobEntity
         + " them", id, count >= COUNT_CAP ? "at least " + count : count, first, lastDropped, policy);
     return Effect().persist(new ScheduledJobFiresMissed(first, lastDropped, count,
         policy.name().toLowerCase(Locale.ROOT), now)).thenRun(s -> {
-          JtorkMetrics.get(ctx.getSystem()).scheduleFires("missed", count);
+          metrics.scheduleFires("missed", count);
           arm(s);
         });
   }
@@ -426,7 +428,7 @@ public final class ScheduledJobEntity
       ctx.getLog().info("scheduled job {}: fire of {} skipped: {}", id, c.fireTime(), reason);
       return Effect().persist(new ScheduledJobFireSkipped(c.fireTime(), reason, Instant.now()))
           .thenRun(s -> {
-            JtorkMetrics.get(ctx.getSystem()).scheduleFires("skipped", 1);
+            metrics.scheduleFires("skipped", 1);
             afterFire(s);
           });
     }
@@ -456,7 +458,6 @@ public final class ScheduledJobEntity
     // Journaled even if the schedule was paused or deleted meanwhile: the job exists.
     Instant now = Instant.now();
     return Effect().persist(new ScheduledJobFired(c.fireTime(), c.jobId(), now)).thenRun(s -> {
-      JtorkMetrics metrics = JtorkMetrics.get(ctx.getSystem());
       metrics.scheduleFires("fired", 1);
       metrics.scheduleLateness(Duration.between(c.fireTime(), now));
       afterFire(s);
