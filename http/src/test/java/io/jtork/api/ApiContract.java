@@ -1193,6 +1193,10 @@ abstract class ApiContract {
           node[0] = j.at("/execution/0/nodeId").asText();
           return j.get("execution").size() == 3 && j.at("/execution/2/state").asText().equals("RUNNING");
         });
+    // RUNNING is reported when the step starts, before its script touched the marker: cancelled
+    // before that, the restarted step would sleep its 30 s again.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> java.nio.file.Files.exists(java.nio.file.Path.of(marker + "-slow")));
     assertThat(n.put("/jobs/" + id + "/cancel").status()).isEqualTo(200);
     n.awaitState(id, "CANCELLED");
     assertThat(n.put("/jobs/" + id + "/restart").status()).isEqualTo(200);
