@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /** {@code jtork}: the entry point of the runnable jar. */
 @Command(name = "jtork", mixinStandardHelpOptions = true, version = "jtork 0.1.0",
     description = "A fault-tolerant job engine that runs Tork jobs.",
-    subcommands = {RunCommand.class, MigrationCommand.class, HealthCommand.class, EventsCommand.class,
+    subcommands = {RunCommand.class, MigrationCommand.class, HealthCommand.class, SubmitCommand.class,
+        JobsCommand.class, JobCommand.class, LogsCommand.class, JobActionCommand.Cancel.class,
+        JobActionCommand.Restart.class, EventsCommand.class, SchedulesCommand.class, SchedulesCommand.Schedule.class,
         ReplayCommand.class})
 public final class JtorkCommand implements Runnable {
   @CommandLine.Spec
@@ -15,7 +17,8 @@ public final class JtorkCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, migration or health");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: "
+        + String.join(", ", spec.subcommands().keySet()) + " (jtork COMMAND --help tells more)");
   }
 
   public static void main(String[] args) {
