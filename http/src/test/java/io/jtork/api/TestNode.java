@@ -24,22 +24,23 @@ import org.awaitility.Awaitility;
 /**
  * A whole jtork node in this JVM, on a real database (an H2 file in a temporary directory, or
  * a fresh PostgreSQL database dropped afterwards), serving its API on a free port, with a small
- * HTTP client for tests.
+ * HTTP client for tests. Public for the command line's tests (io.jtork.cli), which use the parts
+ * marked public.
  */
-final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable {
   static final String POSTGRES = System.getenv().getOrDefault("JTORK_TEST_POSTGRES",
       "jdbc:postgresql://127.0.0.1:5432/");
   static final String POSTGRES_USER = System.getenv().getOrDefault("JTORK_TEST_POSTGRES_USER", "postgres");
 
   final JtorkNode node;
   final ApiServer api;
-  final String base;
+  public final String base;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String pgDatabase;
   private final Path dir;
 
-  record Response(int status, String body) {
-    JsonNode json() {
+  public record Response(int status, String body) {
+    public JsonNode json() {
       try {
         return Json.json().readTree(body);
       } catch (Exception e) {
@@ -65,20 +66,20 @@ final class TestNode implements AutoCloseable {
    * A new folder that the test and its shell tasks share: on a node running as root each task runs
    * as a user of its own (docs/shell-tasks.md), who may not enter a folder of the test's alone.
    */
-  static Path taskDir(String prefix) throws java.io.IOException {
+  public static Path taskDir(String prefix) throws java.io.IOException {
     Path d = Files.createTempDirectory(prefix);
     Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     return d;
   }
 
   /** A new empty file that shell tasks of any user may write (see {@link #taskDir}). */
-  static Path taskFile(String prefix, String suffix) throws java.io.IOException {
+  public static Path taskFile(String prefix, String suffix) throws java.io.IOException {
     Path f = Files.createTempFile(prefix, suffix);
     Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     return f;
   }
 
-  static TestNode h2(Map<String, Object> overrides) throws Exception {
+  public static TestNode h2(Map<String, Object> overrides) throws Exception {
     Path dir = Files.createTempDirectory("jtork-test-");
     Map<String, Object> o = new HashMap<>(overrides);
     o.put("jtork.data-dir", dir.toString());
@@ -119,7 +120,7 @@ final class TestNode implements AutoCloseable {
     return pgDatabase == null ? null : DriverManager.getConnection(POSTGRES + pgDatabase, POSTGRES_USER, "");
   }
 
-  Response post(String path, String contentType, String body) {
+  public Response post(String path, String contentType, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) b.header("Content-Type", contentType);
@@ -130,11 +131,11 @@ final class TestNode implements AutoCloseable {
     return post("/jobs", "text/yaml", yaml);
   }
 
-  Response get(String path) {
+  public Response get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
-  Response put(String path) {
+  public Response put(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .PUT(HttpRequest.BodyPublishers.noBody()).build());
   }
@@ -161,18 +162,18 @@ final class TestNode implements AutoCloseable {
   }
 
   /** Submits a YAML job and returns its id. */
-  String submit(String yaml) {
+  public String submit(String yaml) {
     Response r = postYaml(yaml);
     if (r.status() != 200) throw new AssertionError("submit answered " + r.status() + ": " + r.body());
     return r.json().get("id").asText();
   }
 
   /** Polls {@code GET /jobs/{id}} until the job is in one of {@code states}. */
-  JsonNode awaitState(String jobId, String... states) {
+  public JsonNode awaitState(String jobId, String... states) {
     return awaitState(jobId, Duration.ofSeconds(30), states);
   }
 
-  JsonNode awaitState(String jobId, Duration timeout, String... states) {
+  public JsonNode awaitState(String jobId, Duration timeout, String... states) {
     JsonNode[] last = new JsonNode[1];
     Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
         .alias("job " + jobId + " reaches " + Arrays.toString(states)).until(() -> {
