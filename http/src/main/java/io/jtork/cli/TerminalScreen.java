@@ -32,8 +32,12 @@ final class TerminalScreen implements FollowScreen {
     this.terminal = terminal;
     this.writer = terminal.writer();
     this.display = new Display(terminal, false);
-    // No echo of keys typed meanwhile (it would move the cursor under the block); Ctrl-C still works.
-    this.original = terminal.enterRawMode();
+    // No echo of keys typed meanwhile (it would move the cursor under the block). Not raw mode:
+    // that turns signals off too, and Ctrl-C must still stop the command.
+    this.original = terminal.getAttributes();
+    Attributes quiet = new Attributes(original);
+    quiet.setLocalFlag(Attributes.LocalFlag.ECHO, false);
+    terminal.setAttributes(quiet);
     terminal.puts(Capability.cursor_invisible);
     terminal.flush();
     this.restore = new Thread(this::restore, "jtork-terminal-restore");
