@@ -14,16 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The live streams over real HTTP on a node with H2: the log stream's promise (every line in
+ * The live streams over real HTTP, on each database: the log stream's promise (every line in
  * order and on time, {@code end}, resuming after {@code Last-Event-ID}), a job's history as a
  * stream, every job's changes, heartbeats, and the errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LiveStreamsTest extends NodePerClass {
-  @Override
-  TestNode startNode() throws Exception {
-    return TestNode.h2(Map.of("jtork.streams.heartbeat", "500ms"));
-  }
+abstract class LiveStreamsContract extends NodePerClass {
+  /** Heartbeats every half second, so that a test sees some. */
+  static final Map<String, Object> SETTINGS = Map.of("jtork.streams.heartbeat", "500ms");
 
   @Test
   void aLogStreamSendsEveryLineInOrderOnTimeAndResumesAfterLastEventId() throws Exception {
