@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -127,7 +128,6 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
   private static final Duration UNACKED_FOR_AT_MOST = Duration.ofMinutes(10);
   private final List<ActorRef<TaskLogWriter.Command>> writers = new ArrayList<>();
   private final Deque<TaskLogStore.NewPart> pendingLogs = new ArrayDeque<>();
-  private int nextWriter;
 
   public static Behavior<WorkerCommand> create(Settings settings, Identity identity, TaskRuntime runtime) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerNode(ctx, timers, settings, identity,
@@ -225,6 +225,8 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         .onMessage(WritersChanged.class, w -> {
           writers.clear();
           writers.addAll(w.writers());
+          // In one order on every worker, so that a job's parts go to the same writer from each.
+          writers.sort(Comparator.comparing(r -> r.path().toString()));
           shipLogs();
           return this;
         })
@@ -392,10 +394,20 @@ public final class WorkerNode extends AbstractBehavior<WorkerCommand> {
         identity.address(), Math.max(0, free), reset));
   }
 
+  /**
+   * Sends the parts waiting to the coordinators' log writers: all of a job's parts to one writer
+   * (by its id), which writes them in order, so that the order the database numbers them in is the
+   * order they were printed in (the live log stream sends them in that order).
+   */
   private void shipLogs() {
     if (writers.isEmpty() || pendingLogs.isEmpty()) return;
-    ActorRef<TaskLogWriter.Command> w = writers.get(Math.floorMod(nextWriter++, writers.size()));
-    w.tell(new TaskLogWriter.Append(new ArrayList<>(pendingLogs)));
+    Map<ActorRef<TaskLogWriter.Command>, List<TaskLogStore.NewPart>> byWriter = new LinkedHashMap<>();
+    for (TaskLogStore.NewPart p : pendingLogs) {
+      byWriter.computeIfAbsent(writers.get(Math.floorMod(p.jobId().hashCode(), writers.size())),
+          w -> new ArrayList<>()).add(p);
+    }
+    byWriter.forEach((w, parts) -> w.tell(new TaskLogWriter.Append(parts)));
     pendingLogs.clear();
   }
+
 }

@@ -23,6 +23,7 @@ public final class ApiRoutes extends AllDirectives {
   private final UserRoutes users;
   private final ClusterRoutes cluster;
   private final AdminRoutes admin;
+  private final StreamRoutes streams;
 
   public ApiRoutes(JtorkNode node) {
     Executor blocking = node.system().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
@@ -38,12 +39,14 @@ public final class ApiRoutes extends AllDirectives {
     this.users = new UserRoutes(node.users(), api);
     this.cluster = new ClusterRoutes(node, api);
     this.admin = new AdminRoutes(node, api, blocking);
+    this.streams = new StreamRoutes(node, api, jobs, history, blocking);
   }
 
   public Route routes() {
     return api.measured(() -> api.limits(() -> withErrors(() -> concat(
         health.route(),
         api.databaseUp(() -> api.authenticated(who -> concat(
+            streams.route(who),
             jobs.route(who),
             scheduledJobs.route(who),
             tasks.route(who),

@@ -3,6 +3,7 @@ package io.jtork.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jtork.sse.SseReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,58 @@ class AuthTest {
         .isEqualTo("bob");
     String history = as("alice", "alice-admin-pw", "GET", "/jobs/" + restricted + "/events", null).body();
     assertThat(history).contains("\"by\":\"carol\"");
+  }
+
+  @Test
+  void streamsNeedCredentialsAndShowOnlyTheJobsTheCallerMaySee() throws Exception {
+    String restricted = submitAs("alice", "alice-admin-pw",
+        "name: ops stream\npermissions: [{role: ops}]\ntasks:\n- name: t\n  run: echo ops-only-line; sleep 1\n");
+    // Without credentials, a 401; without permission, the job does not exist.
+    for (String path : List.of("/jobs/" + restricted + "/log/stream", "/jobs/" + restricted + "/events/stream",
+        "/events/stream")) {
+      try (SseReader r = SseReader.open(node.base + path, Map.of())) {
+        assertThat(r.status).as(path).isEqualTo(401);
+      }
+    }
+    for (String path : List.of("/jobs/" + restricted + "/log/stream", "/jobs/" + restricted + "/events/stream")) {
+      try (SseReader r = SseReader.open(node.base + path, basic("bob", "bob-password"))) {
+        assertThat(r.status).as(path).isEqualTo(404);
+      }
+      try (SseReader r = SseReader.open(node.base + path, basic("carol", "carol-password"))) {
+        assertThat(r.status).as(path).isEqualTo(200);
+        assertThat(r.untilClosed(Duration.ofSeconds(20))).extracting(SseReader.Event::type).last().isEqualTo("end");
+      }
+    }
+    // Every job's changes: bob sees his own job, never the ops one; carol sees both.
+    try (SseReader bob = SseReader.open(node.base + "/events/stream", basic("bob", "bob-password"));
+        SseReader carol = SseReader.open(node.base + "/events/stream", basic("carol", "carol-password"))) {
+      String ops = submitAs("alice", "alice-admin-pw",
+          "name: ops again\npermissions: [{role: ops}]\ntasks:\n- name: t\n  run: echo x\n");
+      String own = submitAs("bob", "bob-password", "name: bobs\ntasks:\n- name: t\n  run: sleep 0.5\n");
+      List<String> bobSaw = jobsUntilCompleted(bob, own);
+      List<String> carolSaw = jobsUntilCompleted(carol, own);
+      assertThat(bobSaw).contains(own).doesNotContain(ops);
+      assertThat(carolSaw).contains(own, ops);
+    }
+  }
+
+  /** The ids of the jobs a {@code /events/stream} sent until {@code id} completed. */
+  private static List<String> jobsUntilCompleted(SseReader r, String id) throws Exception {
+    List<String> ids = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      SseReader.Event e = r.next(Duration.ofSeconds(20));
+      assertThat(e).as("a change within 20 s").isNotNull();
+      JsonNode j = io.jtork.json.Json.json().readTree(e.data());
+      ids.add(j.path("id").asText());
+      if (j.path("id").asText().equals(id) && j.path("state").asText().equals("COMPLETED")) return ids;
+    }
+    throw new AssertionError("job " + id + " did not complete within 30 s; saw " + ids);
+  }
+
+  private static Map<String, String> basic(String user, String password) {
+    return Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+        .getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -53,7 +53,6 @@ public final class TaskLogStore {
     }
   }
 
-  /** A task's parts, newest first. */
   /** Deletes log parts written before {@code before} (log retention); answers how many. */
   public int deleteOlderThan(Instant before) throws SQLException {
     try (Connection c = db.connection();
@@ -63,6 +62,33 @@ public final class TaskLogStore {
     }
   }
 
+  /** A part and its place in the order of all parts written ({@code ordering}, ascending as they are written). */
+  public record Sequenced(long ordering, TaskLogPart part) {}
+
+  /**
+   * The job's parts after {@code after} up to {@code upTo} (both {@code ordering}s), in the order
+   * they were written, at most {@code limit}: what the live log stream sends next.
+   */
+  public List<Sequenced> after(String jobId, long after, long upTo, int limit) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement("SELECT ordering, id, number, task_id, contents, created_at"
+            + " FROM task_log_parts WHERE job_id = ? AND ordering > ? AND ordering <= ? ORDER BY ordering LIMIT ?")) {
+      ps.setString(1, jobId);
+      ps.setLong(2, after);
+      ps.setLong(3, upTo);
+      ps.setInt(4, limit);
+      List<Sequenced> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Sequenced(rs.getLong(1), new TaskLogPart(rs.getString(2), rs.getInt(3), rs.getString(4),
+              rs.getString(5), JobReadModel.instant(rs, "created_at"))));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A task's parts, newest first. */
   public Page<TaskLogPart> forTask(String taskId, int page, int size, String q) throws SQLException {
     return query("task_id = ?", taskId, "run DESC, number DESC", page, size, q);
   }
