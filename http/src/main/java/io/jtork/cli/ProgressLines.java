@@ -50,7 +50,7 @@ final class ProgressLines {
       }
       if (state.equals("RUNNING") && !r.composite()) {
         int step = (int) (r.progress() / 10);
-        if (step > 0 && step > steps.getOrDefault(id, 0)) {
+        if (step > 0 && step < 10 && step > steps.getOrDefault(id, 0)) {
           steps.put(id, step);
           lines.add(new Line(since(created, now), order++, what + " " + step * 10 + "%"));
         }
