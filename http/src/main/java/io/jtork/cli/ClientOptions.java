@@ -150,8 +150,8 @@ final class ClientOptions {
     for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
       String line = it.next();
       if (line.isEmpty()) {
-        if (data != null && !onEvent.test(new ServerSentEvent(event == null ? "message" : event, id, data.toString()))) {
-          return false;
+        if (data != null) {
+          if (!onEvent.test(new ServerSentEvent(event == null ? "message" : event, id, data.toString()))) return false;
         }
         event = null;
         data = null;

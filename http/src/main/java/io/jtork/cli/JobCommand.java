@@ -38,8 +38,9 @@ final class JobCommand extends ClientCommand {
     if (job.hasNonNull("description")) fields.row("description", job.path("description").asText());
     fields.row("state", state);
     int count = job.path("taskCount").asInt(job.path("tasks").size());
-    fields.row("progress", (int) (state.equals("COMPLETED") ? 100 : job.path("progress").asDouble(0)) + "%"
-        + (count > 0 ? " (task " + Math.max(1, Math.min(job.path("position").asInt(), count)) + " of " + count + ")" : ""));
+    String position = count == 0 ? ""
+        : " (task " + Math.max(1, Math.min(job.path("position").asInt(), count)) + " of " + count + ")";
+    fields.row("progress", (int) (state.equals("COMPLETED") ? 100 : job.path("progress").asDouble(0)) + "%" + position);
     fields.row("created", Table.time(job.path("createdAt").asText()));
     for (String f : new String[] {"startedAt", "completedAt", "failedAt"}) {
       if (job.hasNonNull(f)) fields.row(f.replace("At", ""), Table.time(job.path(f).asText()));
@@ -53,8 +54,8 @@ final class JobCommand extends ClientCommand {
     for (TaskTree.Row r : TaskTree.rows(job)) {
       Duration d = r.duration(now);
       int[] children = r.children();
-      String progress = !r.started() || r.state().equals("FAILED") ? "-" : children != null ? children[0] + "/" + children[1]
-          : (int) r.progress() + "%";
+      String progress = !r.started() || r.state().equals("FAILED") ? "-"
+          : children != null ? children[0] + "/" + children[1] : (int) r.progress() + "%";
       tasks.row("  ".repeat(r.depth()) + r.name(), r.state(), progress,
           Table.time(r.task().path("startedAt").asText("")), d == null ? "-" : TaskTree.format(d),
           r.attempt() == null ? "" : r.attempt().substring("attempt ".length()),

@@ -29,7 +29,8 @@ final class JobsCommand extends ClientCommand {
   @Option(names = "--page", paramLabel = "N", defaultValue = "1", description = "The page, from 1 (default 1).")
   int page;
 
-  @Option(names = "--size", paramLabel = "N", defaultValue = "10", description = "Jobs a page (default 10, at most 20).")
+  @Option(names = "--size", paramLabel = "N", defaultValue = "10",
+      description = "Jobs a page (default 10, at most 20).")
   int size;
 
   @Mixin
@@ -52,8 +53,9 @@ final class JobsCommand extends ClientCommand {
     Table table = new Table("ID", "NAME", "STATE", "PROGRESS", "CREATED");
     for (JsonNode j : items) {
       String s = j.path("state").asText();
-      table.row(j.path("id").asText(), j.path("name").asText(), s,
-          (int) (s.equals("COMPLETED") ? 100 : j.path("progress").asDouble(0)) + "%", Table.time(j.path("createdAt").asText()));
+      int progress = (int) (s.equals("COMPLETED") ? 100 : j.path("progress").asDouble(0));
+      table.row(j.path("id").asText(), j.path("name").asText(), s, progress + "%",
+          Table.time(j.path("createdAt").asText()));
     }
     if (table.size() > 0) table.print(out);
     else out.println("no jobs");

@@ -57,7 +57,8 @@ final class SchedulesCommand extends ClientCommand {
     @Override
     int execute(PrintWriter out) throws IOException, InterruptedException {
       String path = "/scheduled-jobs/" + id(scheduledJobId);
-      ClientOptions.Answer a = action == Action.delete ? client.send("DELETE", path) : client.send("PUT", path + "/" + action);
+      ClientOptions.Answer a = action == Action.delete ? client.send("DELETE", path)
+          : client.send("PUT", path + "/" + action);
       JsonNode answer = ClientOptions.expect(a, "scheduled job " + scheduledJobId + " not found");
       if (output.table()) {
         out.println((action == Action.pause ? "paused" : action == Action.resume ? "resumed" : "deleted")

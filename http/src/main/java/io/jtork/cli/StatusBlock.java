@@ -50,7 +50,8 @@ final class StatusBlock {
   private static AttributedString header(JsonNode job, Instant now) {
     String state = job.path("state").asText();
     AttributedStringBuilder b = new AttributedStringBuilder();
-    b.style(AttributedStyle.BOLD).append(job.path("name").asText("(no name)")).style(AttributedStyle.DEFAULT).append("  ");
+    b.style(AttributedStyle.BOLD).append(job.path("name").asText("(no name)")).style(AttributedStyle.DEFAULT);
+    b.append("  ");
     b.style(style(state)).append(state).style(AttributedStyle.DEFAULT).append("  ");
     bar(b, state.equals("COMPLETED") ? 100 : job.path("progress").asDouble(0));
     int count = job.path("taskCount").asInt(job.path("tasks").size());

@@ -75,11 +75,7 @@ final class TerminalScreen implements FollowScreen {
 
   @Override
   public synchronized void end(JsonNode job, Instant now) {
-    resize();
-    display.update(List.of(), 0);
-    for (AttributedString line : StatusBlock.lines(job, now, terminal.getWidth(), Integer.MAX_VALUE)) {
-      writer.println(line.toAnsi(terminal));
-    }
+    printBlock(job, now);
     String state = job.path("state").asText();
     writer.println(new AttributedStringBuilder().style(StatusBlock.style(state).bold())
         .append(ProgressLines.end(job, now)).toAttributedString().toAnsi(terminal));
@@ -107,7 +103,21 @@ final class TerminalScreen implements FollowScreen {
 
   private void draw() {
     resize();
-    display.update(StatusBlock.lines(job, now, terminal.getWidth(), Math.max(5, display.getRows() - 1)), -1);
+    display.update(StatusBlock.lines(job, now, display.getColumns(), height()), -1);
+  }
+
+  /** The block as plain output in place of the redrawn one, to stay on the screen when the command ends. */
+  private void printBlock(JsonNode job, Instant now) {
+    resize();
+    display.update(List.of(), 0);
+    for (AttributedString line : StatusBlock.lines(job, now, display.getColumns(), height())) {
+      writer.println(line.toAnsi(terminal));
+    }
+  }
+
+  /** The block's lines at most: the screen's, less the line the cursor waits on. */
+  private int height() {
+    return Math.max(5, display.getRows() - 1);
   }
 
   private void resize() {
@@ -120,12 +130,7 @@ final class TerminalScreen implements FollowScreen {
   private synchronized void restore() {
     if (closed) return;
     closed = true;
-    if (job != null) {
-      display.update(List.of(), 0);
-      for (AttributedString line : StatusBlock.lines(job, now, terminal.getWidth(), Integer.MAX_VALUE)) {
-        writer.println(line.toAnsi(terminal));
-      }
-    }
+    if (job != null) printBlock(job, now);
     terminal.puts(Capability.cursor_visible);
     terminal.puts(Capability.cursor_normal);
     terminal.setAttributes(original);

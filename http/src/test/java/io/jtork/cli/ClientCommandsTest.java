@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jtork.api.TestNode;
 import io.jtork.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +126,20 @@ class ClientCommandsTest {
   }
 
   @Test
+  void submitReadsTheJobFromStandardInput() {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream("{\"name\": \"from stdin\", \"tasks\": [{\"name\": \"a\", \"run\": \"echo\"}]}"
+          .getBytes(StandardCharsets.UTF_8)));
+      Jtork r = jtork("submit", "-", "--wait");
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out()).contains("\"from stdin\" submitted").contains("COMPLETED in");
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  @Test
   void submitWaitExitsOneWithTheErrorWhenTheJobFails() throws Exception {
     Path job = file("fails.yaml", """
         name: fails
@@ -186,7 +203,8 @@ class ClientCommandsTest {
 
     // GET /jobs reads the read model, which the projection brings up to date shortly after the end.
     Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-        jtork("jobs", "-q", name + " completed").out().contains(done) && jtork("jobs", "-q", name + " failed").out().contains(failed));
+        jtork("jobs", "-q", name + " completed").out().contains(done)
+            && jtork("jobs", "-q", name + " failed").out().contains(failed));
     Jtork all = jtork("jobs", "-q", name);
     assertThat(all.code()).as(all.toString()).isZero();
     List<String> lines = all.out().lines().toList();
