@@ -63,6 +63,7 @@ public final class JtorkMetrics implements Extension {
   private final Set<String> queues = ConcurrentHashMap.newKeySet();
   private final Map<String, QueueGauges> queueGauges = new ConcurrentHashMap<>();
   private final Timer journalWrites;
+  private final Map<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
 
   JtorkMetrics() {
     // Two of Micrometer's processor metrics have names promtool refuses: process_cpu_time_ns_total
@@ -94,6 +95,16 @@ public final class JtorkMetrics implements Extension {
   public void httpRequest(String method, String route, int status, long nanos) {
     Timer.builder("jtork.http.requests").description("API requests by method, route and status").tag("method", method).tag("route", route)
         .tag("status", String.valueOf(status)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The count of open live streams of {@code kind} ({@code log}, {@code events}, {@code jobs}), as a gauge. */
+  public AtomicInteger openStreams(String kind) {
+    return openStreams.computeIfAbsent(kind, k -> {
+      AtomicInteger n = new AtomicInteger();
+      Gauge.builder("jtork.http.streams.open", n, AtomicInteger::get)
+          .description("Live streams (Server-Sent Events) open on this node").tag("kind", k).register(registry);
+      return n;
+    });
   }
 
   /**

@@ -65,6 +65,13 @@ public final class SubmitBenchmark implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "500")
   int warmup;
 
+  @Option(names = "--streams", defaultValue = "0", description = "Live streams held open during every phase (see OpenStreams).")
+  int streams;
+
+  @Option(names = "--stream-mix", defaultValue = "log=45,events=45,jobs=10",
+      description = "Percent of --streams that are log streams, job events streams and /events/stream.")
+  String streamMix;
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private BenchNode node;
 
@@ -79,11 +86,17 @@ public final class SubmitBenchmark implements Callable<Integer> {
     try {
       System.out.printf("node %s (%s), %d cores%n", base, url != null ? "given" : db.datastore,
           Runtime.getRuntime().availableProcessors());
-      closedLoop(base, warmup, concurrency, "warm-up");
-      sustained(base, jobs, concurrency);
-      closedLoop(base, jobs, concurrency, "wait loop");
-      openLoop(base, rate, seconds);
-      if (heapJobs > 0 && node != null) heap(base);
+      OpenStreams open = streams > 0 ? new OpenStreams(base, streams, streamMix) : null;
+      try {
+        closedLoop(base, warmup, concurrency, "warm-up");
+        sustained(base, jobs, concurrency);
+        closedLoop(base, jobs, concurrency, "wait loop");
+        openLoop(base, rate, seconds);
+        if (open != null) System.out.println("streams    " + open.report());
+        if (heapJobs > 0 && node != null) heap(base);
+      } finally {
+        if (open != null) open.close();
+      }
       return 0;
     } finally {
       if (node != null) node.close();

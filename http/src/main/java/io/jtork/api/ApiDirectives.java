@@ -90,7 +90,7 @@ final class ApiDirectives extends AllDirectives {
   /** The API's path words; any other segment is an id or a name ({@code {id}}), so a route is a template. */
   private static final Set<String> PATH_WORDS = Set.of("jobs", "scheduled-jobs", "tasks", "users", "roles", "me",
       "keys", "nodes", "cluster", "queues", "metrics", "prometheus", "admin", "replay", "health", "log", "events",
-      "cancel", "restart", "pause", "resume");
+      "cancel", "restart", "pause", "resume", "stream");
 
   /**
    * {@code path} as a label of bounded cardinality: {@code /jobs/{id}/log}; a path that is none of

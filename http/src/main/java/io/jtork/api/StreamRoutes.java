@@ -2,6 +2,7 @@ package io.jtork.api;
 
 import io.jtork.auth.Principal;
 import io.jtork.job.JobEntity;
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.model.Job;
 import io.jtork.node.JtorkNode;
 import io.jtork.stream.ChangeFeed;
@@ -42,6 +43,7 @@ final class StreamRoutes extends AllDirectives {
   private final StreamSettings settings;
   private final ChangeFeed feed;
   private final JobsBroadcast broadcast;
+  private final JtorkMetrics metrics;
 
   StreamRoutes(JtorkNode node, ApiDirectives api, JobRoutes jobRoutes, EventHistory history, Executor blocking) {
     this.node = node;
@@ -50,6 +52,7 @@ final class StreamRoutes extends AllDirectives {
     this.history = history;
     this.blocking = blocking;
     this.settings = StreamSettings.from(node.system().settings().config());
+    this.metrics = JtorkMetrics.get(node.system());
     String jobPrefix = JobEntity.TYPE_KEY.name() + "|";
     this.feed = new ChangeFeed(node.system(), node.database(), blocking, settings, jobPrefix);
     TableTail journal = TableTail.journal(node.database());
@@ -60,23 +63,23 @@ final class StreamRoutes extends AllDirectives {
   Route route(Principal who) {
     return get(() -> concat(
         path(PathMatchers.segment("events").slash("stream"), () -> lastEventId(after ->
-            stream(broadcast.subscribe(who, after.orElse(null))))),
+            stream("jobs", broadcast.subscribe(who, after.orElse(null))))),
         pathPrefix("jobs", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-            path(PathMatchers.segment("log").slash("stream"), () -> jobStream(id, who, (job, after) ->
+            path(PathMatchers.segment("log").slash("stream"), () -> jobStream("log", id, who, (job, after) ->
                 new LogFollower(id, after, feed, node.logs(), node.jobs(), node.redactor(), node.system(), blocking,
                     settings))),
-            path(PathMatchers.segment("events").slash("stream"), () -> jobStream(id, who, (job, after) ->
+            path(PathMatchers.segment("events").slash("stream"), () -> jobStream("events", id, who, (job, after) ->
                 new JobEventsFollower(id, after, feed, node.jobs(), this::entries, blocking))))))));
   }
 
   /** The stream of a job {@code who} may see, after the client's {@code Last-Event-ID} (0: from the start). */
-  private Route jobStream(String id, Principal who, BiFunction<Job, Long, Follower> follower) {
+  private Route jobStream(String kind, String id, Principal who, BiFunction<Job, Long, Follower> follower) {
     return api.visible("job", id, who, jobRoutes::find, job -> job.spec().permissions(),
-        job -> lastEventId(after -> stream(follower.apply(job, after.orElse(0L)))));
+        job -> lastEventId(after -> stream(kind, follower.apply(job, after.orElse(0L)))));
   }
 
-  private Route stream(Follower follower) {
-    return complete(HttpResponse.create().withEntity(Follower.body(follower, settings))
+  private Route stream(String kind, Follower follower) {
+    return complete(HttpResponse.create().withEntity(Follower.body(follower, settings, metrics.openStreams(kind)))
         .addHeader(RawHeader.create("Cache-Control", "no-cache")));
   }
 

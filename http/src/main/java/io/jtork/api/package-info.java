@@ -3,7 +3,8 @@
  *
  * <p>{@link io.jtork.api.ApiServer} binds {@link io.jtork.api.ApiRoutes}, which composes one routes
  * class per resource ({@code JobRoutes}, {@code ScheduledJobRoutes}, {@code TaskRoutes},
- * {@code UserRoutes}, {@code ClusterRoutes}, {@code AdminRoutes}, {@code HealthRoutes}). What they
+ * {@code UserRoutes}, {@code ClusterRoutes}, {@code AdminRoutes}, {@code HealthRoutes}, and
+ * {@code StreamRoutes} for the live streams, whose machinery is {@link io.jtork.stream}). What they
  * share is in {@code ApiDirectives}: CORS and the rate limit, the database gate, sign-in, bodies
  * within the limit, blocking calls, and "the visible one with this id, or 404", which hides what a
  * user may not see as if it did not exist. {@code ApiErrors} answers every exception and rejection

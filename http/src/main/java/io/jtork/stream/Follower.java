@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -44,15 +45,19 @@ public abstract class Follower implements ChangeFeed.Listener {
   /**
    * The body of {@code follower}'s stream, {@code text/event-stream} with heartbeats: it starts
    * when the response is sent and stops (leaving the feed) when the client goes away or the
-   * follower ends it. Pekko HTTP's own heartbeat is an empty {@code data:} event, which clients
+   * follower ends it, counted in {@code open} meanwhile. Pekko HTTP's own heartbeat is an empty {@code data:} event, which clients
    * that are not browsers take for a message: the events are encoded by Pekko HTTP, the heartbeat
    * here is a comment, as the SSE specification has it.
    */
-  public static ResponseEntity body(Follower follower, StreamSettings settings) {
+  public static ResponseEntity body(Follower follower, StreamSettings settings, AtomicInteger open) {
     Source<ByteString, NotUsed> bytes = Source.<ServerSentEvent>queue(settings.buffer())
         .watchTermination((queue, done) -> {
           follower.out = queue;
-          done.whenComplete((d, e) -> follower.close());
+          open.incrementAndGet();
+          done.whenComplete((d, e) -> {
+            open.decrementAndGet();
+            follower.close();
+          });
           follower.executor.execute(follower::begin);
           return NotUsed.getInstance();
         })

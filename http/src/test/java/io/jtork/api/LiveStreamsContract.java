@@ -29,15 +29,16 @@ abstract class LiveStreamsContract extends NodePerClass {
   }
 
   @Test
-  void aFinishedJobsLogStreamSendsItsWholeLogThenEnd() throws Exception {
-    String id = node.submit("name: short\ntasks:\n- name: a\n  run: echo one; echo two\n- name: b\n  run: echo three\n");
+  void aFinishedJobsLogStreamSendsItsWholeLogRedactedThenEnd() throws Exception {
+    String id = node.submit("name: short\nsecrets: {KEY: hush-hush-42}\ntasks:\n- name: a\n"
+        + "  env: {K: '{{ secrets.KEY }}'}\n  run: echo one; echo $K; echo two\n- name: b\n  run: echo three\n");
     node.awaitState(id, "COMPLETED");
     try (SseReader r = SseReader.open(node.base + "/jobs/" + id + "/log/stream", Map.of())) {
       List<SseReader.Event> events = r.untilClosed(Duration.ofSeconds(10));
       assertThat(events).extracting(SseReader.Event::type).last().isEqualTo("end");
       String text = String.join("", events.stream().filter(e -> e.type().equals("log"))
           .map(e -> json(e).path("contents").asText()).toList());
-      assertThat(text).containsSubsequence("one", "two", "three");
+      assertThat(text).containsSubsequence("one", "[REDACTED]", "two", "three").doesNotContain("hush-hush-42");
     }
   }
 
@@ -116,10 +117,14 @@ abstract class LiveStreamsContract extends NodePerClass {
   void anIdleStreamGetsHeartbeats() throws Exception {
     String id = node.submit("name: idle\ntasks:\n- name: waits\n  run: sleep 3\n");
     try (SseReader r = SseReader.open(node.base + "/jobs/" + id + "/log/stream", Map.of())) {
+      assertThat(node.get("/prometheus").body()).as("the open streams gauge")
+          .containsPattern("(?m)^jtork_http_streams_open\\{kind=\"log\"\\} [1-9]");
       List<SseReader.Event> events = r.untilClosed(Duration.ofSeconds(10));
       assertThat(events).extracting(SseReader.Event::type).last().isEqualTo("end");
       assertThat(r.comments()).as("heartbeats every 500 ms over 3 s").isGreaterThanOrEqualTo(3);
     }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> node.get("/prometheus").body()
+        .contains("jtork_http_streams_open{kind=\"log\"} 0.0"));
   }
 
   @Test
