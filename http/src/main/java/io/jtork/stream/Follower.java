@@ -32,7 +32,7 @@ public abstract class Follower implements ChangeFeed.Listener {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private final Executor executor;
-  private BoundedSourceQueue<ServerSentEvent> out;
+  private BoundedSourceQueue<ByteString> out;
   private volatile boolean closed;
 
   protected Follower(Executor executor) {
@@ -50,7 +50,7 @@ public abstract class Follower implements ChangeFeed.Listener {
    * here is a comment, as the SSE specification has it.
    */
   public static ResponseEntity body(Follower follower, StreamSettings settings, AtomicInteger open) {
-    Source<ByteString, NotUsed> bytes = Source.<ServerSentEvent>queue(settings.buffer())
+    Source<ByteString, NotUsed> bytes = Source.<ByteString>queue(settings.buffer())
         .watchTermination((queue, done) -> {
           follower.out = queue;
           open.incrementAndGet();
@@ -61,7 +61,8 @@ public abstract class Follower implements ChangeFeed.Listener {
           follower.executor.execute(follower::begin);
           return NotUsed.getInstance();
         })
-        .map(e -> ((org.apache.pekko.http.scaladsl.model.sse.ServerSentEvent) e).encode())
+        // Events that pile up while the connection writes are sent together, as one chunk.
+        .batchWeighted(64 * 1024, bs -> (long) bs.size(), bs -> bs, ByteString::concat)
         .keepAlive(settings.heartbeat(), () -> HEARTBEAT);
     return HttpEntities.create(MediaTypes.TEXT_EVENT_STREAM.toContentType(), bytes);
   }
@@ -109,7 +110,7 @@ public abstract class Follower implements ChangeFeed.Listener {
     }, executor);
   }
 
-  /** Sends one event; false when the stream is closed (the client left, or lags by more than the buffer). */
+  /** Sends one event, {@code data} as JSON; false when the stream is closed (the client left, or lags by more than the buffer). */
   protected final boolean send(String type, String id, Object data) {
     if (closed) return false;
     String json;
@@ -119,8 +120,24 @@ public abstract class Follower implements ChangeFeed.Listener {
       fail(e);
       return false;
     }
-    QueueOfferResult r = out.offer(ServerSentEvent.create(json, Optional.of(type), Optional.ofNullable(id),
-        OptionalInt.empty()));
+    return sendJson(type, id, json);
+  }
+
+  /** Sends one event whose data is already JSON. */
+  protected final boolean sendJson(String type, String id, String json) {
+    return sendEncoded(encode(type, id, json));
+  }
+
+  /** An event as it goes on the wire, by Pekko HTTP's SSE model. */
+  public static ByteString encode(String type, String id, String json) {
+    return ((org.apache.pekko.http.scaladsl.model.sse.ServerSentEvent) ServerSentEvent.create(json, Optional.of(type),
+        Optional.ofNullable(id), OptionalInt.empty())).encode();
+  }
+
+  /** Sends one event already encoded ({@link #encode}: once for every stream that sends it). */
+  protected final boolean sendEncoded(ByteString event) {
+    if (closed) return false;
+    QueueOfferResult r = out.offer(event);
     if (r == QueueOfferResult.enqueued()) return true;
     if (r == QueueOfferResult.dropped()) {
       // A client that reads slower than its job writes: closed, it resumes from its Last-Event-ID.

@@ -1,8 +1,10 @@
 package io.jtork.stream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jtork.auth.Principal;
 import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
+import io.jtork.json.Json;
 import io.jtork.model.Job;
 import io.jtork.store.TableTail;
 import java.sql.SQLException;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import org.apache.pekko.util.ByteString;
 
 /**
  * {@code GET /events/stream}: each job's state and progress as it changes, for every open stream
@@ -30,8 +33,8 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
   /** How many jobs changed since a {@code Last-Event-ID} a resuming stream catches up with, at most. */
   static final int CATCH_UP_LIMIT = 10_000;
 
-  /** A job as it is after its event {@code ordering}, and what a client is shown of it. */
-  public record Update(long ordering, Job job, Object view) {}
+  /** A job as it is after its event {@code ordering}, and its event as a client gets it. */
+  public record Update(long ordering, Job job, ByteString event) {}
 
   /** Reads which jobs changed in a range of the journal. */
   public interface Journal {
@@ -81,11 +84,21 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
   private CompletionStage<List<Update>> updates(Map<String, Long> changed) {
     List<CompletableFuture<Update>> lookups = new ArrayList<>();
     changed.forEach((id, ordering) -> lookups.add(jobs.get(id).toCompletableFuture()
-        .thenApply(reply -> reply instanceof JobEntity.Ok ok ? new Update(ordering, ok.job(), view.apply(ok.job())) : null)
+        .thenApply(reply -> reply instanceof JobEntity.Ok ok ? update(ordering, ok.job()) : null)
         .exceptionally(e -> null)));
     return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> lookups.stream()
         .map(CompletableFuture::join).filter(u -> u != null).sorted(Comparator.comparingLong(Update::ordering))
         .toList());
+  }
+
+  /** The update, written and encoded once for every subscriber. */
+  private Update update(long ordering, Job job) {
+    try {
+      return new Update(ordering, job, Follower.encode("job", Long.toString(ordering),
+          Json.json().writeValueAsString(view.apply(job))));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private final class Subscriber extends Follower {
@@ -130,7 +143,7 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
 
     private void send(List<Update> updates) {
       for (Update u : updates) {
-        if (who.mayAccess(u.job().spec().permissions()) && !send("job", Long.toString(u.ordering()), u.view())) return;
+        if (who.mayAccess(u.job().spec().permissions()) && !sendEncoded(u.event())) return;
       }
     }
 
