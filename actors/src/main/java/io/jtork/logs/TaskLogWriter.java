@@ -60,7 +60,7 @@ public final class TaskLogWriter {
     this.store = store;
     this.maxBuffered = maxBuffered;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
-    timers.startTimerWithFixedDelay(new Flush(), Duration.ofMillis(200));
+    timers.startTimerWithFixedDelay(new Flush(), Duration.ofMillis(100));
   }
 
   private Behavior<Command> behavior() {

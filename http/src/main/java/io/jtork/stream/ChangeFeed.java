@@ -146,6 +146,8 @@ public final class ChangeFeed implements AutoCloseable {
               gapSince = now;
             }
             if (now - gapSince < gapTimeoutNanos) break;
+            log.info("live streams: row {} of the {} table did not appear within the gap timeout; going past it",
+                position + 1, table);
           }
           seen.add(r);
           position = r.ordering();

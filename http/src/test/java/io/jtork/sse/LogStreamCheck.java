@@ -64,8 +64,10 @@ public final class LogStreamCheck {
           l.receivedAt() - l.writtenAt()).isLessThanOrEqualTo(MAX_DELAY_MILLIS);
     }
     long worst = lines.stream().mapToLong(l -> l.receivedAt() - l.writtenAt()).max().orElse(0);
-    System.out.printf("log stream of %s: %d lines, delays %d to %d ms%n", base, lines.size(),
-        lines.stream().mapToLong(l -> l.receivedAt() - l.writtenAt()).min().orElse(0), worst);
+    System.out.printf("log stream of %s: %d lines, delays %d to %d ms; slowest %s%n", base, lines.size(),
+        lines.stream().mapToLong(l -> l.receivedAt() - l.writtenAt()).min().orElse(0), worst,
+        lines.stream().sorted((a, b) -> Long.compare(b.receivedAt() - b.writtenAt(), a.receivedAt() - a.writtenAt()))
+            .limit(3).map(l -> "line " + l.number() + ": " + (l.receivedAt() - l.writtenAt()) + " ms").toList());
     // Ids rise, so that a client can resume after any of them.
     List<Long> ids = all.stream().filter(e -> e.type().equals("log")).map(e -> Long.parseLong(e.id())).toList();
     assertThat(ids).isSorted().doesNotHaveDuplicates();
@@ -82,7 +84,9 @@ public final class LogStreamCheck {
   }
 
   private static List<SseReader.Event> readAll(String url, Map<String, String> headers) {
+    long t0 = System.currentTimeMillis();
     try (SseReader r = SseReader.open(url, headers)) {
+      System.out.printf("stream %s answered in %d ms%n", url, System.currentTimeMillis() - t0);
       assertThat(r.status).as(r.errorBody).isEqualTo(200);
       return r.untilClosed(Duration.ofSeconds(20));
     } catch (Exception e) {
