@@ -21,11 +21,14 @@ final class BenchNode implements AutoCloseable {
   final Process process;
   final Path dataDir;
   final String base;
+  /** The node's PostgreSQL database, or null on H2. */
+  final String database;
 
-  private BenchNode(Process process, Path dataDir, String base) {
+  private BenchNode(Process process, Path dataDir, String base, String database) {
     this.process = process;
     this.dataDir = dataDir;
     this.base = base;
+    this.database = database;
   }
 
   /** Starts {@code jtork run standalone} on {@code runtime} and waits until it answers {@code /health}. */
@@ -47,8 +50,9 @@ final class BenchNode implements AutoCloseable {
     cmd.addAll(launch());
     cmd.addAll(List.of("run", "standalone",
         "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", runtime));
+    String db = null;
     if (datastore.equals("postgres")) {
-      String db = "jtork_bench_" + System.currentTimeMillis();
+      db = "jtork_bench_" + System.currentTimeMillis();
       try (var c = DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
           var st = c.createStatement()) {
         st.execute("CREATE DATABASE " + db);
@@ -67,7 +71,7 @@ final class BenchNode implements AutoCloseable {
       if (!node.isAlive()) break;
       try {
         if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return new BenchNode(node, dataDir, base);
+            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return new BenchNode(node, dataDir, base, db);
       } catch (IOException e) {
         // not up yet
       }

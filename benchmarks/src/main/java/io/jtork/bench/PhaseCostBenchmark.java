@@ -1,0 +1,260 @@
+package io.jtork.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * What one job costs, by phase. On a forked standalone node, after {@code --warmup} jobs, it
+ * records {@code --jobs} one-task shell jobs (submitted as the submit benchmark's sustained phase
+ * does, {@code --concurrency} in flight, until all are COMPLETED) with Java Flight Recorder, and
+ * reports:
+ * <ul>
+ *   <li>the node's CPU per job (from {@code /proc}), split into the JIT compilers' share (the
+ *   recording's compilations), the collector's (its pauses times the GC threads: approximate) and
+ *   the Java threads' rest, which its execution samples divide into phases by the code they are
+ *   in ({@link #PHASES}: the first phase whose classes a sample's stack holds);</li>
+ *   <li>the CPU of the task processes the node waited for (the shell and the task's command);</li>
+ *   <li>per job: the journal writes (persists), the events journaled, the API requests and, on
+ *   PostgreSQL, the database's commits.</li>
+ * </ul>
+ */
+@Command(name = "phase-cost", mixinStandardHelpOptions = true)
+public final class PhaseCostBenchmark implements Callable<Integer> {
+  private static final String JOB = """
+      {"name":"%s","tasks":[{"name":"x","run":"echo -n x > $TORK_OUTPUT"}]}""";
+
+  /**
+   * A sample's phase: the first of these whose class-name prefixes appear anywhere in its stack.
+   * The order settles overlaps: a read-model write made by the API is the read model's, a job
+   * entity's serialization of its events is the journal's.
+   */
+  static final Map<String, List<String>> PHASES = phases();
+
+  private static Map<String, List<String>> phases() {
+    Map<String, List<String>> p = new LinkedHashMap<>();
+    p.put("log shipping", List.of("io.jtork.logs.", "io.jtork.store.TaskLogStore", "io.jtork.worker.WorkerNode.shipLogs"));
+    p.put("projection and read model", List.of("io.jtork.projection.", "io.jtork.store.JobReadModel",
+        "org.apache.pekko.projection."));
+    p.put("process spawn and output", List.of("io.jtork.runtime.", "java.lang.ProcessImpl", "java.lang.ProcessBuilder",
+        "io.jtork.worker.TaskRunner"));
+    p.put("dispatch: queue, worker, task actor", List.of("io.jtork.queue.", "io.jtork.worker.", "io.jtork.job.TaskActor",
+        "io.jtork.job.TaskSupervisor", "io.jtork.dispatch."));
+    p.put("journal: writes and serialization", List.of("org.apache.pekko.persistence.", "slick.", "io.jtork.encryption.",
+        "io.jtork.journal.", "io.jtork.event."));
+    p.put("entity decisions", List.of("io.jtork.job."));
+    p.put("HTTP and parsing", List.of("org.apache.pekko.http.", "io.jtork.api.", "io.jtork.spec.", "io.jtork.expr."));
+    p.put("metrics", List.of("io.jtork.metrics.", "io.micrometer."));
+    p.put("database, other", List.of("org.h2.", "org.postgresql.", "com.zaxxer."));
+    return p;
+  }
+
+  @Option(names = "--jobs", defaultValue = "2000", description = "Jobs recorded.")
+  int jobs;
+
+  @Option(names = "--warmup", defaultValue = "2000", description = "Jobs before the recording.")
+  int warmup;
+
+  @Option(names = "--concurrency", defaultValue = "32", description = "Submissions in flight.")
+  int concurrency;
+
+  @Mixin
+  DatastoreOptions db;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PhaseCostBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    try (BenchNode node = db.fork("shell")) {
+      System.out.printf(Locale.ROOT, "node %s (%s), %d cores%n", node.base, db.datastore,
+          Runtime.getRuntime().availableProcessors());
+      run(node.base, warmup);
+      Path jfr = node.dataDir.resolve("phase-cost.jfr");
+      Map<String, Double> before = counters(node.base);
+      long commitsBefore = commits(node);
+      long[] cpuBefore = cpu(node.pid());
+      node.jcmd("JFR.start name=phase-cost settings=profile filename=" + jfr);
+      long start = System.nanoTime();
+      String run = run(node.base, jobs);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      node.jcmd("JFR.stop name=phase-cost");
+      long[] cpuAfter = cpu(node.pid());
+      long commitsAfter = commits(node);
+      Map<String, Double> after = counters(node.base);
+      report(node, run, jfr, seconds, cpuBefore, cpuAfter, before, after, commitsAfter - commitsBefore);
+      return 0;
+    }
+  }
+
+  /** Submits {@code n} jobs of a new name, {@code concurrency} in flight, and waits until all are COMPLETED. */
+  private String run(String base, int n) throws Exception {
+    String name = "phase" + Long.toHexString(System.nanoTime());
+    String body = JOB.formatted(name);
+    Semaphore permits = new Semaphore(concurrency);
+    AtomicInteger failed = new AtomicInteger();
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      permits.acquire();
+      HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs")).timeout(Duration.ofSeconds(60))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+      all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+        permits.release();
+        if (e != null || r.statusCode() != 200) failed.incrementAndGet();
+      }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    long done = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (done < n - failed.get() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      String page = get(base + "/jobs?size=1&q=completed%20" + name);
+      Matcher m = Pattern.compile("\"totalItems\":(\\d+)").matcher(page);
+      done = m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+    if (failed.get() > 0) System.out.println(failed.get() + " submissions failed");
+    return name;
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The node's counters that say what a job took: summed over their labels. */
+  private Map<String, Double> counters(String base) throws Exception {
+    String text = get(base + "/prometheus");
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String name : List.of("jtork_journal_write_seconds_count", "jtork_http_requests_seconds_count")) {
+      double sum = 0;
+      Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+      while (m.find()) sum += Double.parseDouble(m.group(2));
+      out.put(name, sum);
+    }
+    return out;
+  }
+
+  /** The node's database's commits so far (PostgreSQL only; -1 on H2). */
+  private long commits(BenchNode node) throws Exception {
+    if (node.database == null) return -1;
+    try (var c = DriverManager.getConnection(db.postgresUrl + "postgres", "postgres", "");
+        var st = c.prepareStatement("SELECT xact_commit FROM pg_stat_database WHERE datname = ?")) {
+      st.setString(1, node.database);
+      try (var rs = st.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  /** The process's CPU so far, in clock ticks: its own (user + system) and its waited-for children's. */
+  private static long[] cpu(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // After the command: state is field 3; utime, stime, cutime, cstime are fields 14-17.
+    return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
+  }
+
+  private void report(BenchNode node, String run, Path jfr, double seconds, long[] cpuBefore, long[] cpuAfter,
+      Map<String, Double> before, Map<String, Double> after, long commits) throws Exception {
+    double tick = 1000.0 / 100; // ms per clock tick (USER_HZ is 100 on Linux)
+    double nodeMs = (cpuAfter[0] - cpuBefore[0]) * tick;
+    double childMs = (cpuAfter[1] - cpuBefore[1]) * tick;
+    Map<String, Long> samples = new LinkedHashMap<>();
+    PHASES.keySet().forEach(k -> samples.put(k, 0L));
+    samples.put("actor system, other", 0L);
+    double jitMs = 0;
+    double gcPauseMs = 0;
+    long total = 0;
+    try (RecordingFile f = new RecordingFile(jfr)) {
+      while (f.hasMoreEvents()) {
+        RecordedEvent e = f.readEvent();
+        switch (e.getEventType().getName()) {
+          case "jdk.ExecutionSample" -> {
+            samples.merge(phaseOf(e), 1L, Long::sum);
+            total++;
+          }
+          case "jdk.Compilation" -> jitMs += e.getDuration().toNanos() / 1e6;
+          case "jdk.GarbageCollection" -> gcPauseMs += e.getDuration("sumOfPauses").toNanos() / 1e6;
+          default -> { }
+        }
+      }
+    }
+    int gcThreads = Math.min(Runtime.getRuntime().availableProcessors(), 8);
+    double gcMs = gcPauseMs * gcThreads;
+    double javaMs = Math.max(0, nodeMs - jitMs - gcMs);
+    String sampleJob = firstJobOf(node.base, run);
+    int events = sampleJob == null ? -1 : eventsOf(node.base, sampleJob);
+
+    System.out.printf(Locale.ROOT, "%d jobs in %.1f s: %.1f jobs/s; node CPU %.1f ms per job (%.0f%% of %d cores)%n",
+        jobs, seconds, jobs / seconds, nodeMs / jobs, 100 * nodeMs / (seconds * 1000 * Runtime.getRuntime()
+            .availableProcessors()), Runtime.getRuntime().availableProcessors());
+    System.out.println();
+    System.out.println("| phase | share of the Java threads' samples | CPU ms per job |");
+    System.out.println("|---|---|---|");
+    for (Map.Entry<String, Long> s : samples.entrySet()) {
+      double share = total == 0 ? 0 : (double) s.getValue() / total;
+      System.out.printf(Locale.ROOT, "| %s | %.1f%% | %.2f |%n", s.getKey(), 100 * share, share * javaMs / jobs);
+    }
+    System.out.printf(Locale.ROOT, "| JIT compilers | | %.2f |%n", jitMs / jobs);
+    System.out.printf(Locale.ROOT, "| garbage collector (pauses x %d threads, approx.) | | %.2f |%n", gcThreads,
+        gcMs / jobs);
+    System.out.printf(Locale.ROOT, "| **the node, in all** | | **%.2f** |%n", nodeMs / jobs);
+    System.out.printf(Locale.ROOT, "| task processes (bash and its command) | | %.2f |%n", childMs / jobs);
+    System.out.println();
+    System.out.printf(Locale.ROOT, "per job: %.2f journal writes, %d events, %.2f API requests%s%n",
+        (after.get("jtork_journal_write_seconds_count") - before.get("jtork_journal_write_seconds_count")) / jobs,
+        events, (after.get("jtork_http_requests_seconds_count") - before.get("jtork_http_requests_seconds_count")) / jobs,
+        node.database != null ? String.format(Locale.ROOT, ", %.2f PostgreSQL commits", (double) commits / jobs) : "");
+    System.out.printf("%d execution samples; recording %s%n", total, jfr);
+  }
+
+  /** The phase of a sample: the first whose classes its stack holds. */
+  static String phaseOf(RecordedEvent sample) {
+    if (sample.getStackTrace() == null) return "actor system, other";
+    List<String> frames = new ArrayList<>();
+    for (RecordedFrame f : sample.getStackTrace().getFrames()) {
+      frames.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
+    }
+    for (Map.Entry<String, List<String>> p : PHASES.entrySet()) {
+      for (String frame : frames) {
+        for (String prefix : p.getValue()) if (frame.startsWith(prefix)) return p.getKey();
+      }
+    }
+    return "actor system, other";
+  }
+
+  private String firstJobOf(String base, String name) throws Exception {
+    Matcher m = Pattern.compile("\"id\":\"([0-9a-f]{32})\"").matcher(get(base + "/jobs?size=1&q=" + name));
+    return m.find() ? m.group(1) : null;
+  }
+
+  private int eventsOf(String base, String id) throws Exception {
+    Matcher m = Pattern.compile("\"totalItems\":(\\d+)").matcher(get(base + "/jobs/" + id + "/events?size=1"));
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+}
