@@ -47,6 +47,9 @@ final class BenchNode implements AutoCloseable {
     int port = freePort();
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC"));
+    // As bin/jtork takes them: JVM options to compare (JIT, GC, class-data sharing).
+    String opts = System.getenv("JTORK_JAVA_OPTS");
+    if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
     cmd.addAll(launch());
     cmd.addAll(List.of("run", "standalone",
         "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", runtime));
