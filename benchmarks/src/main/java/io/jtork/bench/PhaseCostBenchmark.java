@@ -100,15 +100,18 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
       Map<String, Double> before = counters(node.base);
       long commitsBefore = commits(node);
       long[] cpuBefore = cpu(node.pid());
+      Map<String, Long> threadsBefore = threadCpu(node.pid());
       node.jcmd("JFR.start name=phase-cost settings=profile filename=" + jfr);
       long start = System.nanoTime();
       String run = run(node.base, jobs);
       double seconds = (System.nanoTime() - start) / 1e9;
       node.jcmd("JFR.stop name=phase-cost");
       long[] cpuAfter = cpu(node.pid());
+      Map<String, Long> threadsAfter = threadCpu(node.pid());
       long commitsAfter = commits(node);
       Map<String, Double> after = counters(node.base);
-      report(node, run, jfr, seconds, cpuBefore, cpuAfter, before, after, commitsAfter - commitsBefore);
+      report(node, run, jfr, seconds, cpuBefore, cpuAfter, jitAndGc(threadsBefore, threadsAfter), before, after,
+          commitsAfter - commitsBefore);
       return 0;
     }
   }
@@ -179,16 +182,49 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
   }
 
+  /** Each thread's CPU so far in clock ticks, by "name/tid" ({@code /proc/<pid>/task}). */
+  private static Map<String, Long> threadCpu(long pid) throws Exception {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(name + "/" + t.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        } catch (java.io.IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The CPU ticks the JIT compiler threads and the garbage collector's threads used between two
+   * snapshots (a thread started meanwhile counts whole; one that ended is left to the Java rest).
+   */
+  private static long[] jitAndGc(Map<String, Long> before, Map<String, Long> after) {
+    long jit = 0;
+    long gc = 0;
+    for (Map.Entry<String, Long> t : after.entrySet()) {
+      long used = t.getValue() - before.getOrDefault(t.getKey(), 0L);
+      if (t.getKey().startsWith("C1 CompilerThre") || t.getKey().startsWith("C2 CompilerThre")) jit += used;
+      else if (t.getKey().startsWith("GC Thread") || t.getKey().startsWith("VM Thread")) gc += used;
+    }
+    return new long[] {jit, gc};
+  }
+
   private void report(BenchNode node, String run, Path jfr, double seconds, long[] cpuBefore, long[] cpuAfter,
-      Map<String, Double> before, Map<String, Double> after, long commits) throws Exception {
+      long[] jitAndGc, Map<String, Double> before, Map<String, Double> after, long commits) throws Exception {
     double tick = 1000.0 / 100; // ms per clock tick (USER_HZ is 100 on Linux)
     double nodeMs = (cpuAfter[0] - cpuBefore[0]) * tick;
     double childMs = (cpuAfter[1] - cpuBefore[1]) * tick;
     Map<String, Long> samples = new LinkedHashMap<>();
     PHASES.keySet().forEach(k -> samples.put(k, 0L));
     samples.put("actor system, other", 0L);
-    double jitMs = 0;
-    double gcPauseMs = 0;
+    double jitMs = jitAndGc[0] * tick;
+    double gcMs = jitAndGc[1] * tick;
     long total = 0;
     try (RecordingFile f = new RecordingFile(jfr)) {
       while (f.hasMoreEvents()) {
@@ -198,14 +234,10 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
             samples.merge(phaseOf(e), 1L, Long::sum);
             total++;
           }
-          case "jdk.Compilation" -> jitMs += e.getDuration().toNanos() / 1e6;
-          case "jdk.GarbageCollection" -> gcPauseMs += e.getDuration("sumOfPauses").toNanos() / 1e6;
           default -> { }
         }
       }
     }
-    int gcThreads = Math.min(Runtime.getRuntime().availableProcessors(), 8);
-    double gcMs = gcPauseMs * gcThreads;
     double javaMs = Math.max(0, nodeMs - jitMs - gcMs);
     String sampleJob = firstJobOf(node.base, run);
     int events = sampleJob == null ? -1 : eventsOf(node.base, sampleJob);
@@ -220,9 +252,8 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
       double share = total == 0 ? 0 : (double) s.getValue() / total;
       System.out.printf(Locale.ROOT, "| %s | %.1f%% | %.2f |%n", s.getKey(), 100 * share, share * javaMs / jobs);
     }
-    System.out.printf(Locale.ROOT, "| JIT compilers | | %.2f |%n", jitMs / jobs);
-    System.out.printf(Locale.ROOT, "| garbage collector (pauses x %d threads, approx.) | | %.2f |%n", gcThreads,
-        gcMs / jobs);
+    System.out.printf(Locale.ROOT, "| JIT compiler threads | | %.2f |%n", jitMs / jobs);
+    System.out.printf(Locale.ROOT, "| garbage collector and VM threads | | %.2f |%n", gcMs / jobs);
     System.out.printf(Locale.ROOT, "| **the node, in all** | | **%.2f** |%n", nodeMs / jobs);
     System.out.printf(Locale.ROOT, "| task processes (bash and its command) | | %.2f |%n", childMs / jobs);
     System.out.println();
