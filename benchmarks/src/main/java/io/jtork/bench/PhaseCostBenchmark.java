@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jfr.consumer.RecordedEvent;
@@ -119,29 +116,8 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   /** Submits {@code n} jobs of a new name, {@code concurrency} in flight, and waits until all are COMPLETED. */
   private String run(String base, int n) throws Exception {
     String name = "phase" + Long.toHexString(System.nanoTime());
-    String body = JOB.formatted(name);
-    Semaphore permits = new Semaphore(concurrency);
-    AtomicInteger failed = new AtomicInteger();
-    List<CompletableFuture<?>> all = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      permits.acquire();
-      HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs")).timeout(Duration.ofSeconds(60))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-      all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-        permits.release();
-        if (e != null || r.statusCode() != 200) failed.incrementAndGet();
-      }));
-    }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-    long done = 0;
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (done < n - failed.get() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      String page = get(base + "/jobs?size=1&q=completed%20" + name);
-      Matcher m = Pattern.compile("\"totalItems\":(\\d+)").matcher(page);
-      done = m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-    if (failed.get() > 0) System.out.println(failed.get() + " submissions failed");
+    PlainSubmissions.Result r = PlainSubmissions.run(http, base, name, JOB.formatted(name), n, concurrency);
+    if (r.failed() > 0) System.out.println(r.failed() + " submissions failed");
     return name;
   }
 

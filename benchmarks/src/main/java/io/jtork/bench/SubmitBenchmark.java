@@ -121,29 +121,12 @@ public final class SubmitBenchmark implements Callable<Integer> {
    */
   private void sustained(String base, int n, int inFlight) throws Exception {
     String run = "sustained" + Long.toHexString(System.nanoTime());
-    String body = PLAIN_JOB.formatted(run);
-    AtomicInteger failed = new AtomicInteger();
     long start = System.nanoTime();
-    bounded(n, inFlight, () -> {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs")).timeout(Duration.ofSeconds(60))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-      return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-        if (e != null || r.statusCode() != 200) failed.incrementAndGet();
-      });
-    });
-    double submitted = (System.nanoTime() - start) / 1e9;
-    long done = 0;
-    while (done < n - failed.get()) {
-      Thread.sleep(100);
-      String page = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs?size=1&q=completed%20" + run)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = Pattern.compile("\"totalItems\":(\\d+)").matcher(page);
-      done = m.find() ? Long.parseLong(m.group(1)) : 0;
-      if ((System.nanoTime() - start) / 1e9 > 600) break;
-    }
+    PlainSubmissions.Result r = PlainSubmissions.run(http, base, run, PLAIN_JOB.formatted(run), n, inFlight);
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "sustained  %6d jobs, %3d submits in flight: %7.1f jobs/s completed (all submitted"
-        + " in %.1f s, all completed in %.1f s); %d failed%n", n, inFlight, done / secs, submitted, secs, failed.get());
+        + " in %.1f s, all completed in %.1f s); %d failed%n", n, inFlight, r.completed() / secs, r.submittedSeconds(),
+        secs, r.failed());
   }
 
   /** Starts {@code n} requests, at most {@code inFlight} at a time, and waits for all of them. */

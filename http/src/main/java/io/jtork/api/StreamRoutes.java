@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -65,17 +64,17 @@ final class StreamRoutes extends AllDirectives {
         path(PathMatchers.segment("events").slash("stream"), () -> lastEventId(after ->
             stream("jobs", broadcast.subscribe(who, after.orElse(null))))),
         pathPrefix("jobs", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-            path(PathMatchers.segment("log").slash("stream"), () -> jobStream("log", id, who, (job, after) ->
+            path(PathMatchers.segment("log").slash("stream"), () -> jobStream("log", id, who, after ->
                 new LogFollower(id, after, feed, node.logs(), node.jobs(), node.redactor(), node.system(), blocking,
                     settings))),
-            path(PathMatchers.segment("events").slash("stream"), () -> jobStream("events", id, who, (job, after) ->
+            path(PathMatchers.segment("events").slash("stream"), () -> jobStream("events", id, who, after ->
                 new JobEventsFollower(id, after, feed, node.jobs(), this::entries, blocking))))))));
   }
 
   /** The stream of a job {@code who} may see, after the client's {@code Last-Event-ID} (0: from the start). */
-  private Route jobStream(String kind, String id, Principal who, BiFunction<Job, Long, Follower> follower) {
+  private Route jobStream(String kind, String id, Principal who, Function<Long, Follower> follower) {
     return api.visible("job", id, who, jobRoutes::find, job -> job.spec().permissions(),
-        job -> lastEventId(after -> stream(kind, follower.apply(job, after.orElse(0L)))));
+        job -> lastEventId(after -> stream(kind, follower.apply(after.orElse(0L)))));
   }
 
   private Route stream(String kind, Follower follower) {

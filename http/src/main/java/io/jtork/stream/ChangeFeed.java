@@ -41,7 +41,7 @@ public final class ChangeFeed implements AutoCloseable {
   /** The tables a stream can follow. */
   public enum Table { JOURNAL, LOG }
 
-  /** Told of new rows of the keys it listens to (or of all job keys): it must return quickly. */
+  /** Told of new rows (keyed by job id) of the jobs it listens to, or of every job: it must return quickly. */
   public interface Listener {
     void changed(Table table, List<TableTail.Row> rows);
   }
@@ -163,7 +163,7 @@ public final class ChangeFeed implements AutoCloseable {
       Map<String, List<TableTail.Row>> byJob = new LinkedHashMap<>();
       for (TableTail.Row r : seen) {
         String job = jobOf(r.key());
-        if (job != null) byJob.computeIfAbsent(job, k -> new ArrayList<>()).add(r);
+        if (job != null) byJob.computeIfAbsent(job, k -> new ArrayList<>()).add(new TableTail.Row(r.ordering(), job));
       }
       byJob.forEach((job, rs) -> {
         Set<Listener> ls = byKey.get(job);

@@ -157,10 +157,6 @@ public abstract class Follower implements ChangeFeed.Listener {
     return executor;
   }
 
-  protected final boolean closed() {
-    return closed;
-  }
-
   private void fail(Throwable e) {
     log.warn("live stream {} failed: {}", this, e.toString());
     if (out != null) out.fail(e);

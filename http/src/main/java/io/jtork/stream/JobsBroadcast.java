@@ -68,10 +68,7 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
   @Override
   public void changed(ChangeFeed.Table table, List<TableTail.Row> rows) {
     Map<String, Long> changed = new LinkedHashMap<>();
-    for (TableTail.Row r : rows) {
-      String key = r.key();
-      changed.put(key.substring(key.indexOf('|') + 1), r.ordering());
-    }
+    for (TableTail.Row r : rows) changed.put(r.key(), r.ordering());
     // One poll's updates are looked up together and handed on in the journal's order, after the
     // previous poll's: a client sees each job's changes in order.
     synchronized (chain) {

@@ -132,18 +132,18 @@ class JobFollowerTest {
     return Jtork.run("logs", ID, "--follow", "--endpoint", "http://127.0.0.1:" + server.getAddress().getPort());
   }
 
+  /** What following the fake node's "build" job prints, from its streams or by polling alike. */
+  private static List<String> buildFollowed() {
+    return List.of("[   0.5s] task \"build\" RUNNING", "build | compiling", "build | linking", "build | done",
+        "[   2.0s] task \"build\" COMPLETED", "job " + ID + " COMPLETED in 3.2s");
+  }
+
   @Test
   void printsTheLogAndEachChangeFromTheStreamsAndResumesABrokenStream() {
     Jtork r = follow();
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.err()).isEmpty();
-    assertThat(r.out().lines().toList()).containsExactly(
-        "[   0.5s] task \"build\" RUNNING",
-        "build | compiling",
-        "build | linking",
-        "build | done",
-        "[   2.0s] task \"build\" COMPLETED",
-        "job " + ID + " COMPLETED in 3.2s");
+    assertThat(r.out().lines().toList()).containsExactlyElementsOf(buildFollowed());
     assertThat(lastEventIds).startsWith("null", "2");
   }
 
@@ -152,13 +152,7 @@ class JobFollowerTest {
     streams = false;
     Jtork r = follow();
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out().lines().toList()).containsExactly(
-        "[   0.5s] task \"build\" RUNNING",
-        "build | compiling",
-        "build | linking",
-        "build | done",
-        "[   2.0s] task \"build\" COMPLETED",
-        "job " + ID + " COMPLETED in 3.2s");
+    assertThat(r.out().lines().toList()).containsExactlyElementsOf(buildFollowed());
   }
 
   @Test

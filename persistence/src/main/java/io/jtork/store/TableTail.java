@@ -16,32 +16,32 @@ import java.util.Map;
  * following a table costs little however large its rows are.
  */
 public final class TableTail {
-  /** One row: its place in the table, the entity it belongs to, and that entity's own number for it (0 if none). */
-  public record Row(long ordering, String key, long seq) {}
+  /** One row: its place in the table and the entity it belongs to. */
+  public record Row(long ordering, String key) {}
 
   private final Database db;
   private final String afterSql;
   private final String maxSql;
   private final String lastPerKeySql;
 
-  private TableTail(Database db, String table, String ordering, String key, String seq) {
+  private TableTail(Database db, String table, String ordering, String key) {
     this.db = db;
-    this.afterSql = "SELECT " + ordering + ", " + key + ", " + seq + " FROM " + table + " WHERE " + ordering
+    this.afterSql = "SELECT " + ordering + ", " + key + " FROM " + table + " WHERE " + ordering
         + " > ? ORDER BY " + ordering + " LIMIT ?";
     this.maxSql = "SELECT MAX(" + ordering + ") FROM " + table;
     this.lastPerKeySql = "SELECT " + key + ", MAX(" + ordering + ") FROM " + table + " WHERE " + ordering + " > ? AND "
         + ordering + " <= ? AND " + key + " LIKE ? ESCAPE '\\' GROUP BY " + key + " ORDER BY 2 LIMIT ?";
   }
 
-  /** The journal: a row's key is its persistence id, its number the entity's sequence number. */
+  /** The journal: a row's key is its persistence id. */
   public static TableTail journal(Database db) {
     // The journal's migration quotes its names in lower case, as pekko-persistence-jdbc's scripts do.
-    return new TableTail(db, "\"event_journal\"", "\"ordering\"", "\"persistence_id\"", "\"sequence_number\"");
+    return new TableTail(db, "\"event_journal\"", "\"ordering\"", "\"persistence_id\"");
   }
 
   /** The task log: a row's key is its job's id. */
   public static TableTail taskLog(Database db) {
-    return new TableTail(db, "task_log_parts", "ordering", "job_id", "0");
+    return new TableTail(db, "task_log_parts", "ordering", "job_id");
   }
 
   /** The rows after {@code ordering}, oldest first, at most {@code limit}. */
@@ -51,7 +51,7 @@ public final class TableTail {
       ps.setInt(2, limit);
       List<Row> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(new Row(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+        while (rs.next()) out.add(new Row(rs.getLong(1), rs.getString(2)));
       }
       return out;
     }
