@@ -79,8 +79,8 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
 
   /** Settings for the task actors a job spawns (their type is package-private). */
   public static TaskActor.Settings taskActorSettings(Duration deadlineGrace, Duration probeTimeout,
-      Duration workerDiscoveryTimeout, Duration queueTimeout) {
-    return new TaskActor.Settings(deadlineGrace, probeTimeout, workerDiscoveryTimeout, queueTimeout);
+      Duration workerDiscoveryTimeout, Duration queueTimeout, Duration startReportDelay) {
+    return new TaskActor.Settings(deadlineGrace, probeTimeout, workerDiscoveryTimeout, queueTimeout, startReportDelay);
   }
 
   // ---- protocol ------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   /** Every message a job entity handles: the API's, its task actors' and its own. */
   public sealed interface Command extends JtorkSerializable permits Submit, Get, Cancel, Restart, Delete, AwaitEnd,
       TaskReport, Reports, GrowEach, PassivateIfIdle, TaskSupervisor.TaskActorStopped, ReportBuffer.Flushed,
-      WebhookOutbox.AttemptDone, WebhookOutbox.Retry {}
+      ReportBuffer.Together, WebhookOutbox.AttemptDone, WebhookOutbox.Retry {}
 
   /**
    * Submits the job under this entity's id. {@code idempotencyKey} is the client's

@@ -16,6 +16,9 @@ final class ReportBuffer {
   /** The entity journaled the last batch. */
   record Flushed() implements JobEntity.Command, NoSerializationVerificationNeeded {}
 
+  /** Reports that must be journaled in one write (a run's start held back, and its end). */
+  record Together(List<TaskReport> reports) implements JobEntity.Command, NoSerializationVerificationNeeded {}
+
   private ReportBuffer() {}
 
   static Behavior<JobEntity.Command> create(ActorRef<JobEntity.Command> entity) {
@@ -27,6 +30,10 @@ final class ReportBuffer {
         .onMessage(Flushed.class, f -> Behaviors.same())
         .onMessage(TaskReport.class, report -> {
           entity.tell(new JobEntity.Reports(List.of(report), self));
+          return busy(entity, self, new ArrayList<>());
+        })
+        .onMessage(Together.class, t -> {
+          entity.tell(new JobEntity.Reports(t.reports(), self));
           return busy(entity, self, new ArrayList<>());
         })
         .build();
@@ -42,6 +49,10 @@ final class ReportBuffer {
         })
         .onMessage(TaskReport.class, report -> {
           pending.add(report);
+          return Behaviors.same();
+        })
+        .onMessage(Together.class, t -> {
+          pending.addAll(t.reports());
           return Behaviors.same();
         })
         .build();

@@ -39,7 +39,7 @@ final class TaskActor {
 
   /** Timings; see {@code jtork.task} in {@code conf/jtork.conf}. */
   record Settings(Duration deadlineGrace, Duration probeTimeout, Duration workerDiscoveryTimeout,
-      Duration queueTimeout) {}
+      Duration queueTimeout, Duration startReportDelay) {}
 
   /** Stop this run: the job was cancelled or failed. */
   record Cancel() implements TaskCommand {}
@@ -66,6 +66,8 @@ final class TaskActor {
 
   private record RefreshTicket() implements TaskCommand {}
 
+  private record ReportStart() implements TaskCommand {}
+
   /** A waiting task actor sends its ticket again this often, in case the queue lost it. */
   private static final Duration REFRESH_EVERY = Duration.ofSeconds(30);
 
@@ -88,6 +90,11 @@ final class TaskActor {
   private final ClusterSharding sharding;
   /** Whether the worker this run was handed to said it started it (or a probe found it running). */
   private boolean startConfirmed;
+  /**
+   * The start, held back for {@code startReportDelay} so that a run ending sooner is journaled in
+   * one write with its end; null once reported. Whatever this actor reports next goes after it.
+   */
+  private TaskReport.RunStarted heldStart;
 
   static Behavior<TaskCommand> create(TaskWork work, ActorRef<JobEntity.Command> job, Settings settings,
       Recovery recovery) {
@@ -234,14 +241,25 @@ final class TaskActor {
         .onMessage(TaskCommand.Started.class, s -> {
           if (!s.attemptId().equals(attemptId)) return Behaviors.same();
           timers.cancel("confirm-start");
+          if (startConfirmed) return Behaviors.same();
           startConfirmed = true;
-          job.tell(new TaskReport.RunStarted(work.taskId(), work.run(), s.nodeId(), s.workerAddress(), s.at()));
+          var started = new TaskReport.RunStarted(work.taskId(), work.run(), s.nodeId(), s.workerAddress(), s.at());
+          if (settings.startReportDelay().isZero()) {
+            job.tell(started);
+          } else {
+            heldStart = started;
+            timers.startSingleTimer("report-start", new ReportStart(), settings.startReportDelay());
+          }
           startDeadline();
+          return Behaviors.same();
+        })
+        .onMessage(ReportStart.class, r -> {
+          report();
           return Behaviors.same();
         })
         .onMessage(TaskCommand.Progressed.class, p -> {
           if (p.attemptId().equals(attemptId)) {
-            job.tell(new TaskReport.RunProgressed(work.taskId(), work.run(), p.progress()));
+            report(new TaskReport.RunProgressed(work.taskId(), work.run(), p.progress()));
           }
           return Behaviors.same();
         })
@@ -258,24 +276,40 @@ final class TaskActor {
           // Unconfirmed, the run may have begun there or not: the lost attempt names the node either way.
           String when = startConfirmed ? "while the task ran"
               : "after the task was handed to it, before it confirmed the start";
-          job.tell(new TaskReport.RunLost(work.taskId(), work.run(),
+          report(new TaskReport.RunLost(work.taskId(), work.run(),
               "worker lost: node " + nodeId + " left the cluster " + when, startConfirmed ? null : nodeId));
           return Behaviors.stopped();
         })
         .onMessage(DeadlineReached.class, d -> {
           worker.tell(new WorkerCommand.CancelRun(attemptId));
           Duration limit = work.timeout().plus(settings.deadlineGrace());
-          job.tell(new TaskReport.RunFailed(work.taskId(), work.run(), "timeout: worker " + nodeId
+          report(new TaskReport.RunFailed(work.taskId(), work.run(), "timeout: worker " + nodeId
               + " gave no result within " + GoDuration.format(limit) + " (context deadline exceeded)", TaskFailed.Cause.DEADLINE,
               Instant.now()));
           return Behaviors.stopped();
         })
         .onMessage(Cancel.class, c -> {
           worker.tell(new WorkerCommand.CancelRun(attemptId));
+          report();
           return Behaviors.stopped();
         })
         .onAnyMessage(m -> Behaviors.same())
         .build();
+  }
+
+  /** Reports the held-back start, if any, and then {@code next} in the same write as it. */
+  private void report(TaskReport... next) {
+    timers.cancel("report-start");
+    if (heldStart == null || next.length == 0) {
+      if (heldStart != null) job.tell(heldStart);
+      heldStart = null;
+      for (TaskReport r : next) job.tell(r);
+      return;
+    }
+    List<TaskReport> all = new ArrayList<>(List.of(heldStart));
+    all.addAll(List.of(next));
+    heldStart = null;
+    job.tell(new ReportBuffer.Together(all));
   }
 
   /** A backstop: the worker enforces the timeout; this catches a worker that went silent. */
@@ -290,9 +324,9 @@ final class TaskActor {
   private Behavior<TaskCommand> finish(TaskCommand.Outcome outcome, ActorRef<WorkerCommand> worker) {
     worker.tell(new WorkerCommand.OutcomeReceived(attemptId));
     if (outcome instanceof TaskCommand.Succeeded s) {
-      job.tell(new TaskReport.RunSucceeded(work.taskId(), work.run(), s.result(), s.at()));
+      report(new TaskReport.RunSucceeded(work.taskId(), work.run(), s.result(), s.at()));
     } else if (outcome instanceof TaskCommand.Failed f) {
-      job.tell(new TaskReport.RunFailed(work.taskId(), work.run(), f.error(), f.cause(), f.at()));
+      report(new TaskReport.RunFailed(work.taskId(), work.run(), f.error(), f.cause(), f.at()));
     }
     return Behaviors.stopped();
   }

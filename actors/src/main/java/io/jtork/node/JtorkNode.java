@@ -171,7 +171,7 @@ public final class JtorkNode implements AutoCloseable {
       JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions, redactor), expressions, settings.passivateAfter(),
           settings.maxRedeliveries(), settings.maxEachItems(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
           new Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),
-              settings.workerDiscoveryTimeout(), settings.queueTimeout()),
+              settings.workerDiscoveryTimeout(), settings.queueTimeout(), settings.startReportDelay()),
           new Webhooks(expressions, redactor), new WebhookSender(system.dispatchers().lookup(
               DispatcherSelector.fromConfig("jtork.blocking-dispatcher")),
               settings.webhooksDenyLinkLocal(), Duration.ofSeconds(5))));

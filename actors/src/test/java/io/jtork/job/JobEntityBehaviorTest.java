@@ -67,7 +67,8 @@ class JobEntityBehaviorTest {
     Redactor redactor = Redactor.defaults();
     JobEntity.Settings settings = new JobEntity.Settings(new TaskFactory(expressions, redactor), expressions,
         Duration.ofMinutes(1), 2, 1000, false, 100, null,
-        JobEntity.taskActorSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), null),
+        JobEntity.taskActorSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), null,
+            Duration.ZERO),
         new Webhooks(expressions, redactor), null);
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe(ClusterSharding.ShardCommand.class);
     return EventSourcedBehaviorTestKit.create(kit.system(),
