@@ -23,7 +23,9 @@ import io.jtork.store.JobReadModel;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -84,13 +86,24 @@ public final class JobsProjection {
       this.metrics = metrics;
     }
 
+    /**
+     * Applies a group in order; the row changes of a job's consecutive events are gathered and
+     * written as one UPDATE, before the next event of the job that is not one (its insert or
+     * deletion) and at the end of the group.
+     */
     @Override
     public void process(PooledSession session, List<EventEnvelope<JobEvent>> envelopes) throws Exception {
       session.withConnection(c -> {
+        Map<String, JobReadModel.RowChange> changes = new LinkedHashMap<>();
         for (EventEnvelope<JobEvent> envelope : envelopes) {
           String jobId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
+          JobReadModel.RowChange change = changes.computeIfAbsent(jobId, JobReadModel.RowChange::new);
+          if (changeRow(change, envelope.event(), envelope.sequenceNr())) continue;
+          // A task's row is not the job's: the job's changes may go on gathering across it.
+          if (!(envelope.event() instanceof TaskCreated)) change.write(c);
           apply(c, jobId, envelope.event(), envelope.sequenceNr());
         }
+        for (JobReadModel.RowChange change : changes.values()) change.write(c);
         return null;
       });
       if (metrics != null && !envelopes.isEmpty()) {
@@ -100,7 +113,10 @@ public final class JobsProjection {
 
     /** Applies event {@code seqNr} of job {@code jobId}; a row that already shows it (or a later one) stays. */
     void apply(Connection c, String jobId, JobEvent event, long seqNr) throws SQLException {
-      if (event instanceof JobSubmitted e) {
+      JobReadModel.RowChange change = new JobReadModel.RowChange(jobId);
+      if (changeRow(change, event, seqNr)) {
+        change.write(c);
+      } else if (event instanceof JobSubmitted e) {
         var spec = e.spec();
         Set<String> secrets = redactor.secretValues(spec);
         JobSummary s = new JobSummary(jobId, e.createdBy(), e.parentId(), redactor.redactMap(spec.inputs(), secrets),
@@ -108,27 +124,35 @@ public final class JobsProjection {
             JobState.PENDING, e.at(), null, null, null, 0, JobSummary.nonZero(spec.tasks().size()), null, null, null,
             e.schedule());
         JobReadModel.insertJob(c, s, null, spec.tags(), spec.permissions(), seqNr);
-      } else if (event instanceof JobStarted e) {
-        JobReadModel.started(c, jobId, e.at(), seqNr);
-      } else if (event instanceof JobRunning) {
-        JobReadModel.state(c, jobId, JobState.RUNNING, seqNr);
-      } else if (event instanceof JobAdvanced e) {
-        JobReadModel.advanced(c, jobId, e.position(), e.progress(), seqNr);
-      } else if (event instanceof TaskProgressed e) {
-        JobReadModel.progress(c, jobId, e.jobProgress(), seqNr);
-      } else if (event instanceof JobCompleted e) {
-        JobReadModel.completed(c, jobId, e.result(), e.at(), e.deleteAt(), seqNr);
-      } else if (event instanceof JobFailed e) {
-        JobReadModel.failed(c, jobId, e.error(), e.at(), seqNr);
-      } else if (event instanceof JobCancelled) {
-        JobReadModel.state(c, jobId, JobState.CANCELLED, seqNr);
-      } else if (event instanceof JobRestarted) {
-        JobReadModel.restarted(c, jobId, seqNr);
       } else if (event instanceof JobDeleted) {
         JobReadModel.deleted(c, jobId);
       } else if (event instanceof TaskCreated e) {
         JobReadModel.taskCreated(c, e.task().id(), jobId, e.task().position(), e.task().createdAt());
       }
+    }
+
+    /** Adds what {@code event} changes in its job's row to {@code change}; false if it is not such a change. */
+    private static boolean changeRow(JobReadModel.RowChange change, JobEvent event, long seqNr) {
+      if (event instanceof JobStarted e) {
+        change.started(e.at(), seqNr);
+      } else if (event instanceof JobRunning) {
+        change.state(JobState.RUNNING, seqNr);
+      } else if (event instanceof JobAdvanced e) {
+        change.advanced(e.position(), e.progress(), seqNr);
+      } else if (event instanceof TaskProgressed e) {
+        change.progress(e.jobProgress(), seqNr);
+      } else if (event instanceof JobCompleted e) {
+        change.completed(e.result(), e.at(), e.deleteAt(), seqNr);
+      } else if (event instanceof JobFailed e) {
+        change.failed(e.error(), e.at(), seqNr);
+      } else if (event instanceof JobCancelled) {
+        change.state(JobState.CANCELLED, seqNr);
+      } else if (event instanceof JobRestarted) {
+        change.restarted(seqNr);
+      } else {
+        return false;
+      }
+      return true;
     }
   }
 

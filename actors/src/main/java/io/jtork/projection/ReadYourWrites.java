@@ -10,9 +10,16 @@ import io.jtork.scheduled.ScheduledJobEntity;
 import io.jtork.store.JobReadModel;
 import io.jtork.store.ScheduledJobReadModel;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * cannot take a row back, and this write cannot undo a newer one. A write that fails (a replay
  * holds the rows) is logged and the answer still goes out: the change is journaled, and the
  * projection brings the row up to date.
+ *
+ * <p>Job rows are written in batches: while one batch commits, the writes that arrive meanwhile
+ * gather (up to {@link #BATCH}) and go in the next transaction. Idle, a write goes alone at once;
+ * under load, one commit serves many submissions instead of one each, which on H2 (a commit
+ * rewrites the changed pages of every table it touched) was most of this write's cost.
  */
 public final class ReadYourWrites {
   private static final Logger log = LoggerFactory.getLogger(ReadYourWrites.class);
@@ -36,12 +48,32 @@ public final class ReadYourWrites {
   private final ScheduledJobReadModel scheduledJobs;
   private final Redactor redactor;
   private final Executor blocking;
+  /** Job rows waiting for the next batch. */
+  private final BoundedSourceQueue<Pending> pending;
 
-  public ReadYourWrites(JobReadModel jobs, ScheduledJobReadModel scheduledJobs, Redactor redactor, Executor blocking) {
+  /** Job rows written in one transaction at most. */
+  static final int BATCH = 200;
+
+  private record Pending(JobReadModel.RowWrite row, CompletableFuture<Void> written) {}
+
+  public ReadYourWrites(ActorSystem<?> system, JobReadModel jobs, ScheduledJobReadModel scheduledJobs,
+      Redactor redactor, Executor blocking) {
     this.jobs = jobs;
     this.scheduledJobs = scheduledJobs;
     this.redactor = redactor;
     this.blocking = blocking;
+    this.pending = Source.<Pending>queue(4 * BATCH)
+        .batch(BATCH, p -> {
+          List<Pending> batch = new ArrayList<>();
+          batch.add(p);
+          return batch;
+        }, (batch, p) -> {
+          batch.add(p);
+          return batch;
+        })
+        .mapAsync(1, batch -> CompletableFuture.runAsync(() -> writeBatch(batch), blocking))
+        .to(Sink.ignore())
+        .run(system);
   }
 
   /** Writes the job of an {@code Ok} reply into the jobs read model; completes with the reply. */
@@ -50,8 +82,40 @@ public final class ReadYourWrites {
       return CompletableFuture.completedFuture(reply);
     }
     Job j = ok.job();
-    return write(reply, j.id(), () -> jobs.writeThrough(JobSummary.of(j, redactor), j.deleteAt(), j.spec().tags(),
-        j.spec().permissions(), ok.seqNr()));
+    var row = new JobReadModel.RowWrite(JobSummary.of(j, redactor), j.deleteAt(), j.spec().tags(),
+        j.spec().permissions(), ok.seqNr());
+    var p = new Pending(row, new CompletableFuture<>());
+    // A full queue (a burst beyond four batches) or a stopping node: this row goes in a transaction of its own.
+    if (pending.offer(p) != QueueOfferResult.enqueued()) {
+      return write(reply, j.id(), () -> jobs.writeThrough(List.of(row)));
+    }
+    return p.written().thenApply(done -> reply);
+  }
+
+  /** One transaction for the batch; if it fails, each row alone, so that one bad row costs only its own write. */
+  private void writeBatch(List<Pending> batch) {
+    try {
+      jobs.writeThrough(batch.stream().map(Pending::row).toList());
+    } catch (SQLException | RuntimeException e) {
+      if (batch.size() == 1) {
+        notWritten(batch.get(0).row(), e);
+      } else {
+        for (Pending p : batch) {
+          try {
+            jobs.writeThrough(List.of(p.row()));
+          } catch (SQLException | RuntimeException alone) {
+            notWritten(p.row(), alone);
+          }
+        }
+      }
+    } finally {
+      batch.forEach(p -> p.written().complete(null));
+    }
+  }
+
+  private static void notWritten(JobReadModel.RowWrite row, Exception e) {
+    log.warn("the read model could not be updated for {} at once; its projection will: {}", row.summary().id(),
+        e.getMessage());
   }
 
   /** Writes the scheduled job of an {@code Ok} reply into its read model; completes with the reply. */

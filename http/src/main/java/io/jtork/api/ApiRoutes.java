@@ -31,7 +31,7 @@ public final class ApiRoutes extends AllDirectives {
     this.errors = new ApiErrors(gate, node.settings().bodyLimitBytes(), node.askTimeout());
     this.api = new ApiDirectives(node, blocking, gate, errors);
     EventHistory history = new EventHistory(node.system(), node.redactor());
-    ReadYourWrites shown = new ReadYourWrites(node.readModel(), node.scheduledReadModel(), node.redactor(), blocking);
+    ReadYourWrites shown = new ReadYourWrites(node.system(), node.readModel(), node.scheduledReadModel(), node.redactor(), blocking);
     this.health = new HealthRoutes(node, blocking);
     this.jobs = new JobRoutes(node, api, history, shown);
     this.scheduledJobs = new ScheduledJobRoutes(node, api, history, shown);

@@ -159,10 +159,22 @@ public final class JobReadModel {
    */
   public void writeThrough(JobSummary s, Instant deleteAt, List<String> tags,
       List<PermissionSpec> permissions, long seqNr) throws SQLException {
+    writeThrough(List.of(new RowWrite(s, deleteAt, tags, permissions, seqNr)));
+  }
+
+  /** A job's whole row as its entity has it after event {@code seqNr}; {@code summary} is redacted. */
+  public record RowWrite(JobSummary summary, Instant deleteAt, List<String> tags, List<PermissionSpec> permissions,
+      long seqNr) {}
+
+  /**
+   * {@link #writeThrough(JobSummary, Instant, List, List, long) writeThrough} of several rows in
+   * one transaction: one commit for all of them. Either all are written or none.
+   */
+  public void writeThrough(List<RowWrite> rows) throws SQLException {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       try {
-        writeThrough(c, s, deleteAt, tags, permissions, seqNr);
+        for (RowWrite r : rows) writeThrough(c, r.summary(), r.deleteAt(), r.tags(), r.permissions(), r.seqNr());
         c.commit();
       } catch (SQLException e) {
         c.rollback();
@@ -190,26 +202,86 @@ public final class JobReadModel {
   }
 
   public static void started(Connection c, String id, Instant at, long seqNr) throws SQLException {
-    guarded(c, "state = 'SCHEDULED', position = 1, started_at = ?", id, seqNr, odt(at));
+    new RowChange(id).started(at, seqNr).write(c);
   }
 
   public static void state(Connection c, String id, JobState state, long seqNr) throws SQLException {
-    guarded(c, "state = ?", id, seqNr, state.name());
+    new RowChange(id).state(state, seqNr).write(c);
   }
 
   public static void advanced(Connection c, String id, int position, double progress, long seqNr)
       throws SQLException {
-    guarded(c, "position = ?, progress = ?", id, seqNr, position, progress);
+    new RowChange(id).advanced(position, progress, seqNr).write(c);
   }
 
   public static void progress(Connection c, String id, double progress, long seqNr) throws SQLException {
-    guarded(c, "progress = ?", id, seqNr, progress);
+    new RowChange(id).progress(progress, seqNr).write(c);
   }
 
   public static void completed(Connection c, String id, String result, Instant at, Instant deleteAt, long seqNr)
       throws SQLException {
-    guarded(c, "state = 'COMPLETED', progress = 100, result = ?, error = NULL, completed_at = ?, delete_at = ?", id,
-        seqNr, result, odt(at), deleteAt == null ? NULL_TIMESTAMP : odt(deleteAt));
+    new RowChange(id).completed(result, at, deleteAt, seqNr).write(c);
+  }
+
+  /**
+   * The changes of consecutive events to one job's row, written as one guarded UPDATE. Every
+   * change sets columns to values (none is relative to the row), so the newest event that sets a
+   * column decides it, and the row ends as these events in order would leave it, whether it
+   * showed none of them or some already (the API's write-through, at any event up to the last):
+   * one statement for a projection's group of a job's events instead of one per event.
+   */
+  public static final class RowChange {
+    private final String id;
+    private final Map<String, Object> columns = new LinkedHashMap<>();
+    private long seqNr;
+
+    public RowChange(String id) {
+      this.id = id;
+    }
+
+    public RowChange started(Instant at, long seqNr) {
+      return set(seqNr, "state", JobState.SCHEDULED.name(), "position", 1, "started_at", odt(at));
+    }
+
+    public RowChange state(JobState state, long seqNr) {
+      return set(seqNr, "state", state.name());
+    }
+
+    public RowChange advanced(int position, double progress, long seqNr) {
+      return set(seqNr, "position", position, "progress", progress);
+    }
+
+    public RowChange progress(double progress, long seqNr) {
+      return set(seqNr, "progress", progress);
+    }
+
+    public RowChange completed(String result, Instant at, Instant deleteAt, long seqNr) {
+      return set(seqNr, "state", JobState.COMPLETED.name(), "progress", 100.0, "result", result, "error", null,
+          "completed_at", odt(at), "delete_at", deleteAt == null ? NULL_TIMESTAMP : odt(deleteAt));
+    }
+
+    public RowChange failed(String error, Instant at, long seqNr) {
+      return set(seqNr, "state", JobState.FAILED.name(), "error", error, "failed_at", odt(at));
+    }
+
+    public RowChange restarted(long seqNr) {
+      return set(seqNr, "state", JobState.RUNNING.name(), "error", null, "result", null, "failed_at", NULL_TIMESTAMP,
+          "completed_at", NULL_TIMESTAMP);
+    }
+
+    /** {@code pairs}: column, value, column, value...; a null value is a null text. */
+    private RowChange set(long seqNr, Object... pairs) {
+      for (int i = 0; i < pairs.length; i += 2) columns.put((String) pairs[i], pairs[i + 1]);
+      this.seqNr = Math.max(this.seqNr, seqNr);
+      return this;
+    }
+
+    /** Writes the changes gathered so far (none: nothing) and starts afresh. */
+    public void write(Connection c) throws SQLException {
+      if (columns.isEmpty()) return;
+      guarded(c, String.join(" = ?, ", columns.keySet()) + " = ?", id, seqNr, columns.values().toArray());
+      columns.clear();
+    }
   }
 
   /** {@code UPDATE jobs SET <set>} for job {@code id}, unless its row already shows event {@code seqNr} or a later one. */
@@ -260,11 +332,11 @@ public final class JobReadModel {
   }
 
   public static void failed(Connection c, String id, String error, Instant at, long seqNr) throws SQLException {
-    guarded(c, "state = 'FAILED', error = ?, failed_at = ?", id, seqNr, error, odt(at));
+    new RowChange(id).failed(error, at, seqNr).write(c);
   }
 
   public static void restarted(Connection c, String id, long seqNr) throws SQLException {
-    guarded(c, "state = 'RUNNING', error = NULL, result = NULL, failed_at = NULL, completed_at = NULL", id, seqNr);
+    new RowChange(id).restarted(seqNr).write(c);
   }
 
   public static void taskCreated(Connection c, String taskId, String jobId, int position, Instant at)

@@ -110,6 +110,57 @@ class ReadModelVersionsTest {
     }
   }
 
+  /**
+   * A projection's group gathers a job's row changes into one UPDATE ({@link JobReadModel.RowChange}):
+   * whether the row showed none of the group's events or the API had written it at one of them,
+   * it ends as the events applied one by one leave it.
+   */
+  @ParameterizedTest
+  @MethodSource("databases")
+  void aJobsChangesGatheredInOneUpdateEndAsTheEventsOneByOne(String kind) throws Exception {
+    try (TestDb t = new TestDb(kind)) {
+      for (long writtenAt : new long[] {0, 3, 5}) {
+        String oneByOne = UUID.randomUUID().toString().replace("-", "");
+        String gathered = UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = t.transaction()) {
+          for (String id : List.of(oneByOne, gathered)) {
+            JobReadModel.insertJob(c, summary(id, JobState.PENDING, 0, null), null, List.of("t"), List.of(), 1);
+          }
+          c.commit();
+        }
+        if (writtenAt > 0) {
+          // The API's write-through of the row as the entity had it after event writtenAt, both rows in one batch.
+          boolean failed = writtenAt == 5;
+          List<JobReadModel.RowWrite> rows = new java.util.ArrayList<>();
+          for (String id : List.of(oneByOne, gathered)) {
+            JobSummary at = new JobSummary(id, UserRef.GUEST, null, null, "versions " + id, null, List.of("t"),
+                failed ? JobState.FAILED : JobState.RUNNING, T0, T0, null, failed ? T0.plusSeconds(5) : null,
+                failed ? 2 : 1, 3, null, failed ? "boom" : null, failed ? 50.0 : 33.33, null);
+            rows.add(new JobReadModel.RowWrite(at, null, List.of("t"), List.of(), writtenAt));
+          }
+          new JobReadModel(t.db).writeThrough(rows);
+          assertThat(listed(t.db, gathered).state()).isEqualTo(failed ? JobState.FAILED : JobState.RUNNING);
+        }
+        try (Connection c = t.transaction()) {
+          JobReadModel.started(c, oneByOne, T0, 2);
+          JobReadModel.state(c, oneByOne, JobState.RUNNING, 3);
+          JobReadModel.advanced(c, oneByOne, 2, 50.0, 4);
+          JobReadModel.failed(c, oneByOne, "boom", T0.plusSeconds(5), 5);
+          JobReadModel.restarted(c, oneByOne, 6);
+          JobReadModel.completed(c, oneByOne, "done", T0.plusSeconds(9), null, 7);
+          new JobReadModel.RowChange(gathered).started(T0, 2).state(JobState.RUNNING, 3).advanced(2, 50.0, 4)
+              .failed("boom", T0.plusSeconds(5), 5).restarted(6).completed("done", T0.plusSeconds(9), null, 7).write(c);
+          c.commit();
+        }
+        JobSummary expected = listed(t.db, oneByOne);
+        assertThat(expected.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(expected.error()).isNull();
+        assertThat(listed(t.db, gathered)).as("written at %d", writtenAt).usingRecursiveComparison()
+            .ignoringFields("id", "name").isEqualTo(expected);
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("databases")
   void theApisWriteDoesNotUndoANewerEventTheProjectionApplied(String kind) throws Exception {
