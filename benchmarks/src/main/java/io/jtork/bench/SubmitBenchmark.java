@@ -1,11 +1,11 @@
 package io.jtork.bench;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +65,10 @@ public final class SubmitBenchmark implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "500")
   int warmup;
 
+  @Option(names = "--raw-runs", defaultValue = "3000",
+      description = "Runs of the task's command by xargs -P 2 after the phases, the machine's ceiling (0 skips).")
+  int rawRuns;
+
   @Option(names = "--streams", defaultValue = "0", description = "Live streams held open during every phase (see OpenStreams).")
   int streams;
 
@@ -89,11 +93,12 @@ public final class SubmitBenchmark implements Callable<Integer> {
       OpenStreams open = streams > 0 ? new OpenStreams(base, streams, streamMix) : null;
       try {
         closedLoop(base, warmup, concurrency, "warm-up");
-        sustained(base, jobs, concurrency);
+        double sustainedRate = sustained(base, jobs, concurrency);
         closedLoop(base, jobs, concurrency, "wait loop");
         openLoop(base, rate, seconds);
         if (open != null) System.out.println("streams    " + open.report());
         if (heapJobs > 0 && node != null) heap(base);
+        if (rawRuns > 0) raw(rawRuns, sustainedRate);
       } finally {
         if (open != null) open.close();
       }
@@ -119,7 +124,7 @@ public final class SubmitBenchmark implements Callable<Integer> {
    * requests at a time; the phase ends when the read model counts every job COMPLETED. Its
    * figure is completed jobs per second over the whole phase.
    */
-  private void sustained(String base, int n, int inFlight) throws Exception {
+  private double sustained(String base, int n, int inFlight) throws Exception {
     String run = "sustained" + Long.toHexString(System.nanoTime());
     long start = System.nanoTime();
     PlainSubmissions.Result r = PlainSubmissions.run(http, base, run, PLAIN_JOB.formatted(run), n, inFlight);
@@ -127,6 +132,30 @@ public final class SubmitBenchmark implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "sustained  %6d jobs, %3d submits in flight: %7.1f jobs/s completed (all submitted"
         + " in %.1f s, all completed in %.1f s); %d failed%n", n, inFlight, r.completed() / secs, r.submittedSeconds(),
         secs, r.failed());
+    return r.completed() / secs;
+  }
+
+  /**
+   * The ceiling on this machine: the jobs' command ({@code echo -n x > $TORK_OUTPUT}, as the shell
+   * runtime runs it, {@code bash -c}) run {@code n} times by {@code xargs -P 2}, each with an output
+   * file of its own, while the node is idle.
+   */
+  private void raw(int n, double sustainedRate) throws Exception {
+    Path dir = Files.createTempDirectory("jtork-raw");
+    try {
+      long start = System.nanoTime();
+      Process p = new ProcessBuilder("bash", "-c", "seq " + n + " | xargs -P 2 -I{} bash -c 'echo -n x > "
+          + dir + "/out-{}'").inheritIO().start();
+      if (p.waitFor() != 0) throw new IllegalStateException("xargs exited with " + p.exitValue());
+      double perSecond = n / ((System.nanoTime() - start) / 1e9);
+      System.out.printf(Locale.ROOT, "raw        %6d runs of the command by xargs -P 2: %7.1f runs/s;"
+          + " sustained is %.1f%% of it%n", n, perSecond, 100 * sustainedRate / perSecond);
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) Files.delete(f);
+      }
+      Files.delete(dir);
+    }
   }
 
   /** Starts {@code n} requests, at most {@code inFlight} at a time, and waits for all of them. */
