@@ -269,7 +269,10 @@ final class ApiDirectives extends AllDirectives {
       } catch (InvalidSpecException e) {
         return complete(Responses.invalid(what, e.errors()));
       }
-      return onSuccess(blocking(() -> permissionErrors(permissions.apply(spec))), problems -> problems.isEmpty()
+      List<PermissionSpec> named = permissions.apply(spec);
+      // Most specs name no one: no lookup, and no hop to the blocking dispatcher and back.
+      if (named.isEmpty()) return inner.apply(spec, key);
+      return onSuccess(blocking(() -> permissionErrors(named)), problems -> problems.isEmpty()
           ? inner.apply(spec, key) : complete(Responses.invalid(what, problems)));
     }));
   }
