@@ -112,7 +112,9 @@ class ClusterFailoverTest {
       Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> java.nio.file.Files.exists(pid)
           && !java.nio.file.Files.readString(pid).isBlank());
       long taskPid = Long.parseLong(java.nio.file.Files.readString(pid).trim());
-      String ranOn = cluster.api().get("/jobs/" + id).at("/execution/0/nodeId").asText();
+      // The start (and its node) is journaled once the task has run jtork.task.start-report-delay (100 ms).
+      String ranOn = Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> cluster.api().get("/jobs/" + id).at("/execution/0/nodeId").asText(), n -> !n.isEmpty());
       String victim = ranOn.equals(cluster.workerId("w1")) ? "w1" : "w2";
 
       // Frozen, the worker misses its heartbeats: the majority downs it and redelivers the task elsewhere.

@@ -100,9 +100,18 @@ final class ForkedNode implements AutoCloseable {
     if (!process.waitFor(90, TimeUnit.SECONDS)) throw new AssertionError("node did not stop within 90 s: " + log);
   }
 
+  /** Ports handed out by {@link #freePort()} in this JVM. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free now and not handed out before in this JVM: the kernel may give the port it just
+   * freed again, and a node given one port for its cluster and its API could not start.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+      }
     }
   }
 
