@@ -308,10 +308,12 @@ public final class JobReadModel {
   public List<String> dueForDeletion(Instant now, Instant finishedBefore, int limit) throws SQLException {
     List<String> ids = new ArrayList<>();
     try (Connection c = db.connection()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE delete_at <= ? AND state = 'COMPLETED'"
-          + " ORDER BY delete_at LIMIT ?")) {
-        ps.setObject(1, odt(now));
-        ps.setInt(2, limit);
+      // The lower bound starts the index range past the jobs without delete_at (nulls sort first on H2).
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE state = 'COMPLETED'"
+          + " AND delete_at >= ? AND delete_at <= ? ORDER BY delete_at LIMIT ?")) {
+        ps.setObject(1, odt(Instant.EPOCH));
+        ps.setObject(2, odt(now));
+        ps.setInt(3, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) ids.add(rs.getString(1));
         }

@@ -30,6 +30,20 @@ class MigrationsTest {
         .hasMessageNotContaining("DATABASE_TO_UPPER");
   }
 
+  /** V12: H2 reserves identity values 1000 at a time (each reservation is a commit of its own). */
+  @Test
+  void theJournalsAndTheLogsOrderingReserveAThousandValuesAtATime(@TempDir Path dir) throws Exception {
+    DatabaseSettings db = new DatabaseSettings(DatabaseSettings.Kind.H2, DatabaseSettings.h2Url(dir), "sa", "", 2);
+    Migrations.migrate(db);
+    try (Connection c = DriverManager.getConnection(db.url(), "sa", ""); Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT TABLE_NAME, IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS"
+            + " WHERE IS_IDENTITY = 'YES' AND TABLE_NAME IN ('event_journal', 'task_log_parts') ORDER BY TABLE_NAME")) {
+      var caches = new java.util.ArrayList<String>();
+      while (rs.next()) caches.add(rs.getString(1) + "=" + rs.getLong(2));
+      assertThat(caches).containsExactly("event_journal=1000", "task_log_parts=1000");
+    }
+  }
+
   @Test
   void aPasswordTheDriverQuotesIsRedacted() {
     DatabaseSettings db = new DatabaseSettings(DatabaseSettings.Kind.POSTGRES, "jdbc:postgresql://ops:hunter2@127.0.0.1:1/jtork",
