@@ -28,25 +28,22 @@ final class ReportBuffer {
   private static Behavior<JobEntity.Command> idle(ActorRef<JobEntity.Command> entity, ActorRef<JobEntity.Command> self) {
     return Behaviors.receive(JobEntity.Command.class)
         .onMessage(Flushed.class, f -> Behaviors.same())
-        .onMessage(TaskReport.class, report -> {
-          entity.tell(new JobEntity.Reports(List.of(report), self));
-          return busy(entity, self, new ArrayList<>());
-        })
-        .onMessage(Together.class, t -> {
-          entity.tell(new JobEntity.Reports(t.reports(), self));
-          return busy(entity, self, new ArrayList<>());
-        })
+        .onMessage(TaskReport.class, report -> send(entity, self, List.of(report)))
+        .onMessage(Together.class, t -> send(entity, self, t.reports()))
         .build();
+  }
+
+  /** Hands {@code reports} to the entity as one batch and gathers what comes until it has journaled them. */
+  private static Behavior<JobEntity.Command> send(ActorRef<JobEntity.Command> entity, ActorRef<JobEntity.Command> self,
+      List<TaskReport> reports) {
+    entity.tell(new JobEntity.Reports(reports, self));
+    return busy(entity, self, new ArrayList<>());
   }
 
   private static Behavior<JobEntity.Command> busy(ActorRef<JobEntity.Command> entity, ActorRef<JobEntity.Command> self,
       List<TaskReport> pending) {
     return Behaviors.receive(JobEntity.Command.class)
-        .onMessage(Flushed.class, f -> {
-          if (pending.isEmpty()) return idle(entity, self);
-          entity.tell(new JobEntity.Reports(List.copyOf(pending), self));
-          return busy(entity, self, new ArrayList<>());
-        })
+        .onMessage(Flushed.class, f -> pending.isEmpty() ? idle(entity, self) : send(entity, self, List.copyOf(pending)))
         .onMessage(TaskReport.class, report -> {
           pending.add(report);
           return Behaviors.same();

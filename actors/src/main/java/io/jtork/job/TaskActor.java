@@ -300,16 +300,15 @@ final class TaskActor {
   /** Reports the held-back start, if any, and then {@code next} in the same write as it. */
   private void report(TaskReport... next) {
     timers.cancel("report-start");
-    if (heldStart == null || next.length == 0) {
+    if (heldStart != null && next.length > 0) {
+      List<TaskReport> all = new ArrayList<>(List.of(heldStart));
+      all.addAll(List.of(next));
+      job.tell(new ReportBuffer.Together(all));
+    } else {
       if (heldStart != null) job.tell(heldStart);
-      heldStart = null;
       for (TaskReport r : next) job.tell(r);
-      return;
     }
-    List<TaskReport> all = new ArrayList<>(List.of(heldStart));
-    all.addAll(List.of(next));
     heldStart = null;
-    job.tell(new ReportBuffer.Together(all));
   }
 
   /** A backstop: the worker enforces the timeout; this catches a worker that went silent. */

@@ -151,30 +151,21 @@ public final class JobReadModel {
     }
   }
 
-  /**
-   * Writes a job's whole row as its entity has it after event {@code seqNr}, in one transaction
-   * of its own, unless the row already shows that event or a newer one: the API calls this once
-   * a command is journaled and before it answers, so that the next {@code GET /jobs} (on any
-   * node) shows the change without waiting for the projection. {@code s} is already redacted.
-   */
-  public void writeThrough(JobSummary s, Instant deleteAt, List<String> tags,
-      List<PermissionSpec> permissions, long seqNr) throws SQLException {
-    writeThrough(List.of(new RowWrite(s, deleteAt, tags, permissions, seqNr)));
-  }
-
   /** A job's whole row as its entity has it after event {@code seqNr}; {@code summary} is redacted. */
   public record RowWrite(JobSummary summary, Instant deleteAt, List<String> tags, List<PermissionSpec> permissions,
       long seqNr) {}
 
   /**
-   * {@link #writeThrough(JobSummary, Instant, List, List, long) writeThrough} of several rows in
-   * one transaction: one commit for all of them. Either all are written or none.
+   * Writes jobs' whole rows as their entities have them, in one transaction (all or none), each
+   * unless its row already shows that event or a newer one: the API calls this once a command
+   * is journaled and before it answers, so that the next {@code GET /jobs} (on any node) shows
+   * the change without waiting for the projection.
    */
   public void writeThrough(List<RowWrite> rows) throws SQLException {
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       try {
-        for (RowWrite r : rows) writeThrough(c, r.summary(), r.deleteAt(), r.tags(), r.permissions(), r.seqNr());
+        for (RowWrite r : rows) writeThrough(c, r);
         c.commit();
       } catch (SQLException e) {
         c.rollback();
@@ -183,11 +174,12 @@ public final class JobReadModel {
     }
   }
 
-  private static void writeThrough(Connection c, JobSummary s, Instant deleteAt, List<String> tags,
-      List<PermissionSpec> permissions, long seqNr) throws SQLException {
-    if (updateRow(c, s, deleteAt, seqNr) > 0) return;
+  private static void writeThrough(Connection c, RowWrite r) throws SQLException {
+    if (updateRow(c, r.summary(), r.deleteAt(), r.seqNr()) > 0) return;
     // No row yet, or one that shows a newer event. If the projection inserts it meanwhile, update that.
-    if (!insertJob(c, s, deleteAt, tags, permissions, seqNr)) updateRow(c, s, deleteAt, seqNr);
+    if (!insertJob(c, r.summary(), r.deleteAt(), r.tags(), r.permissions(), r.seqNr())) {
+      updateRow(c, r.summary(), r.deleteAt(), r.seqNr());
+    }
   }
 
   /** The whole row, unless it already shows event {@code seqNr} or a newer one; how many rows changed. */
@@ -199,28 +191,6 @@ public final class JobReadModel {
       ps.setLong(i + 1, seqNr);
       return ps.executeUpdate();
     }
-  }
-
-  public static void started(Connection c, String id, Instant at, long seqNr) throws SQLException {
-    new RowChange(id).started(at, seqNr).write(c);
-  }
-
-  public static void state(Connection c, String id, JobState state, long seqNr) throws SQLException {
-    new RowChange(id).state(state, seqNr).write(c);
-  }
-
-  public static void advanced(Connection c, String id, int position, double progress, long seqNr)
-      throws SQLException {
-    new RowChange(id).advanced(position, progress, seqNr).write(c);
-  }
-
-  public static void progress(Connection c, String id, double progress, long seqNr) throws SQLException {
-    new RowChange(id).progress(progress, seqNr).write(c);
-  }
-
-  public static void completed(Connection c, String id, String result, Instant at, Instant deleteAt, long seqNr)
-      throws SQLException {
-    new RowChange(id).completed(result, at, deleteAt, seqNr).write(c);
   }
 
   /**
@@ -331,14 +301,6 @@ public final class JobReadModel {
       }
     }
     return ids;
-  }
-
-  public static void failed(Connection c, String id, String error, Instant at, long seqNr) throws SQLException {
-    new RowChange(id).failed(error, at, seqNr).write(c);
-  }
-
-  public static void restarted(Connection c, String id, long seqNr) throws SQLException {
-    new RowChange(id).restarted(seqNr).write(c);
   }
 
   public static void taskCreated(Connection c, String taskId, String jobId, int position, Instant at)

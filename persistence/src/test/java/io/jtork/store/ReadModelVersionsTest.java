@@ -7,6 +7,7 @@ import io.jtork.model.JobSummary;
 import io.jtork.model.ScheduledJobState;
 import io.jtork.model.ScheduledJobSummary;
 import io.jtork.model.UserRef;
+import io.jtork.spec.PermissionSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -78,6 +79,12 @@ class ReadModelVersionsTest {
         null);
   }
 
+  /** The API's write-through of one row. */
+  private static void writeThrough(Database db, JobSummary s, Instant deleteAt, List<String> tags,
+      List<PermissionSpec> permissions, long seqNr) throws Exception {
+    new JobReadModel(db).writeThrough(List.of(new JobReadModel.RowWrite(s, deleteAt, tags, permissions, seqNr)));
+  }
+
   private static JobSummary listed(Database db, String id) throws Exception {
     return new JobReadModel(db).list(1, 10, "versions " + id).items().stream().filter(j -> j.id().equals(id))
         .findFirst().orElse(null);
@@ -89,21 +96,21 @@ class ReadModelVersionsTest {
     try (TestDb t = new TestDb(kind)) {
       String id = UUID.randomUUID().toString().replace("-", "");
       // The API: the job cancelled, as its entity had it after event 9.
-      new JobReadModel(t.db).writeThrough(summary(id, JobState.CANCELLED, 2, null), null, List.of("t"), List.of(), 9);
+      writeThrough(t.db, summary(id, JobState.CANCELLED, 2, null), null, List.of("t"), List.of(), 9);
       // The projection, behind, applies events 1 to 8 and then a newer one, 10.
       try (Connection c = t.transaction()) {
         assertThat(JobReadModel.insertJob(c, summary(id, JobState.PENDING, 0, null), null, List.of("t"), List.of(), 1))
             .isFalse();
-        JobReadModel.started(c, id, T0, 2);
-        JobReadModel.state(c, id, JobState.RUNNING, 4);
-        JobReadModel.advanced(c, id, 2, 33.33, 6);
+        new JobReadModel.RowChange(id).started(T0, 2).write(c);
+        new JobReadModel.RowChange(id).state(JobState.RUNNING, 4).write(c);
+        new JobReadModel.RowChange(id).advanced(2, 33.33, 6).write(c);
         c.commit();
       }
       JobSummary row = listed(t.db, id);
       assertThat(row.state()).isEqualTo(JobState.CANCELLED);
       assertThat(row.tags()).containsExactly("t");
       try (Connection c = t.transaction()) {
-        JobReadModel.restarted(c, id, 10);
+        new JobReadModel.RowChange(id).restarted(10).write(c);
         c.commit();
       }
       assertThat(listed(t.db, id).state()).isEqualTo(JobState.RUNNING);
@@ -142,12 +149,12 @@ class ReadModelVersionsTest {
           assertThat(listed(t.db, gathered).state()).isEqualTo(failed ? JobState.FAILED : JobState.RUNNING);
         }
         try (Connection c = t.transaction()) {
-          JobReadModel.started(c, oneByOne, T0, 2);
-          JobReadModel.state(c, oneByOne, JobState.RUNNING, 3);
-          JobReadModel.advanced(c, oneByOne, 2, 50.0, 4);
-          JobReadModel.failed(c, oneByOne, "boom", T0.plusSeconds(5), 5);
-          JobReadModel.restarted(c, oneByOne, 6);
-          JobReadModel.completed(c, oneByOne, "done", T0.plusSeconds(9), null, 7);
+          new JobReadModel.RowChange(oneByOne).started(T0, 2).write(c);
+          new JobReadModel.RowChange(oneByOne).state(JobState.RUNNING, 3).write(c);
+          new JobReadModel.RowChange(oneByOne).advanced(2, 50.0, 4).write(c);
+          new JobReadModel.RowChange(oneByOne).failed("boom", T0.plusSeconds(5), 5).write(c);
+          new JobReadModel.RowChange(oneByOne).restarted(6).write(c);
+          new JobReadModel.RowChange(oneByOne).completed("done", T0.plusSeconds(9), null, 7).write(c);
           new JobReadModel.RowChange(gathered).started(T0, 2).state(JobState.RUNNING, 3).advanced(2, 50.0, 4)
               .failed("boom", T0.plusSeconds(5), 5).restarted(6).completed("done", T0.plusSeconds(9), null, 7).write(c);
           c.commit();
@@ -168,10 +175,10 @@ class ReadModelVersionsTest {
       String id = UUID.randomUUID().toString().replace("-", "");
       try (Connection c = t.transaction()) {
         JobReadModel.insertJob(c, summary(id, JobState.PENDING, 0, null), null, List.of("t"), List.of(), 1);
-        JobReadModel.failed(c, id, "boom", T0.plusSeconds(5), 12);
+        new JobReadModel.RowChange(id).failed("boom", T0.plusSeconds(5), 12).write(c);
         c.commit();
       }
-      new JobReadModel(t.db).writeThrough(summary(id, JobState.RUNNING, 1, null), null, List.of("t"), List.of(), 10);
+      writeThrough(t.db, summary(id, JobState.RUNNING, 1, null), null, List.of("t"), List.of(), 10);
       JobSummary row = listed(t.db, id);
       assertThat(row.state()).isEqualTo(JobState.FAILED);
       assertThat(row.error()).isEqualTo("boom");
@@ -189,8 +196,7 @@ class ReadModelVersionsTest {
         // The API's write finds no committed row, inserts, and waits for the projection's transaction.
         CompletableFuture<Void> api = CompletableFuture.runAsync(() -> {
           try {
-            new JobReadModel(t.db).writeThrough(summary(id, JobState.SCHEDULED, 1, null), null, List.of("t"),
-                List.of(), 3);
+            writeThrough(t.db, summary(id, JobState.SCHEDULED, 1, null), null, List.of("t"), List.of(), 3);
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
@@ -213,7 +219,7 @@ class ReadModelVersionsTest {
           try (Connection c = t.transaction()) {
             boolean inserted = JobReadModel.insertJob(c, summary(other, JobState.PENDING, 0, null), null,
                 List.of("t"), List.of(), 1);
-            JobReadModel.completed(c, other, "done", T0.plusSeconds(9), null, 7);
+            new JobReadModel.RowChange(other).completed("done", T0.plusSeconds(9), null, 7).write(c);
             c.commit();
             return inserted;
           } catch (Exception e) {
