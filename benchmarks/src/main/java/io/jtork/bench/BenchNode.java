@@ -23,12 +23,14 @@ final class BenchNode implements AutoCloseable {
   final String base;
   /** The node's PostgreSQL database, or null on H2. */
   final String database;
+  private final String postgresUrl;
 
-  private BenchNode(Process process, Path dataDir, String base, String database) {
+  private BenchNode(Process process, Path dataDir, String base, String database, String postgresUrl) {
     this.process = process;
     this.dataDir = dataDir;
     this.base = base;
     this.database = database;
+    this.postgresUrl = postgresUrl;
   }
 
   /** Starts {@code jtork run standalone} on {@code runtime} and waits until it answers {@code /health}. */
@@ -74,7 +76,7 @@ final class BenchNode implements AutoCloseable {
       if (!node.isAlive()) break;
       try {
         if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return new BenchNode(node, dataDir, base, db);
+            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return new BenchNode(node, dataDir, base, db, postgresUrl);
       } catch (IOException e) {
         // not up yet
       }
@@ -122,5 +124,14 @@ final class BenchNode implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroy();
     process.waitFor();
+    if (database == null) return;
+    // FORCE ends the node's sessions: a query still running after the node stopped (once, an
+    // eventsByTag query ran on for three minutes) must not take the next benchmark's CPU.
+    try (var c = DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
+        var st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    } catch (java.sql.SQLException e) {
+      System.err.println("could not drop the benchmark's database " + database + ": " + e.getMessage());
+    }
   }
 }
