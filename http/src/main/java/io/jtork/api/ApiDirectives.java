@@ -16,6 +16,7 @@ import io.jtork.spec.InvalidSpecException;
 import io.jtork.spec.JobSpecReader;
 import io.jtork.spec.PermissionSpec;
 import io.jtork.spec.SpecError;
+import io.jtork.spec.SpecLocations;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -267,13 +268,13 @@ final class ApiDirectives extends AllDirectives {
       try {
         spec = parser.parse(text, format);
       } catch (InvalidSpecException e) {
-        return complete(Responses.invalid(what, e.errors()));
+        return complete(Responses.invalid(what, e.errors(), SpecLocations.of(text, format)));
       }
       List<PermissionSpec> named = permissions.apply(spec);
       // Most specs name no one: no lookup, and no hop to the blocking dispatcher and back.
       if (named.isEmpty()) return inner.apply(spec, key);
       return onSuccess(blocking(() -> permissionErrors(named)), problems -> problems.isEmpty()
-          ? inner.apply(spec, key) : complete(Responses.invalid(what, problems)));
+          ? inner.apply(spec, key) : complete(Responses.invalid(what, problems, SpecLocations.of(text, format))));
     }));
   }
 

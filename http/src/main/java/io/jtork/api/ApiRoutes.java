@@ -1,5 +1,6 @@
 package io.jtork.api;
 
+import io.jtork.console.ConsoleRoutes;
 import io.jtork.node.JtorkNode;
 import io.jtork.projection.ReadYourWrites;
 import java.time.Duration;
@@ -11,7 +12,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Tork's REST API: each resource's routes, behind the limits (CORS, rate), the database gate and
- * sign-in, with every error in Tork's JSON shape ({@link ApiErrors}).
+ * sign-in, with every error in Tork's JSON shape ({@link ApiErrors}); and the web console's files
+ * ({@link ConsoleRoutes}), which need no sign-in.
  */
 public final class ApiRoutes extends AllDirectives {
   private final ApiDirectives api;
@@ -24,6 +26,7 @@ public final class ApiRoutes extends AllDirectives {
   private final ClusterRoutes cluster;
   private final AdminRoutes admin;
   private final StreamRoutes streams;
+  private final ConsoleRoutes console = new ConsoleRoutes();
 
   public ApiRoutes(JtorkNode node) {
     Executor blocking = node.system().dispatchers().lookup(DispatcherSelector.fromConfig("jtork.blocking-dispatcher"));
@@ -45,6 +48,7 @@ public final class ApiRoutes extends AllDirectives {
   public Route routes() {
     return api.measured(() -> api.limits(() -> withErrors(() -> concat(
         health.route(),
+        console.route(),
         api.databaseUp(() -> api.authenticated(who -> concat(
             streams.route(who),
             jobs.route(who),

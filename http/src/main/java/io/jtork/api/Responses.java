@@ -3,6 +3,7 @@ package io.jtork.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jtork.json.Json;
 import io.jtork.spec.SpecError;
+import io.jtork.spec.SpecLocations;
 import io.jtork.text.Shown;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,12 +72,26 @@ final class Responses {
    * counts them all.
    */
   static HttpResponse invalid(String what, List<SpecError> errors) {
+    return invalid(what, errors, null);
+  }
+
+  /**
+   * The same, each error with the {@code line} of the document that its path names, where
+   * {@code where} (the rejected document's locations) has one.
+   */
+  static HttpResponse invalid(String what, List<SpecError> errors, SpecLocations where) {
     List<SpecError> shown = errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors;
     Map<String, Object> body = new LinkedHashMap<>();
     String more = errors.size() > MAX_ERRORS ? "; and " + (errors.size() - MAX_ERRORS) + " more errors" : "";
     body.put("message", truncate("invalid " + what + ": " + String.join("; ",
         shown.stream().map(e -> truncate(e.toString(), 2 * MAX_TEXT)).toList()) + more, 2 * MAX_MESSAGE));
-    body.put("errors", shown.stream().map(e -> Map.of("path", truncate(e.path()), "message", truncate(e.message()))).toList());
+    body.put("errors", shown.stream().map(e -> {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("path", truncate(e.path()));
+      error.put("message", truncate(e.message()));
+      if (where != null) where.lineOf(e.path()).ifPresent(line -> error.put("line", line));
+      return error;
+    }).toList());
     body.put("totalErrors", errors.size());
     return json(StatusCodes.BAD_REQUEST, body);
   }

@@ -496,6 +496,24 @@ abstract class ApiContract {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("message").asText()).isEqualTo("invalid job: tasks[0].imagee: unknown field");
     assertThat(r.json().at("/errors/0/path").asText()).isEqualTo("tasks[0].imagee");
+    // Beyond Tork: the line the path names, for the console's editor and any client.
+    assertThat(r.json().at("/errors/0/line").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void eachErrorGivesTheLineItNames() throws Exception {
+    TestNode.Response r = node().post("/jobs", "application/json",
+        "{\"name\": \"x\",\n \"tasks\": [\n  {\"name\": \"a\", \"run\": \"true\"},\n  {\"name\": \"b\",\n   \"retry\": {\"limitt\": 1}}]}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().at("/errors/0/path").asText()).isEqualTo("tasks[1].retry.limitt");
+    assertThat(r.json().at("/errors/0/line").asInt()).isEqualTo(5);
+    TestNode.Response broken = node().postYaml("name: x\ntasks:\n- name: a\n  run: [unclosed\n");
+    assertThat(broken.status()).isEqualTo(400);
+    assertThat(broken.json().at("/errors/0/path").asText()).isEmpty();
+    assertThat(broken.json().at("/errors/0/message").asText()).contains("at line 4");
+    assertThat(broken.json().at("/errors/0/line").asInt()).isEqualTo(4);
+    TestNode.Response empty = node().postYaml("   ");
+    assertThat(empty.json().at("/errors/0").has("line")).isFalse();
   }
 
   // ---- idempotent submission ---------------------------------------------------------------

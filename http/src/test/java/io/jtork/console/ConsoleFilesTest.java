@@ -1,0 +1,77 @@
+package io.jtork.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jtork.api.TestNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+/** The console's files as the node serves them, and the console on a node without sign-in. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleFilesTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TestNode node;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNode.h2(Map.of());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    node.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(node.base + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theRootIsTheConsolesPageAndItsModulesAreJavaScript() throws Exception {
+    HttpResponse<String> page = get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(page.body()).contains("importmap", "/console/app.js", "/webjars/preact/" + ConsoleRoutes.PREACT + "/");
+    for (String js : new String[] {"/console/app.js", "/console/api.js", "/console/examples.js", "/console/vendor/htm.js",
+        "/webjars/preact/" + ConsoleRoutes.PREACT + "/dist/preact.module.js",
+        "/webjars/preact/" + ConsoleRoutes.PREACT + "/hooks/dist/hooks.module.js"}) {
+      HttpResponse<String> r = get(js);
+      assertThat(r.statusCode()).as(js).isEqualTo(200);
+      // A module script is run only with a JavaScript type.
+      assertThat(r.headers().firstValue("Content-Type")).as(js).hasValueSatisfying(t -> assertThat(t).startsWith("application/javascript"));
+    }
+    assertThat(get("/console/style.css").headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+  }
+
+  @Test
+  void nothingElseIsServedFromTheJar() throws Exception {
+    for (String path : new String[] {"/console/nope.js", "/console/../logback.xml", "/console/%2e%2e/logback.xml",
+        "/console/..%2flogback.xml", "/webjars/preact/" + ConsoleRoutes.PREACT + "/../../../../logback.xml",
+        "/webjars/other/1.0/x.js", "/webjars/preact/1.0.0/dist/preact.module.js", "/console/io/jtork/console/ConsoleRoutes.class"}) {
+      HttpResponse<String> r = get(path);
+      assertThat(r.statusCode()).as(path).isIn(400, 404);
+      assertThat(r.body()).as(path).doesNotContain("<configuration").startsWith("{\"message\":");
+    }
+  }
+
+  @Test
+  void withoutSignInThePageShowsTheJobsAtOnce() throws Exception {
+    String id = node.post("/jobs", "text/yaml", "name: open to all\ntasks:\n- name: t\n  run: echo hi\n").json().get("id").asText();
+    try (ConsoleBrowser browser = ConsoleBrowser.open(node.base, 1280, 900)) {
+      browser.go("");
+      browser.shown("tr[data-job='" + id + "']");
+      assertThat(browser.all(".login")).isEmpty();
+      assertThat(browser.all(".who")).isEmpty();
+      assertThat(browser.driver.findElement(By.cssSelector("header nav a[aria-current=page]")).getText()).isEqualTo("Jobs");
+    }
+  }
+}
