@@ -2,7 +2,6 @@ package io.jtork.job;
 
 import io.jtork.dispatch.TaskCommand;
 import io.jtork.dispatch.TaskWork;
-import io.jtork.model.Ids;
 import io.jtork.model.Job;
 import io.jtork.model.Task;
 import io.jtork.model.TaskState;
@@ -115,7 +114,7 @@ final class TaskSupervisor {
     JobSpec child = new JobSpec(sub.name(), sub.description(), List.of(), sub.inputs(),
         detached ? Map.of() : sub.secrets(), sub.output(), null, sub.webhooks(), job.spec().permissions(),
         sub.autoDelete(), null, sub.tasks());
-    String childId = Ids.derived("jtork-subjob:" + t.attemptId());
+    String childId = t.subJobId();
     return SubJobActor.create(childId, child, t.id(), job.createdBy(), detached, reports(), t.id(), t.run());
   }
 

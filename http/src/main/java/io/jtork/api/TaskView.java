@@ -10,6 +10,7 @@ import io.jtork.model.Task;
 import io.jtork.model.TaskLogPart;
 import io.jtork.model.TaskState;
 import io.jtork.redact.Redactor;
+import io.jtork.spec.AutoDeleteSpec;
 import io.jtork.spec.AuxTaskSpec;
 import io.jtork.spec.EachSpec;
 import io.jtork.spec.LimitsSpec;
@@ -69,12 +70,18 @@ public record TaskView(
     @JsonProperty("if") String condition,
     ParallelView parallel,
     EachView each,
-    SubJobSpec subjob,
+    SubJobView subjob,
     String gpus,
     List<String> tags,
     String workdir,
     Integer priority,
     Double progress) {
+
+  /** Tork's {@code subjob}: the spec, and once its task has started, the {@code id} of the job it started. */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record SubJobView(String id, String name, String description, List<TaskSpec> tasks, Map<String, String> inputs,
+      Map<String, String> secrets, AutoDeleteSpec autoDelete, String output, Boolean detached,
+      List<WebhookSpec> webhooks) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RetryView(Integer limit, Integer attempts, String initialDelay, Double scalingFactor) {}
@@ -175,7 +182,7 @@ public record TaskView(
         s.condition(),
         s.parallel() == null ? null : parallel(s.parallel(), r, secrets),
         s.each() == null ? null : each(s.each(), r, secrets),
-        s.subjob() == null ? null : subjob(s.subjob(), r, secrets),
+        s.subjob() == null ? null : subjob(s.subjob(), r, secrets, t == null || t.startedAt() == null ? null : t.subJobId()),
         s.gpus(),
         s.tags(),
         s.workdir(),
@@ -213,8 +220,8 @@ public record TaskView(
         e.concurrency(), null);
   }
 
-  static SubJobSpec subjob(SubJobSpec s, Redactor r, Collection<String> secrets) {
-    return new SubJobSpec(s.name(), s.description(), s.tasks(), r.redactMap(s.inputs(), secrets),
+  static SubJobView subjob(SubJobSpec s, Redactor r, Collection<String> secrets, String startedJobId) {
+    return new SubJobView(startedJobId, s.name(), s.description(), s.tasks(), r.redactMap(s.inputs(), secrets),
         Redactor.redactAll(s.secrets()), s.autoDelete(), s.output(), s.detached(), webhooks(s.webhooks(), r, secrets));
   }
 

@@ -11,7 +11,10 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** Users, their API keys and roles: {@code /users}, {@code /users/me/keys}, {@code /users/{name}/roles}, {@code /roles}. */
+/**
+ * Users, their API keys and roles: {@code /users}, {@code /users/me/keys}, {@code /users/{name}/roles},
+ * {@code /roles}; each listed too (beyond Tork: users and roles by administrators, keys by their user).
+ */
 final class UserRoutes extends AllDirectives {
   private final ApiDirectives api;
   private final UserStore users;
@@ -24,11 +27,19 @@ final class UserRoutes extends AllDirectives {
   Route route(Principal who) {
     return concat(
         pathPrefix("users", () -> concat(
-            pathEnd(() -> post(() -> api.admin(who, this::createUser))),
-            path(PathMatchers.segment("me").slash("keys"), () -> post(() -> createKey(who))),
+            pathEnd(() -> concat(
+                post(() -> api.admin(who, this::createUser)),
+                get(() -> api.admin(who, () -> api.paged(20, 100, p -> userCall(() ->
+                    Responses.ok(users.listUsers(p.page(), p.size())))))))),
+            path(PathMatchers.segment("me").slash("keys"), () -> concat(
+                post(() -> createKey(who)),
+                get(() -> keys(who)))),
             path(PathMatchers.segment().slash("roles"), username -> post(() -> api.admin(who,
                 () -> assignRole(username)))))),
-        path("roles", () -> post(() -> api.admin(who, this::createRole))));
+        path("roles", () -> concat(
+            post(() -> api.admin(who, this::createRole)),
+            get(() -> api.admin(who, () -> api.paged(20, 100, p -> userCall(() ->
+                Responses.ok(users.listRoles(p.page(), p.size())))))))));
   }
 
   private Route createUser() {
@@ -58,6 +69,14 @@ final class UserRoutes extends AllDirectives {
       return complete(Responses.error(StatusCodes.BAD_REQUEST, "API keys need jtork.auth.enabled"));
     }
     return userCall(() -> Responses.ok(Map.of("key", users.createApiKey(who.user()))));
+  }
+
+  /** The signed-in user's API keys (beyond Tork): when each was made, and its fingerprint. */
+  private Route keys(Principal who) {
+    if (who == Principal.GUEST) {
+      return complete(Responses.error(StatusCodes.BAD_REQUEST, "API keys need jtork.auth.enabled"));
+    }
+    return userCall(() -> Responses.ok(users.keysOf(who.user(), 100)));
   }
 
   /** Runs a user-store call off the actors' threads; a refusal is a 400 with its message. */

@@ -892,6 +892,12 @@ abstract class ApiContract {
     JsonNode child = n.get("/jobs/" + jobNamed(n, "child for world")).json();
     assertThat(child.path("parentId").asText()).isEqualTo(parentTask.path("id").asText());
     assertThat(child.path("state").asText()).isEqualTo("COMPLETED");
+    // and the parent task names it, as Tork's subjob.id does; the spec's subjob has none
+    assertThat(parentTask.at("/subjob/id").asText()).isEqualTo(child.path("id").asText());
+    assertThat(parentTask.at("/subjob/name").asText()).isEqualTo("child for world");
+    assertThat(job.at("/tasks/1/subjob").has("id")).isFalse();
+    assertThat(n.get("/tasks/" + parentTask.path("id").asText()).json().at("/subjob/id").asText())
+        .isEqualTo(child.path("id").asText());
   }
 
   @Test

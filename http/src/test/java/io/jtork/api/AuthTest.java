@@ -246,6 +246,38 @@ class AuthTest {
   }
 
   @Test
+  void administratorsListUsersAndRolesAndEachUserTheirOwnKeys() {
+    TestNode.Response users = as("alice", "alice-admin-pw", "GET", "/users?size=100", null);
+    assertThat(users.status()).as(users.body()).isEqualTo(200);
+    JsonNode carol = null;
+    for (JsonNode u : users.json().get("items")) if (u.get("username").asText().equals("carol")) carol = u;
+    assertThat(carol).as(users.body()).isNotNull();
+    assertThat(carol.get("roles").toString()).isEqualTo("[\"ops\"]");
+    assertThat(carol.get("admin").asBoolean()).isFalse();
+    // No password hash, under any name.
+    assertThat(users.body()).doesNotContainIgnoringCase("password").doesNotContain("pbkdf2");
+    TestNode.Response roles = as("alice", "alice-admin-pw", "GET", "/roles", null);
+    assertThat(roles.status()).isEqualTo(200);
+    assertThat(roles.json().at("/items/0/slug").asText()).isEqualTo("ops");
+    assertThat(roles.json().at("/items/0/name").asText()).isEqualTo("Operations");
+    assertThat(roles.json().at("/items/0/users").asInt()).isEqualTo(1);
+    assertThat(as("bob", "bob-password", "GET", "/users", null).status()).isEqualTo(403);
+    assertThat(as("bob", "bob-password", "GET", "/roles", null).status()).isEqualTo(403);
+    TestNode.Response badPage = as("alice", "alice-admin-pw", "GET", "/users?page=x", null);
+    assertThat(badPage.status()).isEqualTo(400);
+    assertThat(badPage.json().get("message").asText()).contains("page");
+
+    String key = as("bob", "bob-password", "POST", "/users/me/keys", null).json().get("key").asText();
+    TestNode.Response keys = as("bob", "bob-password", "GET", "/users/me/keys", null);
+    assertThat(keys.status()).isEqualTo(200);
+    assertThat(keys.body()).doesNotContain(key).doesNotContain(key.substring(4, 20));
+    assertThat(keys.json().size()).isGreaterThanOrEqualTo(1);
+    assertThat(keys.json().get(0).get("fingerprint").asText()).matches("[0-9a-f]{8}");
+    assertThat(as("alice", "alice-admin-pw", "GET", "/users/me/keys", null).body()).doesNotContain(
+        keys.json().get(0).get("fingerprint").asText());
+  }
+
+  @Test
   void userFieldsAreNotCoerced() {
     TestNode.Response yes = as("alice", "alice-admin-pw", "POST", "/users",
         "{\"username\":\"dave\",\"password\":\"dave-password\",\"admin\":\"yes\"}");

@@ -1,6 +1,7 @@
 package io.jtork.auth;
 
 import io.jtork.model.Ids;
+import io.jtork.model.Page;
 import io.jtork.model.UserRef;
 import io.jtork.store.Database;
 import java.security.SecureRandom;
@@ -129,6 +130,89 @@ public final class UserStore {
       ps.executeUpdate();
     }
     return key;
+  }
+
+  /** A user as an administrator lists them: no password hash, their role slugs and how many API keys. */
+  public record UserListing(String username, String name, boolean admin, boolean disabled, Instant createdAt,
+      List<String> roles, int apiKeys) {}
+
+  /** A role with how many users have it. */
+  public record RoleListing(String slug, String name, Instant createdAt, int users) {}
+
+  /** One of a user's API keys: when it was made and the start of its SHA-256 (never the key). */
+  public record KeyListing(String fingerprint, Instant createdAt) {}
+
+  /** A page of users by username, each with their roles and number of API keys. */
+  public Page<UserListing> listUsers(int page, int size) throws SQLException {
+    try (Connection c = db.connection()) {
+      long total = count(c, "SELECT COUNT(*) FROM users");
+      List<UserListing> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.username, u.name, u.admin, u.disabled, u.created_at,"
+          + " (SELECT COUNT(*) FROM api_keys k WHERE k.user_id = u.id) AS api_keys"
+          + " FROM users u ORDER BY u.username LIMIT ? OFFSET ?");
+          PreparedStatement roles = c.prepareStatement("SELECT r.slug FROM roles r JOIN users_roles ur"
+              + " ON ur.role_id = r.id WHERE ur.user_id = ? ORDER BY r.slug")) {
+        ps.setInt(1, size);
+        ps.setLong(2, (long) (page - 1) * size);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            List<String> slugs = new ArrayList<>();
+            roles.setString(1, rs.getString("id"));
+            try (ResultSet rr = roles.executeQuery()) {
+              while (rr.next()) slugs.add(rr.getString(1));
+            }
+            items.add(new UserListing(rs.getString("username"), rs.getString("name"), rs.getBoolean("admin"),
+                rs.getBoolean("disabled"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                List.copyOf(slugs), rs.getInt("api_keys")));
+          }
+        }
+      }
+      return Page.of(items, page, size, total);
+    }
+  }
+
+  /** A page of roles by slug, each with how many users have it. */
+  public Page<RoleListing> listRoles(int page, int size) throws SQLException {
+    try (Connection c = db.connection()) {
+      long total = count(c, "SELECT COUNT(*) FROM roles");
+      List<RoleListing> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT r.slug, r.name, r.created_at,"
+          + " (SELECT COUNT(*) FROM users_roles ur WHERE ur.role_id = r.id) AS users FROM roles r"
+          + " ORDER BY r.slug LIMIT ? OFFSET ?")) {
+        ps.setInt(1, size);
+        ps.setLong(2, (long) (page - 1) * size);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            items.add(new RoleListing(rs.getString("slug"), rs.getString("name"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getInt("users")));
+          }
+        }
+      }
+      return Page.of(items, page, size, total);
+    }
+  }
+
+  /** The user's API keys, newest first: at most {@code max} of them. */
+  public List<KeyListing> keysOf(UserRef user, int max) throws SQLException {
+    List<KeyListing> out = new ArrayList<>();
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT key_hash, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC LIMIT ?")) {
+      ps.setString(1, user.id());
+      ps.setInt(2, max);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new KeyListing(rs.getString(1).substring(0, 8), rs.getObject(2, OffsetDateTime.class).toInstant()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static long count(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   public Optional<StoredUser> find(String username) throws SQLException {

@@ -47,6 +47,12 @@ public record Task(
     return id + "-" + run;
   }
 
+  /** The id of the job a {@code subjob} task's current run starts: the same for the same run, on any node. */
+  @JsonIgnore
+  public String subJobId() {
+    return Ids.derived("jtork-subjob:" + attemptId());
+  }
+
   /** Not a field: without the annotation Jackson wrote {@code "topLevel"} into every snapshot's executions. */
   @JsonIgnore
   public boolean isTopLevel() {
