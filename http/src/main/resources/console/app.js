@@ -161,6 +161,7 @@ function TaskTree({ job }) {
       <div class="task">
         <span class="name">${t.name || t.id}</span>${kind && html` <span class="kind">${kind}</span>`}
         <${State} state=${t.state} />
+        ${t.subjob && t.subjob.id ? html`<a class="subjob" href=${'#/jobs/' + t.subjob.id}>open the sub-job</a>` : null}
         ${t.retry && t.retry.limit ? html`<span class="retry">attempt ${(t.retry.attempts || 0) + 1} of ${t.retry.limit + 1}</span>` : null}
         <span class="muted">${duration(t.startedAt, t.completedAt || t.failedAt)}</span>
         ${t.progress > 0 && t.state === 'RUNNING' ? html`<${Progress} value=${t.progress} state=${t.state} />` : null}
@@ -451,7 +452,18 @@ function Form({ title, fields, submit, label }) {
 function AdminPage() {
   const [replay, setReplay] = useState(null);
   const [error, setError] = useState(null);
+  const [users, setUsers] = useState(null);
+  const [roles, setRoles] = useState(null);
+  const [keys, setKeys] = useState([]);
+  const [listError, setListError] = useState(null);
   usePoll(() => api.get('/admin/replay').then((r) => { setReplay(r); setError(null); }, setError), 1000, []);
+  usePoll(async () => {
+    try {
+      const [u, r] = await Promise.all([api.get('/users?size=100'), api.get('/roles?size=100')]);
+      setUsers(u.items); setRoles(r.items); setListError(null);
+    } catch (e) { setListError(e); }
+    try { setKeys(await api.get('/users/me/keys')); } catch (e) { setKeys([]); }
+  }, 2000, []);
   async function startReplay() {
     try { setReplay(await api.post('/admin/replay', {})); setError(null); } catch (e) { setError(e); }
   }
@@ -467,6 +479,18 @@ function AdminPage() {
         submit=${async (v) => { await api.post('/users/' + encodeURIComponent(v.username) + '/roles', { role: v.role }); return v.username + ' has role ' + v.role + '.'; }} />
       <${Form} title="My API key" label="Create an API key" fields=${[]}
         submit=${async () => { const k = await api.post('/users/me/keys', {}); return 'Your new key (shown once): ' + k.key; }} />
+    </div>
+    <div class="lists">
+      <section aria-label="Users"><h2>Users</h2><${ErrorLine} error=${listError} />
+        ${users && html`<table class="users"><thead><tr><th>Username</th><th>Name</th><th>Roles</th><th>API keys</th><th>Created</th></tr></thead>
+          <tbody>${users.map((u) => html`<tr key=${u.username} data-user=${u.username}><td>${u.username}${u.admin ? html` <span class="tag">admin</span>` : null}</td>
+            <td>${u.name}</td><td>${(u.roles || []).join(', ')}</td><td>${u.apiKeys}</td><td><${Time} at=${u.createdAt} /></td></tr>`)}</tbody></table>`}</section>
+      <section aria-label="Roles"><h2>Roles</h2>
+        ${roles && html`<table class="roles"><thead><tr><th>Slug</th><th>Name</th><th>Users</th></tr></thead>
+          <tbody>${roles.map((r) => html`<tr key=${r.slug} data-role=${r.slug}><td>${r.slug}</td><td>${r.name}</td><td>${r.users}</td></tr>`)}</tbody></table>`}</section>
+      <section aria-label="My API keys"><h2>My API keys</h2>
+        ${keys.length === 0 ? html`<p class="muted">None.</p>` : html`<ul class="keys">${keys.map((k) => html`<li key=${k.fingerprint}>
+          <code>${k.fingerprint}…</code> made <${Time} at=${k.createdAt} /></li>`)}</ul>`}</section>
     </div>
     <h2>Replay the journal into the read models</h2>
     <${ErrorLine} error=${error} />

@@ -41,6 +41,10 @@ class ConsoleFilesTest {
     assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
     assertThat(page.body()).contains("importmap", "/console/app.js", "/webjars/preact/" + ConsoleRoutes.PREACT + "/");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+        assertThat(csp).contains("script-src 'self' 'sha256-", "connect-src 'self'", "frame-ancestors 'none'")
+            .doesNotContain("unsafe"));
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     for (String js : new String[] {"/console/app.js", "/console/api.js", "/console/examples.js", "/console/vendor/htm.js",
         "/webjars/preact/" + ConsoleRoutes.PREACT + "/dist/preact.module.js",
         "/webjars/preact/" + ConsoleRoutes.PREACT + "/hooks/dist/hooks.module.js"}) {
@@ -72,6 +76,15 @@ class ConsoleFilesTest {
       assertThat(browser.all(".login")).isEmpty();
       assertThat(browser.all(".who")).isEmpty();
       assertThat(browser.driver.findElement(By.cssSelector("header nav a[aria-current=page]")).getText()).isEqualTo("Jobs");
+      // The page ran under its policy: the import map's hash matched, or nothing would show.
+      // A script written into the page by a job (its name here) is text, never run.
+      String hostile = node.post("/jobs", "text/yaml", "name: \"<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>\"\n"
+          + "tasks:\n- name: t\n  run: echo '<script>window.__pwned=3</script>'\n").json().get("id").asText();
+      browser.shown("tr[data-job='" + hostile + "']");
+      browser.go("#/jobs/" + hostile);
+      browser.await(d -> d.findElement(By.cssSelector("pre.log")).getText().contains("<script>window.__pwned=3</script>"));
+      assertThat(browser.shown("h1 .name").getText()).startsWith("<img src=x");
+      assertThat(browser.driver.executeScript("return window.__pwned === undefined;")).isEqualTo(true);
     }
   }
 }

@@ -174,7 +174,10 @@ class ConsoleTest {
     browser.await(d -> d.findElements(By.cssSelector("li[data-task='inside'][data-state=COMPLETED]")).size() == 1);
     browser.shown("a.parent").click();
     browser.await(d -> d.getCurrentUrl().endsWith("#/jobs/" + subjob));
-    browser.shown("li[data-task='child']");
+    // and back down, from the parent's subjob task
+    browser.shown("li[data-task='child'] a.subjob").click();
+    browser.await(d -> d.getCurrentUrl().endsWith("#/jobs/" + child));
+    browser.shown("li[data-task='inside']");
 
     String retried = awaitOrSubmit("retried", "name: retried\ntasks:\n- name: flaky\n  retry:\n    limit: 1\n  run: exit 1\n");
     browser.go("#/jobs/" + retried);
@@ -290,10 +293,12 @@ class ConsoleTest {
     create.findElement(By.name("password")).sendKeys("dave-password");
     create.findElement(By.cssSelector("button")).click();
     browser.await(d -> create.getText().contains("Created user dave."));
+    browser.await(d -> d.findElements(By.cssSelector("table.users tr[data-user=dave]")).size() == 1);
     WebElement role = browser.shown("form[aria-label='Create a role']");
     role.findElement(By.name("slug")).sendKeys("ops");
     role.findElement(By.cssSelector("button")).click();
     browser.await(d -> role.getText().contains("Created role ops."));
+    browser.await(d -> d.findElements(By.cssSelector("table.roles tr[data-role=ops]")).size() == 1);
     WebElement give = browser.shown("form[aria-label='Give a user a role']");
     give.findElement(By.name("username")).sendKeys("dave");
     give.findElement(By.name("role")).sendKeys("nope");
@@ -302,6 +307,8 @@ class ConsoleTest {
     WebElement key = browser.shown("form[aria-label='My API key']");
     key.findElement(By.cssSelector("button")).click();
     browser.await(d -> key.getText().contains("jtk_"));
+    browser.await(d -> !d.findElements(By.cssSelector("ul.keys li")).isEmpty());
+    assertThat(browser.shown("table.users tr[data-user=alice]").getText()).contains("admin");
     browser.shown("button.replay").click();
     browser.await(d -> d.findElements(By.cssSelector(".replay[data-state=COMPLETED]")).size() == 1);
     browser.screenshot("admin");
