@@ -62,14 +62,15 @@ export const post = (path, body, contentType) => call('POST', path, body, conten
 
 /**
  * Follows a Server-Sent Events stream with the user's credentials (EventSource cannot send an
- * Authorization header): calls onEvent(type, data, id) for each event, reconnects with
+ * Authorization header): calls onOpen() each time it is connected, onEvent(type, data, id) for each event, reconnects with
  * Last-Event-ID after a dropped connection, and stops at an `end` event or when the returned
  * function is called.
  */
-export function stream(path, onEvent) {
+export function stream(path, onEvent, onOpen) {
   const abort = new AbortController();
   let lastId = null;
   let stopped = false;
+  let backoff = 1000;
   async function run() {
     while (!stopped) {
       try {
@@ -77,7 +78,16 @@ export function stream(path, onEvent) {
         if (lastId !== null) h['Last-Event-ID'] = lastId;
         const r = await fetch(path, { headers: h, credentials: 'omit', signal: abort.signal });
         if (r.status === 401) { onUnauthorized(); return; }
-        if (!r.ok) { onEvent('error', { status: r.status }); return; }
+        // Gone or not allowed: stop. Busy (429, 503) or failing: try again, later each time.
+        if ([400, 403, 404].includes(r.status)) { onEvent('error', { status: r.status }); return; }
+        if (!r.ok) {
+          const after = Number(r.headers.get('Retry-After')) || 0;
+          await new Promise((res) => setTimeout(res, Math.max(after * 1000, backoff)));
+          backoff = Math.min(backoff * 2, 30000);
+          continue;
+        }
+        backoff = 1000;
+        if (onOpen) onOpen();
         const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {

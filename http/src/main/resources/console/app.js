@@ -68,6 +68,13 @@ function go(hash) { location.hash = hash; }
 
 const STATES = ['PENDING', 'SCHEDULED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
+/** Whether job a was created at or after the instant since (or there is none). */
+function newer(a, since) {
+  return !since || new Date(a.createdAt) >= new Date(since);
+}
+
+const byCreatedDesc = (a, b) => new Date(b.createdAt) - new Date(a.createdAt);
+
 /** Whether a job summary belongs in a list searched for q (as the API's q matches). */
 function matches(job, q) {
   if (!q) return true;
@@ -85,26 +92,45 @@ function JobsPage({ query }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const searched = useRef(q);
+  // Read again once the stream is open: a job made before is in the read, any later on the stream.
+  const [opened, setOpened] = useState(0);
   // Every summary the stream has sent, newest last. A page read from the list can be older than
   // the stream (the list is the read model, a moment behind): the stream's summary wins, and
   // any later change arrives on the stream too.
   const latest = useRef({});
   const fresher = (x) => latest.current[x.id] ? Object.assign({}, x, latest.current[x.id]) : x;
+  // A page as read, with what the stream sent meanwhile: newer jobs the list did not have yet on
+  // top of page 1, and the stream's summary of each job on it.
+  const withStreamed = (d) => {
+    let items = d.items.map(fresher);
+    const since = items.length > 0 ? items[0].createdAt : null;
+    let added = 0;
+    if (page === 1) {
+      const extra = Object.values(latest.current).filter((j) => !items.some((x) => x.id === j.id)
+        && newer(j, since) && matches(j, searched.current));
+      added = extra.length;
+      items = extra.concat(items).sort(byCreatedDesc).slice(0, size);
+    }
+    return Object.assign({}, d, { items, since, totalItems: (d.totalItems || 0) + added });
+  };
 
   useEffect(() => {
     let gone = false;
     const t = setTimeout(() => {
       searched.current = q;
       api.get('/jobs?page=' + page + '&size=' + size + (q ? '&q=' + encodeURIComponent(q) : ''))
-        .then((d) => { if (!gone) { setData(Object.assign({}, d, { items: d.items.map(fresher) })); setError(null); } },
+        .then((d) => { if (!gone) { setData(withStreamed(d)); setError(null); } },
           (e) => !gone && setError(e));
     }, 250);
     return () => { gone = true; clearTimeout(t); };
-  }, [q, page]);
+  }, [q, page, opened]);
 
   useEffect(() => api.stream('/events/stream', (type, job) => {
     if (type !== 'job') return;
     latest.current[job.id] = Object.assign({}, latest.current[job.id], job);
+    // Only the newest few hundred are kept: enough for any page being read.
+    const ids = Object.keys(latest.current);
+    if (ids.length > 500) for (const k of ids.slice(0, ids.length - 500)) delete latest.current[k];
     setData((d) => {
       if (!d) return d;
       const i = d.items.findIndex((x) => x.id === job.id);
@@ -113,11 +139,13 @@ function JobsPage({ query }) {
         items[i] = Object.assign({}, items[i], job);
         return Object.assign({}, d, { items });
       }
-      if (page !== 1 || !matches(job, searched.current)) return d;
-      return Object.assign({}, d, { items: [job].concat(d.items).slice(0, size),
+      // Only a job newer than the newest the page was read with belongs on page 1 (new jobs'
+      // events arrive in any order, so they are sorted in).
+      if (page !== 1 || !matches(job, searched.current) || !newer(job, d.since)) return d;
+      return Object.assign({}, d, { items: [job].concat(d.items).sort(byCreatedDesc).slice(0, size),
         totalItems: (d.totalItems || 0) + 1 });
     });
-  }), [page]);
+  }, () => setOpened((n) => n + 1)), [page]);
 
   return html`<section>
     <h1>Jobs</h1>
@@ -152,7 +180,8 @@ function TaskTree({ job }) {
   const all = job.execution || [];
   const children = {};
   for (const t of all) if (t.parentId) (children[t.parentId] = children[t.parentId] || []).push(t);
-  const roots = all.filter((t) => !t.parentId || !all.some((p) => p.id === t.parentId));
+  const ids = new Set(all.map((t) => t.id));
+  const roots = all.filter((t) => !t.parentId || !ids.has(t.parentId));
   const byPosition = (a, b) => (a.position || 0) - (b.position || 0) || String(a.createdAt).localeCompare(String(b.createdAt));
   function node(t, depth) {
     const kids = (children[t.id] || []).slice().sort(byPosition);
@@ -186,9 +215,16 @@ function JobPage({ id }) {
   const [busy, setBusy] = useState(false);
   const [follow, setFollow] = useState(true);
   const logBox = useRef(null);
+  const seenLog = useRef(new Set());
+  const loads = useRef(0);
   const refetch = useRef(null);
 
-  const load = useCallback(() => api.get('/jobs/' + id).then((j) => { setJob(j); setError(null); }, setError), [id]);
+  // Only the newest read is shown: an older answer arriving late must not undo a newer one.
+  const load = useCallback(() => {
+    const n = ++loads.current;
+    return api.get('/jobs/' + id).then((j) => { if (n === loads.current) { setJob(j); setError(null); } },
+      (e) => { if (n === loads.current) setError(e); });
+  }, [id]);
   const trailing = useRef(null);
   const soon = useCallback(() => {
     // Once soon after a change, and once more a second after the last one, in case the first
@@ -200,7 +236,7 @@ function JobPage({ id }) {
   }, [load]);
   useEffect(() => () => { clearTimeout(trailing.current); clearTimeout(refetch.current); }, []);
 
-  useEffect(() => { setEvents([]); setLogs([]); setAt(null); load(); }, [id]);
+  useEffect(() => { setEvents([]); setLogs([]); seenLog.current = new Set(); setAt(null); load(); }, [id]);
   // A sub-job's parentId is its parent's task: the parent job is that task's.
   const [parentJob, setParentJob] = useState(null);
   const parentTask = job && job.parentId;
@@ -210,18 +246,21 @@ function JobPage({ id }) {
   }, [parentTask]);
   useEffect(() => api.stream('/jobs/' + id + '/events/stream', (type, e) => {
     if (type === 'event') {
-      setEvents((es) => es.some((x) => x.sequenceNr === e.sequenceNr) ? es : es.concat([e]));
+      // In order of sequenceNr; after a reconnect the stream resumes past the last one.
+      setEvents((es) => es.length > 0 && es[es.length - 1].sequenceNr >= e.sequenceNr ? es : es.concat([e]));
       soon();
     } else if (type === 'end') soon();
   }), [id, generation]);
   useEffect(() => api.stream('/jobs/' + id + '/log/stream', (type, part) => {
-    if (type === 'log') setLogs((ls) => ls.some((x) => x.id === part.id) ? ls : ls.concat([part]));
+    // In the order written (a part's number counts within its task); the last 5,000 parts.
+    if (type === 'log') setLogs((ls) => seenLog.current.has(part.id) ? ls : (seenLog.current.add(part.id), ls.concat([part]).slice(-5000)));
   }), [id, generation]);
   useEffect(() => {
     if (follow && logBox.current) logBox.current.scrollTop = logBox.current.scrollHeight;
   }, [logs, follow]);
   useEffect(() => {
-    if (at === null || !events[at]) { setPast(null); return; }
+    setPast(null); // never the previous instant's job under this instant's time
+    if (at === null || !events[at]) return;
     let gone = false;
     api.get('/jobs/' + id + '?at=' + encodeURIComponent(events[at].timestamp))
       .then((j) => !gone && setPast(j), (e) => !gone && setPast({ error: e }));
@@ -282,7 +321,7 @@ function JobPage({ id }) {
 
     <h2>Log <label class="follow"><input type="checkbox" checked=${follow} onChange=${(e) => setFollow(e.target.checked)} /> follow</label></h2>
     <pre class="log" ref=${logBox} tabindex="0" aria-label="Log">${logs.length === 0 ? html`<span class="muted">No output yet.</span>` :
-      logs.slice().sort((a, b) => (a.number || 0) - (b.number || 0) || 0).map((p) =>
+      logs.map((p) =>
         html`<span key=${p.id} class="part" title=${byTask[p.taskId] || p.taskId}>${p.contents}</span>`)}</pre>
   </section>`;
 }
@@ -362,7 +401,10 @@ function ScheduledPage() {
   }, 2000, [tick]);
   useEffect(() => {
     if (!open) return;
-    api.get('/scheduled-jobs/' + open + '/events?size=50').then((p) => setHistory(p.items || p || []), setError);
+    let gone = false;
+    api.get('/scheduled-jobs/' + open + '/events?size=50').then((p) => !gone && setHistory(p.items || p || []),
+      (e) => !gone && setError(e));
+    return () => { gone = true; };
   }, [open, tick]);
   async function act(id, what) {
     try {
@@ -435,7 +477,7 @@ function Form({ title, fields, submit, label }) {
   const [error, setError] = useState(null);
   async function onSubmit(e) {
     e.preventDefault();
-    try { setResult(await submit(values)); setError(null); } catch (err) { setError(err); setResult(null); }
+    try { setResult(await submit(values)); setError(null); setValues({}); } catch (err) { setError(err); setResult(null); }
   }
   return html`<form class="admin-form" onSubmit=${onSubmit} aria-label=${title}>
     <h2>${title}</h2>

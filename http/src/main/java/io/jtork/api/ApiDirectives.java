@@ -268,14 +268,19 @@ final class ApiDirectives extends AllDirectives {
       try {
         spec = parser.parse(text, format);
       } catch (InvalidSpecException e) {
-        return complete(Responses.invalid(what, e.errors(), SpecLocations.of(text, format)));
+        return complete(Responses.invalid(what, e.errors(), SpecLocations.of(text, format, paths(e.errors()))));
       }
       List<PermissionSpec> named = permissions.apply(spec);
       // Most specs name no one: no lookup, and no hop to the blocking dispatcher and back.
       if (named.isEmpty()) return inner.apply(spec, key);
       return onSuccess(blocking(() -> permissionErrors(named)), problems -> problems.isEmpty()
-          ? inner.apply(spec, key) : complete(Responses.invalid(what, problems, SpecLocations.of(text, format))));
+          ? inner.apply(spec, key) : complete(Responses.invalid(what, problems, SpecLocations.of(text, format, paths(problems)))));
     }));
+  }
+
+  /** The paths of the errors a response shows. */
+  private static List<String> paths(List<SpecError> errors) {
+    return errors.stream().limit(Responses.MAX_ERRORS).map(SpecError::path).toList();
   }
 
   private List<SpecError> permissionErrors(List<PermissionSpec> permissions) throws SQLException {

@@ -66,7 +66,9 @@ public final class ConsoleRoutes extends AllDirectives {
       String page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       Matcher m = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL).matcher(page);
       if (!m.find()) throw new IllegalStateException("console/index.html has no import map");
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+      // A browser hashes the script as parsed: its line breaks are LF whatever the file's are.
+      String script = m.group(1).replace("\r\n", "\n").replace('\r', '\n');
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8));
       return "sha256-" + Base64.getEncoder().encodeToString(digest);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

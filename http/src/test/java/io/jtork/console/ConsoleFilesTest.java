@@ -58,9 +58,13 @@ class ConsoleFilesTest {
 
   @Test
   void nothingElseIsServedFromTheJar() throws Exception {
-    for (String path : new String[] {"/console/nope.js", "/console/../logback.xml", "/console/%2e%2e/logback.xml",
-        "/console/..%2flogback.xml", "/webjars/preact/" + ConsoleRoutes.PREACT + "/../../../../logback.xml",
-        "/webjars/other/1.0/x.js", "/webjars/preact/1.0.0/dist/preact.module.js", "/console/io/jtork/console/ConsoleRoutes.class"}) {
+    // logback-test.xml and the classes are on the test's class path, beside console/.
+    assertThat(getClass().getClassLoader().getResource("logback-test.xml")).isNotNull();
+    for (String path : new String[] {"/console/nope.js", "/console/../logback-test.xml", "/console/%2e%2e/logback-test.xml",
+        "/console/..%2flogback-test.xml", "/console/%2e%2e%2flogback-test.xml",
+        "/webjars/preact/" + ConsoleRoutes.PREACT + "/../../../../../../logback-test.xml",
+        "/console/../io/jtork/console/ConsoleRoutes.class", "/console/%2e%2e/io/jtork/console/ConsoleRoutes.class",
+        "/webjars/other/1.0/x.js", "/webjars/preact/1.0.0/dist/preact.module.js"}) {
       HttpResponse<String> r = get(path);
       assertThat(r.statusCode()).as(path).isIn(400, 404);
       assertThat(r.body()).as(path).doesNotContain("<configuration").startsWith("{\"message\":");

@@ -123,11 +123,15 @@ class ConsoleTest {
   @Test
   void jobPageShowsTheTreeRetriesAndFollowsTheLog() throws Exception {
     signIn(ALICE, ALICE_PW);
-    String logged = submit(ALICE, ALICE_PW, "name: talker\ntasks:\n- name: talk\n  run: for i in 1 2 3 4 5; do echo line-$i; sleep 0.4; done\n");
+    Path gate = TestNode.taskDir("jtork-console-log").resolve("go");
+    String logged = submit(ALICE, ALICE_PW, "name: talker\ntasks:\n- name: talk\n  run: echo line-1; while [ ! -f " + gate
+        + " ]; do sleep 0.05; done; for i in 2 3 4 5; do echo line-$i; sleep 0.2; done\n");
     browser.go("#/jobs/" + logged);
     // Lines appear while it runs, in order, with no reload.
-    browser.await(d -> d.findElement(By.cssSelector("pre.log")).getText().contains("line-1"));
-    assertThat(browser.shown("h1 .state").getText()).isEqualTo("RUNNING");
+    browser.await(d -> d.findElement(By.cssSelector("pre.log")).getText().contains("line-1")
+        && d.findElement(By.cssSelector("h1 .state")).getText().equals("RUNNING"));
+    assertThat(browser.shown("pre.log").getText()).doesNotContain("line-2");
+    Files.writeString(gate, "go");
     browser.await(d -> d.findElement(By.cssSelector("pre.log")).getText().contains("line-5"));
     browser.await(d -> d.findElement(By.cssSelector("h1 .state")).getText().equals("COMPLETED"));
     String log = browser.shown("pre.log").getText();

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.jtork.json.Json;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Where in a job document each path of a {@link SpecError} is: the line of a field's key, or of
@@ -19,8 +22,10 @@ import java.util.OptionalInt;
  * keeps none, so the document is read once more, only when it was rejected.
  */
 public final class SpecLocations {
-  /** A rejected document is within the body limit; this bounds the work on one anyway. */
+  /** A rejected document is within the body limit; these bound the work on one anyway. */
   private static final int MAX_TOKENS = 200_000;
+  /** Deeper than any job's fields: a path below it is not looked for (nor built, token by token). */
+  private static final int MAX_DEPTH = 64;
 
   private final Map<String, Integer> lines;
   private final Integer syntaxErrorLine;
@@ -30,8 +35,16 @@ public final class SpecLocations {
     this.syntaxErrorLine = syntaxErrorLine;
   }
 
-  /** The locations in {@code document}; as many as could be read when it does not parse. */
-  public static SpecLocations of(String document, JobSpecReader.Format format) {
+  /**
+   * The locations in {@code document} of {@code paths} and of the fields and items that enclose
+   * them (only those: a hostile document's other paths are neither kept nor, below
+   * {@value #MAX_DEPTH} levels, built); as many as could be read when it does not parse.
+   */
+  public static SpecLocations of(String document, JobSpecReader.Format format, Collection<String> paths) {
+    Set<String> wanted = new HashSet<>();
+    for (String path : paths) {
+      for (String p = path; p != null && !p.isEmpty(); p = enclosing(p)) wanted.add(p);
+    }
     Map<String, Integer> lines = new HashMap<>();
     Integer syntax = null;
     var factory = (format == JobSpecReader.Format.JSON ? Json.json() : Json.yaml()).getFactory();
@@ -39,11 +52,13 @@ public final class SpecLocations {
       JsonToken t;
       int n = 0;
       while ((t = p.nextToken()) != null && n++ < MAX_TOKENS) {
+        if (wanted.isEmpty()) continue; // read on only for a syntax error's line
         JsonStreamContext at = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY
             ? p.getParsingContext().getParent() : p.getParsingContext();
         boolean item = at != null && at.inArray() && t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT;
-        if (t == JsonToken.FIELD_NAME || item) {
-          lines.putIfAbsent(path(at), p.currentTokenLocation().getLineNr());
+        if ((t == JsonToken.FIELD_NAME || item) && at.getNestingDepth() <= MAX_DEPTH) {
+          String path = path(at);
+          if (wanted.contains(path)) lines.putIfAbsent(path, p.currentTokenLocation().getLineNr());
         }
       }
     } catch (JsonProcessingException e) {
@@ -61,15 +76,17 @@ public final class SpecLocations {
    */
   public OptionalInt lineOf(String path) {
     if (path == null || path.isEmpty()) return syntaxErrorLine == null ? OptionalInt.empty() : OptionalInt.of(syntaxErrorLine);
-    String p = path;
-    while (!p.isEmpty()) {
+    for (String p = path; p != null; p = enclosing(p)) {
       Integer line = lines.get(p);
       if (line != null) return OptionalInt.of(line);
-      int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-      if (cut <= 0) break;
-      p = p.substring(0, cut);
     }
     return OptionalInt.empty();
+  }
+
+  /** The path of the field or item that encloses {@code path}, or null at the top. */
+  private static String enclosing(String path) {
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut <= 0 ? null : path.substring(0, cut);
   }
 
   /** The path as {@link SpecError} writes it: {@code tasks[0].env.NAME}. */
