@@ -147,6 +147,8 @@ function JobsPage({ query }) {
     });
   }, () => setOpened((n) => n + 1)), [page]);
 
+  // The count grows with the jobs the stream adds; the pages with it.
+  const pages = (d) => Math.max(1, Math.ceil((d.totalItems || 0) / size));
   return html`<section>
     <h1>Jobs</h1>
     <form class="search" role="search" onSubmit=${(e) => e.preventDefault()}>
@@ -169,8 +171,8 @@ function JobsPage({ query }) {
     ${data.items.length === 0 && html`<p class="muted">No jobs${q ? ' match “' + q + '”' : ' yet: submit one'}.</p>`}
     <nav class="pager" aria-label="Pages">
       <button disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Newer</button>
-      <span>page ${data.number || page} of ${Math.max(1, data.totalPages || 1)} (${data.totalItems || 0} jobs)</span>
-      <button disabled=${page >= (data.totalPages || 1)} onClick=${() => setPage(page + 1)}>Older</button>
+      <span>page ${data.number || page} of ${pages(data)} (${data.totalItems || 0} jobs)</span>
+      <button disabled=${page >= pages(data)} onClick=${() => setPage(page + 1)}>Older</button>
     </nav>`}
   </section>`;
 }

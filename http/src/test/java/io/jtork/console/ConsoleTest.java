@@ -90,6 +90,10 @@ class ConsoleTest {
       browser.await(d -> d.findElements(By.cssSelector("tr[data-job='" + jobs.get(e.getKey()) + "'][data-state='"
           + e.getValue() + "']")).size() == 1);
     }
+    // The jobs the stream added count in the pages too.
+    String pager = browser.shown(".pager").getText();
+    long total = Long.parseLong(pager.replaceAll("(?s).*\\((\\d+) jobs\\).*", "$1"));
+    assertThat(pager).contains("of " + Math.max(1, (total + 9) / 10));
     WebElement row = browser.shown("tr[data-job='" + jobs.get("parallel") + "']");
     assertThat(row.getText()).contains("parallel", "COMPLETED", "shapes");
     assertThat(row.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow")).isEqualTo("100");
