@@ -52,7 +52,6 @@ function ErrorLine({ error }) {
 }
 
 const ACTIVE = ['PENDING', 'SCHEDULED', 'RUNNING'];
-const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 // ---- routing --------------------------------------------------------------------------------
 
@@ -185,7 +184,7 @@ function TaskTree({ job }) {
   const ids = new Set(all.map((t) => t.id));
   const roots = all.filter((t) => !t.parentId || !ids.has(t.parentId));
   const byPosition = (a, b) => (a.position || 0) - (b.position || 0) || String(a.createdAt).localeCompare(String(b.createdAt));
-  function node(t, depth) {
+  function node(t) {
     const kids = (children[t.id] || []).slice().sort(byPosition);
     const kind = t.parallel ? 'parallel' : t.each ? 'each' : t.subjob ? 'subjob' : '';
     return html`<li key=${t.id} data-task=${t.name} data-state=${t.state}>
@@ -199,11 +198,11 @@ function TaskTree({ job }) {
         ${t.result ? html`<div class="result"><span class="label">result</span> <code>${t.result}</code></div>` : null}
         ${t.error ? html`<div class="error">${t.error}</div>` : null}
       </div>
-      ${kids.length > 0 && html`<ul>${kids.map((k) => node(k, depth + 1))}</ul>`}
+      ${kids.length > 0 && html`<ul>${kids.map((k) => node(k))}</ul>`}
     </li>`;
   }
   if (all.length === 0) return html`<p class="muted">No task has started yet.</p>`;
-  return html`<ul class="tree">${roots.sort(byPosition).map((t) => node(t, 0))}</ul>`;
+  return html`<ul class="tree">${roots.sort(byPosition).map((t) => node(t))}</ul>`;
 }
 
 function JobPage({ id }) {

@@ -268,19 +268,20 @@ final class ApiDirectives extends AllDirectives {
       try {
         spec = parser.parse(text, format);
       } catch (InvalidSpecException e) {
-        return complete(Responses.invalid(what, e.errors(), SpecLocations.of(text, format, paths(e.errors()))));
+        return complete(rejected(what, e.errors(), text, format));
       }
       List<PermissionSpec> named = permissions.apply(spec);
       // Most specs name no one: no lookup, and no hop to the blocking dispatcher and back.
       if (named.isEmpty()) return inner.apply(spec, key);
       return onSuccess(blocking(() -> permissionErrors(named)), problems -> problems.isEmpty()
-          ? inner.apply(spec, key) : complete(Responses.invalid(what, problems, SpecLocations.of(text, format, paths(problems)))));
+          ? inner.apply(spec, key) : complete(rejected(what, problems, text, format)));
     }));
   }
 
-  /** The paths of the errors a response shows. */
-  private static List<String> paths(List<SpecError> errors) {
-    return errors.stream().limit(Responses.MAX_ERRORS).map(SpecError::path).toList();
+  /** A rejected {@code document}'s 400: its errors, each with the line it names (of those shown). */
+  private static HttpResponse rejected(String what, List<SpecError> errors, String document, JobSpecReader.Format format) {
+    List<String> shown = errors.stream().limit(Responses.MAX_ERRORS).map(SpecError::path).toList();
+    return Responses.invalid(what, errors, SpecLocations.of(document, format, shown));
   }
 
   private List<SpecError> permissionErrors(List<PermissionSpec> permissions) throws SQLException {

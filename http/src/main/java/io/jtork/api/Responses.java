@@ -68,16 +68,9 @@ final class Responses {
 
   /**
    * A rejected job: its errors, joined in {@code message} and listed in {@code errors}, at most
-   * {@value #MAX_ERRORS} of them, each cut to {@value #MAX_TEXT} characters; {@code totalErrors}
+   * {@value #MAX_ERRORS} of them, each cut to {@value #MAX_TEXT} characters and with the
+   * {@code line} of the document its path names where {@code where} has one; {@code totalErrors}
    * counts them all.
-   */
-  static HttpResponse invalid(String what, List<SpecError> errors) {
-    return invalid(what, errors, null);
-  }
-
-  /**
-   * The same, each error with the {@code line} of the document that its path names, where
-   * {@code where} (the rejected document's locations) has one.
    */
   static HttpResponse invalid(String what, List<SpecError> errors, SpecLocations where) {
     List<SpecError> shown = errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors;
@@ -89,7 +82,7 @@ final class Responses {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("path", truncate(e.path()));
       error.put("message", truncate(e.message()));
-      if (where != null) where.lineOf(e.path()).ifPresent(line -> error.put("line", line));
+      where.lineOf(e.path()).ifPresent(line -> error.put("line", line));
       return error;
     }).toList());
     body.put("totalErrors", errors.size());

@@ -37,6 +37,10 @@ public final class ConsoleRoutes extends AllDirectives {
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' '" + importMapHash()
       + "'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none';"
       + " form-action 'self'; frame-ancestors 'none'";
+  private static final List<HttpHeader> HEADERS = List.of(CacheControl.create(CacheDirectives.NO_CACHE),
+      RawHeader.create("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+      RawHeader.create("X-Content-Type-Options", "nosniff"),
+      RawHeader.create("Referrer-Policy", "no-referrer"));
 
   public Route route() {
     return get(() -> concat(
@@ -52,11 +56,7 @@ public final class ConsoleRoutes extends AllDirectives {
    * And the page's policy, on every file of it.
    */
   private Route served(Supplier<Route> inner) {
-    List<HttpHeader> headers = List.of(CacheControl.create(CacheDirectives.NO_CACHE),
-        RawHeader.create("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-        RawHeader.create("X-Content-Type-Options", "nosniff"),
-        RawHeader.create("Referrer-Policy", "no-referrer"));
-    return respondWithHeaders(headers, inner);
+    return respondWithHeaders(HEADERS, inner);
   }
 
   /** {@code sha256-...} of the page's inline import map, as the policy names an inline script. */

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Users, roles, their assignments and API keys, in the database. */
 public final class UserStore {
@@ -144,52 +145,44 @@ public final class UserStore {
 
   /** A page of users by username, each with their roles and number of API keys. */
   public Page<UserListing> listUsers(int page, int size) throws SQLException {
+    return page("users", "SELECT u.id, u.username, u.name, u.admin, u.disabled, u.created_at,"
+        + " (SELECT COUNT(*) FROM api_keys k WHERE k.user_id = u.id) AS api_keys"
+        + " FROM users u ORDER BY u.username", page, size, (c, rs) -> new UserListing(rs.getString("username"),
+            rs.getString("name"), rs.getBoolean("admin"), rs.getBoolean("disabled"), createdAt(rs),
+            List.copyOf(new TreeSet<>(rolesOf(c, rs.getString("id")))), rs.getInt("api_keys")));
+  }
+
+  /** A page of roles by slug, each with how many users have it. */
+  public Page<RoleListing> listRoles(int page, int size) throws SQLException {
+    return page("roles", "SELECT r.slug, r.name, r.created_at,"
+        + " (SELECT COUNT(*) FROM users_roles ur WHERE ur.role_id = r.id) AS users FROM roles r ORDER BY r.slug",
+        page, size, (c, rs) -> new RoleListing(rs.getString("slug"), rs.getString("name"), createdAt(rs),
+            rs.getInt("users")));
+  }
+
+  /** A row of a listing; it may read more on the same connection. */
+  private interface Row<T> {
+    T read(Connection c, ResultSet rs) throws SQLException;
+  }
+
+  /** Page {@code page} of {@code size} rows of {@code query} (ordered), and how many rows {@code table} has. */
+  private <T> Page<T> page(String table, String query, int page, int size, Row<T> row) throws SQLException {
     try (Connection c = db.connection()) {
-      long total = count(c, "SELECT COUNT(*) FROM users");
-      List<UserListing> items = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.username, u.name, u.admin, u.disabled, u.created_at,"
-          + " (SELECT COUNT(*) FROM api_keys k WHERE k.user_id = u.id) AS api_keys"
-          + " FROM users u ORDER BY u.username LIMIT ? OFFSET ?");
-          PreparedStatement roles = c.prepareStatement("SELECT r.slug FROM roles r JOIN users_roles ur"
-              + " ON ur.role_id = r.id WHERE ur.user_id = ? ORDER BY r.slug")) {
+      long total = count(c, table);
+      List<T> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(query + " LIMIT ? OFFSET ?")) {
         ps.setInt(1, size);
         ps.setLong(2, (long) (page - 1) * size);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            List<String> slugs = new ArrayList<>();
-            roles.setString(1, rs.getString("id"));
-            try (ResultSet rr = roles.executeQuery()) {
-              while (rr.next()) slugs.add(rr.getString(1));
-            }
-            items.add(new UserListing(rs.getString("username"), rs.getString("name"), rs.getBoolean("admin"),
-                rs.getBoolean("disabled"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                List.copyOf(slugs), rs.getInt("api_keys")));
-          }
+          while (rs.next()) items.add(row.read(c, rs));
         }
       }
       return Page.of(items, page, size, total);
     }
   }
 
-  /** A page of roles by slug, each with how many users have it. */
-  public Page<RoleListing> listRoles(int page, int size) throws SQLException {
-    try (Connection c = db.connection()) {
-      long total = count(c, "SELECT COUNT(*) FROM roles");
-      List<RoleListing> items = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT r.slug, r.name, r.created_at,"
-          + " (SELECT COUNT(*) FROM users_roles ur WHERE ur.role_id = r.id) AS users FROM roles r"
-          + " ORDER BY r.slug LIMIT ? OFFSET ?")) {
-        ps.setInt(1, size);
-        ps.setLong(2, (long) (page - 1) * size);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            items.add(new RoleListing(rs.getString("slug"), rs.getString("name"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getInt("users")));
-          }
-        }
-      }
-      return Page.of(items, page, size, total);
-    }
+  private static Instant createdAt(ResultSet rs) throws SQLException {
+    return rs.getObject("created_at", OffsetDateTime.class).toInstant();
   }
 
   /** The user's API keys, newest first: at most {@code max} of them. */
@@ -208,11 +201,25 @@ public final class UserStore {
     return out;
   }
 
-  private static long count(Connection c, String sql) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+  /** How many rows {@code table} (a name of ours, never input) has. */
+  private static long count(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table); ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** The slugs of the roles {@code userId} has. */
+  private static Set<String> rolesOf(Connection c, String userId) throws SQLException {
+    Set<String> roles = new HashSet<>();
+    try (PreparedStatement r = c.prepareStatement("SELECT r.slug FROM roles r JOIN users_roles ur ON ur.role_id = r.id"
+        + " WHERE ur.user_id = ?")) {
+      r.setString(1, userId);
+      try (ResultSet rr = r.executeQuery()) {
+        while (rr.next()) roles.add(rr.getString(1));
+      }
+    }
+    return roles;
   }
 
   public Optional<StoredUser> find(String username) throws SQLException {
@@ -225,10 +232,8 @@ public final class UserStore {
   }
 
   public long count() throws SQLException {
-    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM users");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
+    try (Connection c = db.connection()) {
+      return count(c, "users");
     }
   }
 
@@ -261,19 +266,10 @@ public final class UserStore {
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) return Optional.empty();
         String id = rs.getString("id");
-        UserRef ref = new UserRef(id, rs.getString("name"), rs.getString("username"),
-            rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("disabled"));
-        String hash = rs.getString("password_hash");
-        boolean admin = rs.getBoolean("admin");
-        Set<String> roles = new HashSet<>();
-        try (PreparedStatement r = c.prepareStatement("SELECT r.slug FROM roles r JOIN users_roles ur ON ur.role_id = r.id"
-            + " WHERE ur.user_id = ?")) {
-          r.setString(1, id);
-          try (ResultSet rr = r.executeQuery()) {
-            while (rr.next()) roles.add(rr.getString(1));
-          }
-        }
-        return Optional.of(new StoredUser(ref, hash, admin, Set.copyOf(roles)));
+        UserRef ref = new UserRef(id, rs.getString("name"), rs.getString("username"), createdAt(rs),
+            rs.getBoolean("disabled"));
+        return Optional.of(new StoredUser(ref, rs.getString("password_hash"), rs.getBoolean("admin"),
+            Set.copyOf(rolesOf(c, id))));
       }
     }
   }
