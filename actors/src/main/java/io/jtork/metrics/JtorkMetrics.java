@@ -13,7 +13,9 @@ import io.jtork.event.TaskStarted;
 import io.jtork.event.WebhookAttempted;
 import io.jtork.model.Job;
 import io.jtork.model.Task;
+import io.jtork.store.Database;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -25,6 +27,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -89,6 +95,32 @@ public final class JtorkMetrics implements Extension {
   /** A job entity's write took {@code nanos}, from its persist to its events being journaled. */
   public void journalWrite(long nanos) {
     journalWrites.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The H2 file's writes and the bytes written, since the node opened it: a commit writes the
+   * pages it changed as one or more writes (with {@code WRITE_DELAY=0}, at every commit), so
+   * these say what commits cost the disk. Read from H2's {@code INFORMATION_SCHEMA.SETTINGS}
+   * at each scrape; absent (NaN) while the database cannot answer.
+   */
+  public void h2File(Database db) {
+    FunctionCounter.builder("jtork.h2.file.writes", db, d -> h2Info(d, "info.FILE_WRITE"))
+        .description("Writes to the H2 database file since the node opened it").register(registry);
+    FunctionCounter.builder("jtork.h2.file.written", db, d -> h2Info(d, "info.FILE_WRITE_BYTES")).baseUnit("bytes")
+        .description("Bytes written to the H2 database file since the node opened it").register(registry);
+  }
+
+  private static double h2Info(Database db, String setting) {
+    try (Connection c = db.connection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+      ps.setString(1, setting);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Double.parseDouble(rs.getString(1)) : Double.NaN;
+      }
+    } catch (SQLException | NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   /** An API request was answered. {@code route} must be a template (no ids). */

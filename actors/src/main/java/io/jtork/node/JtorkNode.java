@@ -12,6 +12,7 @@ import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
 import io.jtork.job.TaskFactory;
 import io.jtork.logs.TaskLogWriter;
+import io.jtork.metrics.JtorkMetrics;
 import io.jtork.model.Ids;
 import io.jtork.projection.JobsProjection;
 import io.jtork.projection.ReadModelReplay;
@@ -168,6 +169,7 @@ public final class JtorkNode implements AutoCloseable {
     // Every node starts the queue region (a proxy on a worker): workers offer their slots to queues.
     TaskQueue.init(system);
     if (role.coordinates()) {
+      if (database.settings().kind() == DatabaseSettings.Kind.H2) JtorkMetrics.get(system).h2File(database);
       JobEntity.init(system, new JobEntity.Settings(new TaskFactory(expressions, redactor), expressions, settings.passivateAfter(),
           settings.maxRedeliveries(), settings.maxEachItems(), settings.workerLostCountsAsRetry(), settings.snapshotEvery(),
           new Snapshots(database), JobEntity.taskActorSettings(settings.deadlineGrace(), settings.probeTimeout(),

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  *   in ({@link #PHASES}: the first phase whose classes a sample's stack holds);</li>
  *   <li>the CPU of the task processes the node waited for (the shell and the task's command);</li>
  *   <li>per job: the journal writes (persists), the events journaled, the API requests and, on
- *   PostgreSQL, the database's commits.</li>
+ *   PostgreSQL, the database's commits; on H2, the writes to its file and their size.</li>
  * </ul>
  */
 @Command(name = "phase-cost", mixinStandardHelpOptions = true)
@@ -129,7 +129,8 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   private Map<String, Double> counters(String base) throws Exception {
     String text = get(base + "/prometheus");
     Map<String, Double> out = new LinkedHashMap<>();
-    for (String name : List.of("jtork_journal_write_seconds_count", "jtork_http_requests_seconds_count")) {
+    for (String name : List.of("jtork_journal_write_seconds_count", "jtork_http_requests_seconds_count",
+        "jtork_h2_file_writes_total", "jtork_h2_file_written_bytes_total")) {
       double sum = 0;
       Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
       while (m.find()) sum += Double.parseDouble(m.group(2));
@@ -236,7 +237,11 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "per job: %.2f journal writes, %d events, %.2f API requests%s%n",
         (after.get("jtork_journal_write_seconds_count") - before.get("jtork_journal_write_seconds_count")) / jobs,
         events, (after.get("jtork_http_requests_seconds_count") - before.get("jtork_http_requests_seconds_count")) / jobs,
-        node.database != null ? String.format(Locale.ROOT, ", %.2f PostgreSQL commits", (double) commits / jobs) : "");
+        node.database != null ? String.format(Locale.ROOT, ", %.2f PostgreSQL commits", (double) commits / jobs)
+            : String.format(Locale.ROOT, ", %.2f writes to the H2 file (%.1f KB)",
+                (after.get("jtork_h2_file_writes_total") - before.get("jtork_h2_file_writes_total")) / jobs,
+                (after.get("jtork_h2_file_written_bytes_total") - before.get("jtork_h2_file_written_bytes_total"))
+                    / jobs / 1024));
     System.out.printf("%d execution samples; recording %s%n", total, jfr);
   }
 

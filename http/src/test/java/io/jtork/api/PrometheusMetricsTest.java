@@ -74,6 +74,10 @@ class PrometheusMetricsTest extends NodePerClass {
     String page = scraped.body();
     assertThat(page).contains("jtork_task_duration_seconds_bucket{queue=\"default\",le=");
     assertThat(added(before, page, "jtork_journal_write_seconds_count")).isPositive();
+    // The node runs on H2: its commits reach the file, each as at least one write of some pages.
+    double writes = added(before, page, "jtork_h2_file_writes_total");
+    assertThat(writes).isPositive();
+    assertThat(added(before, page, "jtork_h2_file_written_bytes_total")).isGreaterThanOrEqualTo(writes * 4096);
     assertThat(added(before, page,
         "jtork_http_requests_seconds_count{method=\"POST\",route=\"/jobs\",status=\"200\"}")).isEqualTo(2);
     assertThat(sample(page, "jtork_http_requests_seconds_count{method=\"GET\",route=\"/jobs/{id}\",status=\"200\"}"))
