@@ -87,9 +87,8 @@ public final class JobsProjection {
     }
 
     /**
-     * Applies a group in order; the row changes of a job's consecutive events are gathered and
-     * written as one UPDATE, before the next event of the job that is not one (its insert or
-     * deletion) and at the end of the group.
+     * Applies a group in order; the row changes of a job's events are gathered and written as one
+     * UPDATE, before the job's insert or deletion and at the end of the group.
      */
     @Override
     public void process(PooledSession session, List<EventEnvelope<JobEvent>> envelopes) throws Exception {
@@ -99,8 +98,11 @@ public final class JobsProjection {
           String jobId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
           JobReadModel.RowChange change = changes.computeIfAbsent(jobId, JobReadModel.RowChange::new);
           if (changeRow(change, envelope.event(), envelope.sequenceNr())) continue;
-          // A task's row is not the job's: the job's changes may go on gathering across it.
-          if (!(envelope.event() instanceof TaskCreated)) change.write(c);
+          // Only the job's insert and deletion need its row's changes before them. A task's
+          // events do not touch the job's row (TaskCreated writes the task's own), so the job's
+          // changes go on gathering across them: one UPDATE for a job whose start and end share
+          // a group, not one before its task's start and one at the end.
+          if (envelope.event() instanceof JobSubmitted || envelope.event() instanceof JobDeleted) change.write(c);
           apply(c, jobId, envelope.event(), envelope.sequenceNr());
         }
         for (JobReadModel.RowChange change : changes.values()) change.write(c);
