@@ -113,7 +113,12 @@ public final class JobsProjection {
       }
     }
 
-    /** Applies event {@code seqNr} of job {@code jobId}; a row that already shows it (or a later one) stays. */
+    /**
+     * Applies event {@code seqNr} of job {@code jobId}; a row that already shows it (or a later one) stays.
+     * Of the events applied here, only JobSubmitted and JobDeleted touch the job's row: {@link #process}
+     * writes the job's gathered changes before those alone. An event that came to touch the row here
+     * would have to be added there.
+     */
     void apply(Connection c, String jobId, JobEvent event, long seqNr) throws SQLException {
       JobReadModel.RowChange change = new JobReadModel.RowChange(jobId);
       if (changeRow(change, event, seqNr)) {

@@ -132,7 +132,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     for (String name : List.of("jtork_journal_write_seconds_count", "jtork_http_requests_seconds_count",
         "jtork_h2_file_writes_total", "jtork_h2_file_written_bytes_total")) {
       double sum = 0;
-      Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+      Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+|NaN)$").matcher(text);
       while (m.find()) sum += Double.parseDouble(m.group(2));
       out.put(name, sum);
     }

@@ -194,7 +194,7 @@ public final class JobReadModel {
   }
 
   /**
-   * The changes of consecutive events to one job's row, written as one guarded UPDATE. Every
+   * The changes of a job's events to its row, written as one guarded UPDATE. Every
    * change sets columns to values (none is relative to the row), so the newest event that sets a
    * column decides it, and the row ends as these events in order would leave it, whether it
    * showed none of them or some already (the API's write-through, at any event up to the last):
