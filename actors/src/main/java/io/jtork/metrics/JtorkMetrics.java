@@ -14,6 +14,7 @@ import io.jtork.event.WebhookAttempted;
 import io.jtork.model.Job;
 import io.jtork.model.Task;
 import io.jtork.store.Database;
+import io.jtork.store.H2Maintenance;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,8 +29,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -104,20 +104,16 @@ public final class JtorkMetrics implements Extension {
    * at each scrape; absent (NaN) while the database cannot answer.
    */
   public void h2File(Database db) {
-    FunctionCounter.builder("jtork.h2.file.writes", db, d -> h2Info(d, "info.FILE_WRITE"))
+    FunctionCounter.builder("jtork.h2.file.writes", db, d -> h2File(d, H2Maintenance.FileWrites::writes))
         .description("Writes to the H2 database file since the node opened it").register(registry);
-    FunctionCounter.builder("jtork.h2.file.written", db, d -> h2Info(d, "info.FILE_WRITE_BYTES")).baseUnit("bytes")
-        .description("Bytes written to the H2 database file since the node opened it").register(registry);
+    FunctionCounter.builder("jtork.h2.file.written", db, d -> h2File(d, H2Maintenance.FileWrites::bytes))
+        .baseUnit("bytes").description("Bytes written to the H2 database file since the node opened it")
+        .register(registry);
   }
 
-  private static double h2Info(Database db, String setting) {
-    try (Connection c = db.connection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
-      ps.setString(1, setting);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Double.parseDouble(rs.getString(1)) : Double.NaN;
-      }
+  private static double h2File(Database db, ToLongFunction<H2Maintenance.FileWrites> which) {
+    try (Connection c = db.connection()) {
+      return which.applyAsLong(H2Maintenance.fileWrites(c));
     } catch (SQLException | NumberFormatException e) {
       return Double.NaN;
     }

@@ -1,6 +1,7 @@
 package io.jtork.bench;
 
 import io.jtork.store.DatabaseSettings;
+import io.jtork.store.H2Maintenance;
 import io.jtork.store.Migrations;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -76,8 +76,7 @@ public final class H2CommitsBenchmark implements Callable<Integer> {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     byte[] event = new byte[payload];
     Arrays.fill(event, (byte) 'x');
-    long writes = info(c, "info.FILE_WRITE");
-    long bytes = info(c, "info.FILE_WRITE_BYTES");
+    H2Maintenance.FileWrites before = H2Maintenance.fileWrites(c);
     long cpu = threads.getCurrentThreadCpuTime();
     c.setAutoCommit(false);
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO \"event_journal\" (\"persistence_id\","
@@ -94,18 +93,8 @@ public final class H2CommitsBenchmark implements Callable<Integer> {
       c.setAutoCommit(true);
     }
     double cpuMs = (threads.getCurrentThreadCpuTime() - cpu) / 1e6;
-    return new double[] {cpuMs / rows, (double) (info(c, "info.FILE_WRITE") - writes) / rows,
-        (info(c, "info.FILE_WRITE_BYTES") - bytes) / 1024.0 / rows};
-  }
-
-  private static long info(Connection c, String setting) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
-      ps.setString(1, setting);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return Long.parseLong(rs.getString(1));
-      }
-    }
+    H2Maintenance.FileWrites after = H2Maintenance.fileWrites(c);
+    return new double[] {cpuMs / rows, (double) (after.writes() - before.writes()) / rows,
+        (after.bytes() - before.bytes()) / 1024.0 / rows};
   }
 }

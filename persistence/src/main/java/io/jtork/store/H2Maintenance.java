@@ -1,6 +1,9 @@
 package io.jtork.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the H2 file from growing without bound. jtork runs H2 with {@code WRITE_DELAY=0} so that
+ * Keeps the H2 file from growing without bound, and says what is written to it ({@link #fileWrites}). jtork runs H2 with {@code WRITE_DELAY=0} so that
  * a commit is in the file before it is acknowledged; that also switches off H2's background
  * writer, which is what normally compacts the file. Every commit then leaves a mostly dead chunk
  * behind (a node that had run 16,000 jobs held 31 MB of data in a 1.4 GB file). This task does
@@ -47,6 +50,26 @@ public final class H2Maintenance implements AutoCloseable {
   public static AutoCloseable start(Database db, long periodMillis) {
     if (db.settings().kind() != DatabaseSettings.Kind.H2) return () -> { };
     return new H2Maintenance(db, periodMillis);
+  }
+
+  /** The writes to an H2 database's file, and the bytes written, since the database was opened. */
+  public record FileWrites(long writes, long bytes) {}
+
+  /** {@link FileWrites} of the H2 database {@code c} is on, from its {@code INFORMATION_SCHEMA.SETTINGS}. */
+  public static FileWrites fileWrites(Connection c) throws SQLException {
+    long writes = -1;
+    long bytes = -1;
+    try (PreparedStatement ps = c.prepareStatement("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+        + " WHERE SETTING_NAME IN ('info.FILE_WRITE', 'info.FILE_WRITE_BYTES')");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long value = Long.parseLong(rs.getString(2));
+        if (rs.getString(1).equals("info.FILE_WRITE")) writes = value;
+        else bytes = value;
+      }
+    }
+    if (writes < 0 || bytes < 0) throw new SQLException("H2 did not report its file's writes");
+    return new FileWrites(writes, bytes);
   }
 
   /** Compacts once; returns the fill rate afterwards, or -1 if the store could not be reached. */
