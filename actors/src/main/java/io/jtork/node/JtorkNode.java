@@ -277,7 +277,7 @@ public final class JtorkNode implements AutoCloseable {
             self);
       }
     }
-    return new ShellRuntime(settings.shellCommand(), root, settings.shellInheritEnv(), users);
+    return new ShellRuntime(settings.shellCommand(), root, settings.shellInheritEnv(), users, settings.shellSpawner());
   }
 
   private static void closeQuietly(AutoCloseable maintenance, Database database, TaskRuntime runtime) {

@@ -35,6 +35,7 @@ public record NodeSettings(
     String shellUid,
     String shellGid,
     String shellUidRange,
+    boolean shellSpawner,
     Map<String, Integer> workerQueues,
     Duration workerDefaultTimeout,
     Duration progressInterval,
@@ -145,6 +146,7 @@ public record NodeSettings(
           c.getString("runtime.shell.uid"),
           c.getString("runtime.shell.gid"),
           c.getString("runtime.shell.uid-range"),
+          spawner(c.getString("runtime.shell.spawner")),
           queues(c, "worker.queues"),
           optionalDuration(c, "worker.limits.timeout"),
           c.getDuration("worker.progress-interval"),
@@ -214,6 +216,15 @@ public record NodeSettings(
   }
 
   /** A list, or (from an environment variable) a string of space- or comma-separated words. */
+  /** {@code jtork.runtime.shell.spawner}: perl (start tasks through {@code Spawner} where Perl can) or none. */
+  private static boolean spawner(String value) {
+    return switch (value) {
+      case "perl" -> true;
+      case "none" -> false;
+      default -> throw new ConfigException.BadValue("jtork.runtime.shell.spawner", "must be perl or none, not \"" + value + "\"");
+    };
+  }
+
   private static List<String> stringList(Config c, String path) {
     if (c.getValue(path).valueType() == ConfigValueType.STRING) {
       return Arrays.stream(c.getString(path).split("[,\\s]+")).filter(s -> !s.isBlank()).toList();

@@ -4,6 +4,7 @@ import io.jtork.runtime.RunningStep;
 import io.jtork.runtime.StepResult;
 import io.jtork.runtime.StepSpec;
 import io.jtork.runtime.shell.ShellRuntime;
+import io.jtork.runtime.shell.TaskUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +22,10 @@ import picocli.CommandLine.Option;
  * The shell runtime alone, without the engine around it: {@code --steps} steps running
  * {@code --run} (default {@code true}), {@code --concurrency} at a time, in this JVM. Reports
  * steps/s and the CPU each step costs, split into this JVM's user and system time (starting the
- * process, its directory, reading its output, cleaning up) and its children's (setsid, bash and
- * what the step runs). A warm-up round of the same size runs first.
+ * process, its directory, reading its output, cleaning up) and its children's (the task spawner,
+ * or setpriv and setsid, then bash and what the step runs). A warm-up round of the same size runs
+ * first. {@code --spawner none} starts each step as a chain of programs instead of through the
+ * spawner; {@code --task-users RANGE} (as root) runs each step as a user of its own from the range.
  */
 @Command(name = "shell-runtime", mixinStandardHelpOptions = true)
 public final class ShellRuntimeBenchmark implements Callable<Integer> {
@@ -38,6 +41,12 @@ public final class ShellRuntimeBenchmark implements Callable<Integer> {
   @Option(names = "--run", defaultValue = "true")
   String run;
 
+  @Option(names = "--spawner", defaultValue = "perl", description = "perl or none, as jtork.runtime.shell.spawner.")
+  String spawner;
+
+  @Option(names = "--task-users", description = "A uid range: each step runs as a user of its own from it (needs root).")
+  String taskUsers;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ShellRuntimeBenchmark()).execute(args));
   }
@@ -45,7 +54,9 @@ public final class ShellRuntimeBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path root = Files.createTempDirectory("jtork-shell-bench-");
-    ShellRuntime runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH", "HOME"));
+    TaskUsers users = taskUsers == null ? TaskUsers.nodeUser() : TaskUsers.of("auto", "auto", taskUsers, 0);
+    ShellRuntime runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH", "HOME"), users,
+        spawner.equals("perl"));
     try {
       round(runtime, "warm-up");
       round(runtime, "measured");
@@ -84,10 +95,31 @@ public final class ShellRuntimeBenchmark implements Callable<Integer> {
         (after[1] - before[1]) * perStep, (after[2] - before[2]) * perStep, (after[3] - before[3]) * perStep);
   }
 
-  /** utime, stime, cutime, cstime of this process, in clock ticks. */
+  /**
+   * utime, stime of this process, and the user and system time of its children, in clock ticks:
+   * those it waited for (cutime, cstime) and those still running (the task spawner), with the
+   * children they waited for (the spawner's tasks).
+   */
   private static long[] cpu() throws Exception {
-    String stat = Files.readString(Path.of("/proc/self/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
+    long[] self = stat("self");
+    long[] out = {self[0], self[1], self[2], self[3]};
+    for (ProcessHandle child : (Iterable<ProcessHandle>) ProcessHandle.current().children()::iterator) {
+      long[] c = stat(Long.toString(child.pid()));
+      if (c == null) continue;
+      out[2] += c[0] + c[2];
+      out[3] += c[1] + c[3];
+    }
+    return out;
+  }
+
+  /** utime, stime, cutime, cstime of /proc/{@code pid}, in clock ticks; null if it is gone. */
+  private static long[] stat(String pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * script is the shell's argument, or, when too long for one or given to an {@code entrypoint},
  * the file {@code entrypoint}. Every file created and deleted per task costs the file system
  * real work at a few hundred tasks a second (on ext4, new inodes most of all), so there are few.
- * The process runs under {@code setsid}, so it leads its own process group and a kill reaches
- * its children too. Its environment is the task's {@code env}, the Tork variables and a few
+ * The process leads a session and process group of its own (started by the {@link Spawner}, or
+ * under {@code setsid}), so a kill reaches its children too. Its environment is the task's {@code env}, the Tork variables and a few
  * inherited ones (PATH, HOME...), never the engine's own environment, which may hold
  * credentials.
  */
@@ -62,6 +63,12 @@ public final class ShellRuntime implements TaskRuntime {
   private final List<String> inheritedEnv;
   private final ExecutorService ioThreads;
   private final TaskUsers users;
+  private final boolean useSpawner;
+  private volatile Spawner spawner;
+  private long nextSpawnerStart;
+  private boolean spawnerFailed;
+  private boolean closed;
+  private static final long SPAWNER_RETRY_SECONDS = 5;
 
   /**
    * @param root this node's own directory for step working directories; whatever a previous run
@@ -97,6 +104,16 @@ public final class ShellRuntime implements TaskRuntime {
    *     searchable but not listable ({@code rwx--x--x}) so that no task can find another's directory
    */
   public ShellRuntime(List<String> shellCommand, Path root, List<String> inheritedEnv, TaskUsers users) {
+    this(shellCommand, root, inheritedEnv, users, true);
+  }
+
+  /**
+   * @param useSpawner whether tasks start through the {@link Spawner} (when it can run here), not
+   *     as a chain of {@code setpriv} and {@code setsid} before the shell
+   */
+  public ShellRuntime(List<String> shellCommand, Path root, List<String> inheritedEnv, TaskUsers users,
+      boolean useSpawner) {
+    this.useSpawner = useSpawner;
     this.shellCommand = List.copyOf(shellCommand);
     this.root = root;
     this.inheritedEnv = List.copyOf(inheritedEnv);
@@ -234,8 +251,7 @@ public final class ShellRuntime implements TaskRuntime {
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--r--r--"));
       }
       if (user != null) giveTo(taskDir, user);
-      List<String> argv = new ArrayList<>(TaskUsers.switchTo(user));
-      argv.add("setsid");
+      List<String> argv = new ArrayList<>();
       if (!step.entrypoint().isEmpty()) {
         argv.addAll(step.entrypoint());
         if (!step.cmd().isEmpty()) argv.addAll(step.cmd());
@@ -254,25 +270,8 @@ public final class ShellRuntime implements TaskRuntime {
         argv.add(". '" + script + "'");
       }
 
-      ProcessBuilder pb = new ProcessBuilder(argv).directory(workdir.toFile()).redirectErrorStream(true);
-      Map<String, String> env = pb.environment();
-      Map<String, String> host = new LinkedHashMap<>(env);
-      env.clear();
-      for (String name : inheritedEnv) {
-        if (host.containsKey(name)) env.put(name, host.get(name));
-      }
-      // The node's home is not the task user's: its own directory is.
-      if (user != null) env.put("HOME", taskDir.toString());
-      env.putAll(step.env());
-      env.put("TORK_OUTPUT", taskDir.resolve(ShellStep.STDOUT).toString());
-      env.put("TORK_PROGRESS", taskDir.resolve(ShellStep.PROGRESS).toString());
-      Process process;
-      SCRIPTS_AND_FORKS.readLock().lock();
-      try {
-        process = pb.start();
-      } finally {
-        SCRIPTS_AND_FORKS.readLock().unlock();
-      }
+      Map<String, String> env = environment(step, user, taskDir);
+      TaskProcess process = start(argv, env, workdir, dir.resolve(ShellStep.OUT), user);
       ShellStep.recordPid(dir, process);
       return new ShellStep(process, dir, taskDir, output, ioThreads, users, user);
     } catch (IOException e) {
@@ -283,6 +282,81 @@ public final class ShellRuntime implements TaskRuntime {
       if (dir != null) ShellStep.deleteQuietly(dir);
       users.release(user);
       throw e;
+    }
+  }
+
+  /**
+   * The task's environment: the inherited host variables, the task's {@code env} and the Tork
+   * variables; nothing else of the node's.
+   */
+  private Map<String, String> environment(StepSpec step, TaskUsers.User user, Path taskDir) {
+    Map<String, String> host = System.getenv();
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String name : inheritedEnv) {
+      if (host.containsKey(name)) env.put(name, host.get(name));
+    }
+    // The node's home is not the task user's: its own directory is.
+    if (user != null) env.put("HOME", taskDir.toString());
+    env.putAll(step.env());
+    env.put("TORK_OUTPUT", taskDir.resolve(ShellStep.STDOUT).toString());
+    env.put("TORK_PROGRESS", taskDir.resolve(ShellStep.PROGRESS).toString());
+    return env;
+  }
+
+  /**
+   * Starts {@code argv} as {@code user} in a session of its own: through the {@link Spawner} when
+   * there is one, else as {@code setpriv} (for another user) and {@code setsid} before it.
+   */
+  private TaskProcess start(List<String> argv, Map<String, String> env, Path workdir, Path out, TaskUsers.User user)
+      throws IOException {
+    Spawner s = spawner();
+    if (s != null) return s.spawn(argv, env, workdir, out, user);
+    List<String> chain = new ArrayList<>(TaskUsers.switchTo(user));
+    chain.add("setsid");
+    chain.addAll(argv);
+    // stdin /dev/null, as the spawner gives it: a task that reads it ends instead of waiting forever.
+    ProcessBuilder pb = new ProcessBuilder(chain).directory(workdir.toFile()).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    SCRIPTS_AND_FORKS.readLock().lock();
+    try {
+      return TaskProcess.of(pb.start());
+    } finally {
+      SCRIPTS_AND_FORKS.readLock().unlock();
+    }
+  }
+
+  /**
+   * The spawner, started now if it is not running (again after it stopped, at most every few
+   * seconds); null when this runtime does without one or it cannot start here.
+   */
+  private Spawner spawner() {
+    if (!useSpawner) return null;
+    Spawner s = spawner;
+    if (s != null && s.isAlive()) return s;
+    synchronized (this) {
+      s = spawner;
+      if (s != null && s.isAlive()) return s;
+      if (s != null) s.close();
+      spawner = null;
+      if (closed || System.nanoTime() < nextSpawnerStart) return null;
+      // Started as a task is (a fork of this JVM), so under the same lock.
+      SCRIPTS_AND_FORKS.readLock().lock();
+      try {
+        spawner = Spawner.start();
+        if (s != null) log.warn("the task spawner stopped and was started again");
+        return spawner;
+      } catch (IOException | RuntimeException e) {
+        nextSpawnerStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(SPAWNER_RETRY_SECONDS);
+        if (!spawnerFailed) {
+          log.info("shell tasks start through setsid{}: {}", users.switches() ? " and setpriv" : "", e.getMessage());
+          spawnerFailed = true;
+        }
+        return null;
+      } finally {
+        SCRIPTS_AND_FORKS.readLock().unlock();
+      }
     }
   }
 
@@ -326,6 +400,10 @@ public final class ShellRuntime implements TaskRuntime {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      if (spawner != null) spawner.close();
+    }
     ioThreads.shutdownNow();
     if (users.switches()) {
       try {

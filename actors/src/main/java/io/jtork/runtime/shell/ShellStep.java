@@ -41,14 +41,16 @@ final class ShellStep implements RunningStep {
   static final String STDOUT = "stdout";
   static final String PROGRESS = "progress";
   static final String PID = "pid";
+  /** The named pipe a task started by {@link Spawner} writes its stdout and stderr to. */
+  static final String OUT = "out";
   /** A task running as another user: its own directory inside the step's, which keeps {@code pid} out of its reach. */
   static final String TASK_DIR = "task";
-  private static final List<String> FILES = List.of(ENTRYPOINT, STDOUT, PROGRESS, PID);
+  private static final List<String> FILES = List.of(ENTRYPOINT, STDOUT, PROGRESS, PID, OUT);
 
   /** How long after its start a step counts as recent for {@link ProcessGroup#members}. */
   private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final Process process;
+  private final TaskProcess process;
   private final Path dir;
   /** Where the task's own files are: {@code dir} itself, or {@code dir/task} for a task running as another user. */
   private final Path taskDir;
@@ -60,7 +62,7 @@ final class ShellStep implements RunningStep {
   private final CompletableFuture<StepResult> completion = new CompletableFuture<>();
   private final Future<?> reader;
 
-  ShellStep(Process process, Path dir, Path taskDir, OutputSink sink, ExecutorService io, TaskUsers users,
+  ShellStep(TaskProcess process, Path dir, Path taskDir, OutputSink sink, ExecutorService io, TaskUsers users,
       TaskUsers.User user) {
     this.process = process;
     this.dir = dir;
@@ -75,16 +77,21 @@ final class ShellStep implements RunningStep {
   }
 
   private void awaitExit() {
+    int exitCode;
+    String unknown = null;
     try {
-      process.waitFor();
+      exitCode = process.waitFor();
     } catch (InterruptedException e) {
       return; // the runtime is closing
+    } catch (IOException e) {
+      exitCode = -1;
+      unknown = e.getMessage();
     }
-    finish();
+    finish(exitCode, unknown);
   }
 
   private void pump(OutputSink sink) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.output(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) sink.line(line);
     } catch (IOException e) {
@@ -92,7 +99,8 @@ final class ShellStep implements RunningStep {
     }
   }
 
-  private void finish() {
+  /** @param unknown why how the process ended is not known, or null when {@code exitCode} is its exit code */
+  private void finish(int exitCode, String unknown) {
     // The step's own process has exited; anything it left running in its group dies with it,
     // and, when it had a user of its own, anything that user still runs (a process that left
     // the group), so that nothing writes its files while they are read, nor outlives the task.
@@ -103,19 +111,21 @@ final class ShellStep implements RunningStep {
     } catch (Exception e) {
       reader.cancel(true);
     }
-    StepResult result;
-    try {
-      byte[] out = readTaskFile(taskDir.resolve(STDOUT), MAX_OUTPUT_BYTES);
-      String output = out == null ? null : new String(out, StandardCharsets.UTF_8);
-      result = StepResult.exited(process.exitValue(), output);
-    } catch (IOException | RuntimeException e) {
-      result = StepResult.failed("could not read the task's output: " + e.getMessage());
-    }
+    StepResult result = unknown != null ? StepResult.failed(unknown) : exited(exitCode);
     // Its directory gone and its user given back before the step counts as ended: the worker
     // may start the next task at once, and that task may need the user.
     deleteQuietly(dir);
     users.release(user);
     completion.complete(result);
+  }
+
+  private StepResult exited(int exitCode) {
+    try {
+      byte[] out = readTaskFile(taskDir.resolve(STDOUT), MAX_OUTPUT_BYTES);
+      return StepResult.exited(exitCode, out == null ? null : new String(out, StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      return StepResult.failed("could not read the task's output: " + e.getMessage());
+    }
   }
 
   /**
@@ -163,7 +173,7 @@ final class ShellStep implements RunningStep {
     long pid = process.pid();
     List<ProcessHandle> descendants = new ArrayList<>();
     try {
-      process.descendants().forEach(descendants::add);
+      ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(descendants::add));
     } catch (RuntimeException ignored) {
       // the process is already gone
     }
@@ -175,7 +185,7 @@ final class ShellStep implements RunningStep {
    * Notes the step's process: its pid and start time in clock ticks (so a reused pid is never
    * mistaken for it).
    */
-  static void recordPid(Path dir, Process process) {
+  static void recordPid(Path dir, TaskProcess process) {
     try {
       Files.writeString(dir.resolve(PID),
           process.pid() + " " + ProcessGroup.startTicks(process.pid()) + " ticks");

@@ -21,13 +21,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The shell runtime starting tasks through its spawner; {@link ShellRuntimeChainTest} runs the same without. */
 class ShellRuntimeTest {
   @TempDir Path root;
   private ShellRuntime runtime;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  private ShellRuntime runtime() {
-    if (runtime == null) runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH", "HOME"));
+  /** Whether the runtime under test starts tasks through the {@link Spawner}. */
+  boolean spawner() {
+    return true;
+  }
+
+  ShellRuntime runtime() {
+    if (runtime == null) {
+      runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH", "HOME"), TaskUsers.nodeUser(), spawner());
+    }
     return runtime;
   }
 
@@ -98,6 +106,34 @@ class ShellRuntimeTest {
     StepResult r = run(step("echo bad; exit 7", Map.of(), Map.of()));
     assertThat(r.succeeded()).isFalse();
     assertThat(r.exitCode()).isEqualTo(7);
+  }
+
+  @Test
+  void aSignalThatEndsTheTaskIsItsExitCodeAbove128() throws Exception {
+    StepResult r = run(step("kill -TERM $$", Map.of(), Map.of()));
+    assertThat(r.exitCode()).isEqualTo(128 + 15);
+  }
+
+  @Test
+  void aTaskHoldsNoDescriptorOfTheNodesAndReadsNothingFromStdin() throws Exception {
+    // ls lists its own directory handle too (3); a node's pipe, socket or jar would show beyond it
+    StepResult r = run(step("cat; ls /proc/self/fd | tr '\\n' ' ' > $TORK_OUTPUT; readlink /proc/self/fd/0",
+        Map.of(), Map.of()));
+    assertThat(r.succeeded()).as("%s %s", r, lines).isTrue();
+    assertThat(r.output()).isEqualTo("0 1 2 3 ");
+    assertThat(lines).containsExactly("/dev/null");
+  }
+
+  @Test
+  void tasksStartThroughTheSpawnerWhereItRuns() throws Exception {
+    StepResult r = run(step("echo -n $PPID > $TORK_OUTPUT", Map.of(), Map.of()));
+    long parent = Long.parseLong(r.output());
+    if (spawner()) {
+      assertThat(parent).isNotEqualTo(ProcessHandle.current().pid());
+      assertThat(Files.readString(Path.of("/proc", Long.toString(parent), "comm")).trim()).isEqualTo("perl");
+    } else {
+      assertThat(parent).isEqualTo(ProcessHandle.current().pid());
+    }
   }
 
   @Test

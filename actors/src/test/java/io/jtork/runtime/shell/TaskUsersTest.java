@@ -56,8 +56,14 @@ class TaskUsersTest {
     }
   }
 
+  /** Whether the runtime under test starts tasks through the {@link Spawner}. */
+  boolean spawner() {
+    return true;
+  }
+
   private ShellRuntime runtime(String range) {
-    runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"), TaskUsers.of("auto", "auto", range, 0));
+    runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"), TaskUsers.of("auto", "auto", range, 0),
+        spawner());
     return runtime;
   }
 
@@ -159,8 +165,30 @@ class TaskUsersTest {
   }
 
   @Test
+  void aTaskCannotGainPrivilegesNorGetBackToRoot() throws Exception {
+    StepResult r = result(runtime("200100-200109").start(step("a",
+        "grep -E '^(NoNewPrivs|Uid|Gid|Groups):' /proc/self/status > $TORK_OUTPUT"), l -> {}));
+    assertThat(r.succeeded()).as("%s", r).isTrue();
+    Map<String, List<String>> status = new java.util.HashMap<>();
+    for (String line : r.output().split("\n")) {
+      String[] kv = line.split(":", 2);
+      status.put(kv[0], List.of(kv[1].trim().isEmpty() ? new String[0] : kv[1].trim().split("\\s+")));
+    }
+    String uid = status.get("Uid").get(0);
+    assertThat(Integer.parseInt(uid)).isBetween(200100, 200109);
+    // real, effective, saved and file-system ids alike, so no way back to root
+    assertThat(status.get("Uid")).containsOnly(uid).hasSize(4);
+    assertThat(status.get("Gid")).containsOnly(uid).hasSize(4);
+    // no supplementary group but its own (setpriv leaves none, the spawner its own gid)
+    assertThat(status.get("Groups")).isSubsetOf(uid);
+    // no set-user-id program (su, sudo) can raise it again
+    assertThat(status.get("NoNewPrivs")).containsExactly("1");
+  }
+
+  @Test
   void aNamedUserRunsEveryTask() throws Exception {
-    runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"), TaskUsers.of("nobody", "auto", "", 0));
+    runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"), TaskUsers.of("nobody", "auto", "", 0),
+        spawner());
     StepResult r = result(runtime.start(step("a", "echo -n \"$(id -un) $(id -u)\" > $TORK_OUTPUT"), l -> {}));
     assertThat(r.output()).isEqualTo("nobody 65534");
   }

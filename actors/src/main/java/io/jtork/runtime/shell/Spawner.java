@@ -1,0 +1,296 @@
+package io.jtork.runtime.shell;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts shell tasks through one long-lived helper process ({@code spawner.pl}, beside this class)
+ * instead of a chain of programs per task.
+ *
+ * <p>Why a helper at all: a task must lead a session of its own (so that killing its process
+ * group reaches everything it started) and, on a node running as root, run as a user of its own
+ * with no way back ({@code no_new_privs}). Java cannot do either in a child it starts, so each
+ * task executed {@code setpriv} and {@code setsid} before its shell: two more programs, each
+ * paying the dynamic loader, which in a VM costs about a millisecond of CPU apiece. The helper
+ * forks, does both in the child, and executes the shell alone. It is Perl because Perl's core
+ * (with POSIX) is on every Debian and Ubuntu system; where it is missing, or the architecture is
+ * one it has no system call numbers for, the runtime runs the chain as before.
+ *
+ * <p>A task's output reaches the node through a named pipe in the step's directory, which the
+ * node reads directly; the helper's own pipes carry only requests and one-line answers, and a
+ * task holds none of them.
+ */
+final class Spawner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Spawner.class);
+  private static final long START_TIMEOUT_SECONDS = 10;
+
+  private final Process helper;
+  private final OutputStream requests;
+  private final AtomicLong ids = new AtomicLong();
+  /** Spawns waiting for their pid. */
+  private final Map<Long, CompletableFuture<Long>> starting = new ConcurrentHashMap<>();
+  /** Started tasks waiting for their end. */
+  private final Map<Long, CompletableFuture<Integer>> running = new ConcurrentHashMap<>();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private Spawner(Process helper) {
+    this.helper = helper;
+    this.requests = helper.getOutputStream();
+  }
+
+  /**
+   * Starts the helper and waits until it is ready.
+   *
+   * @throws IOException when there is no Perl, or the helper cannot serve this machine
+   */
+  static Spawner start() throws IOException {
+    String script;
+    try (InputStream in = Spawner.class.getResourceAsStream("spawner.pl")) {
+      if (in == null) throw new IOException("spawner.pl is missing from the classpath");
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    ProcessBuilder pb = new ProcessBuilder("perl", "-e", script);
+    // Nothing of the node's environment (credentials, PERL5LIB...) reaches it or, through it, a task.
+    pb.environment().clear();
+    Process p = pb.start();
+    Spawner s = new Spawner(p);
+    BufferedReader answers = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+    CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+      try {
+        return answers.readLine();
+      } catch (IOException e) {
+        return null;
+      }
+    }, r -> daemon("jtork-spawner-start", r).start());
+    String ready;
+    try {
+      ready = first.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IOException("interrupted while the task spawner started");
+    } catch (ExecutionException | TimeoutException e) {
+      ready = null;
+    }
+    if (!"ready".equals(ready)) {
+      p.destroyForcibly();
+      String err = new String(p.getErrorStream().readNBytes(500), StandardCharsets.UTF_8).trim();
+      throw new IOException("the task spawner did not start: " + (ready != null ? ready : err.isEmpty() ? "no answer" : err));
+    }
+    daemon("jtork-spawner-answers", () -> s.readAnswers(answers)).start();
+    daemon("jtork-spawner-errors", () -> s.logErrors(p.getErrorStream())).start();
+    return s;
+  }
+
+  private static Thread daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  boolean isAlive() {
+    return !stopped.get() && helper.isAlive();
+  }
+
+  /**
+   * Starts {@code argv} in {@code cwd} with exactly {@code env}, in a session of its own, as
+   * {@code user} (the node's own user when null), its stdout and stderr the named pipe {@code out},
+   * which is created now and must not exist.
+   */
+  TaskProcess spawn(List<String> argv, Map<String, String> env, Path cwd, Path out, TaskUsers.User user)
+      throws IOException {
+    List<String> fields = new ArrayList<>();
+    long id = ids.incrementAndGet();
+    fields.add("spawn");
+    fields.add(Long.toString(id));
+    fields.add(user == null ? "" : Integer.toString(user.uid()));
+    fields.add(user == null ? "" : Integer.toString(user.gid()));
+    fields.add(cwd.toString());
+    fields.add(out.toString());
+    fields.add(Integer.toString(argv.size()));
+    fields.addAll(argv);
+    env.forEach((k, v) -> {
+      // What ProcessBuilder refuses, refused the same way.
+      if (k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("Invalid environment variable name: \"" + k + "\"");
+      }
+      if (v.indexOf('\0') >= 0) throw new IllegalArgumentException("Invalid environment variable value: \"" + v + "\"");
+      fields.add(k + "=" + v);
+    });
+    for (String f : fields) {
+      if (f.indexOf('\0') >= 0) throw new IOException("invalid null character in command");
+    }
+    CompletableFuture<Long> started = new CompletableFuture<>();
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    starting.put(id, started);
+    running.put(id, exit);
+    try {
+      if (stopped.get()) throw new IOException("the task spawner stopped");
+      send(fields);
+      long pid = started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return new Spawned(id, pid, ProcessGroup.startTicks(pid), out, exit);
+    } catch (IOException | InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+      starting.remove(id);
+      running.remove(id);
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      if (e instanceof TimeoutException) cause = new IOException("the task spawner did not answer within " + START_TIMEOUT_SECONDS + " s");
+      throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+    }
+  }
+
+  private void send(List<String> fields) throws IOException {
+    byte[] payload = String.join("\0", fields).getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 12);
+    frame.writeBytes((payload.length + "\n").getBytes(StandardCharsets.US_ASCII));
+    frame.writeBytes(payload);
+    synchronized (requests) {
+      requests.write(frame.toByteArray());
+      requests.flush();
+    }
+  }
+
+  private void readAnswers(BufferedReader answers) {
+    try {
+      String line;
+      while ((line = answers.readLine()) != null) {
+        String[] a = line.split(" ", 3);
+        if (a.length < 3) {
+          log.warn("task spawner: unexpected answer {}", line);
+          continue;
+        }
+        long id = Long.parseLong(a[1]);
+        switch (a[0]) {
+          case "started" -> complete(starting.remove(id), Long.parseLong(a[2]));
+          case "failed" -> {
+            running.remove(id);
+            CompletableFuture<Long> f = starting.remove(id);
+            if (f != null) f.completeExceptionally(new IOException(a[2]));
+          }
+          case "exit" -> complete(running.remove(id), exitCode(Integer.parseInt(a[2])));
+          default -> log.warn("task spawner: unexpected answer {}", line);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("task spawner: its answers could not be read: {}", e.toString());
+    } finally {
+      stop();
+    }
+  }
+
+  private static <T> void complete(CompletableFuture<T> f, T value) {
+    if (f != null) f.complete(value);
+  }
+
+  /** A wait status as Java's Process gives it: the exit code, or 128 plus the signal that ended the process. */
+  static int exitCode(int status) {
+    int signal = status & 0x7f;
+    return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+  }
+
+  private void logErrors(InputStream errors) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(errors, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) log.warn("task spawner: {}", line);
+    } catch (IOException e) {
+      // it stopped
+    }
+  }
+
+  /** Fails whatever waits on the helper: the tasks it started may still run, but how they end cannot be known. */
+  private void stop() {
+    if (!stopped.compareAndSet(false, true)) return;
+    IOException gone = new IOException("the node's task spawner stopped, so how the task ended is unknown");
+    starting.values().forEach(f -> f.completeExceptionally(gone));
+    running.values().forEach(f -> f.completeExceptionally(gone));
+    starting.clear();
+    running.clear();
+    helper.destroyForcibly();
+  }
+
+  @Override
+  public void close() {
+    try {
+      requests.close(); // the helper exits at the end of its input
+    } catch (IOException e) {
+      // already gone
+    }
+    stop();
+  }
+
+  /** Tells the helper that the node reads {@code id}'s output pipe, so it may let go of it. */
+  private void opened(long id) {
+    try {
+      send(List.of("opened", Long.toString(id)));
+    } catch (IOException e) {
+      // the helper is gone, and its hold with it
+    }
+  }
+
+  private final class Spawned implements TaskProcess {
+    private final long id;
+    private final long pid;
+    private final long startTicks;
+    private final Path out;
+    private final CompletableFuture<Integer> exit;
+
+    Spawned(long id, long pid, long startTicks, Path out, CompletableFuture<Integer> exit) {
+      this.id = id;
+      this.pid = pid;
+      this.startTicks = startTicks;
+      this.out = out;
+      this.exit = exit;
+    }
+
+    @Override
+    public long pid() {
+      return pid;
+    }
+
+    @Override
+    public InputStream output() throws IOException {
+      try {
+        // Never blocks: the helper holds the pipe open until told below.
+        return Files.newInputStream(out);
+      } finally {
+        opened(id);
+      }
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException, IOException {
+      try {
+        return exit.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      }
+    }
+
+    @Override
+    public void destroyForcibly() {
+      // Not our child, so its pid may be another process's once it has ended and been reaped:
+      // only while it has not, and its start time is still this process's.
+      if (exit.isDone() || startTicks < 0 || ProcessGroup.startTicks(pid) != startTicks) return;
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+}
