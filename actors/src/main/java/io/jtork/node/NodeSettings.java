@@ -215,7 +215,6 @@ public record NodeSettings(
     return d;
   }
 
-  /** A list, or (from an environment variable) a string of space- or comma-separated words. */
   /** {@code jtork.runtime.shell.spawner}: perl (start tasks through {@code Spawner} where Perl can) or none. */
   private static boolean spawner(String value) {
     return switch (value) {
@@ -225,6 +224,7 @@ public record NodeSettings(
     };
   }
 
+  /** A list, or (from an environment variable) a string of space- or comma-separated words. */
   private static List<String> stringList(Config c, String path) {
     if (c.getValue(path).valueType() == ConfigValueType.STRING) {
       return Arrays.stream(c.getString(path).split("[,\\s]+")).filter(s -> !s.isBlank()).toList();

@@ -276,6 +276,8 @@ public final class ShellRuntime implements TaskRuntime {
       return new ShellStep(process, dir, taskDir, output, ioThreads, users, user);
     } catch (IOException e) {
       if (dir != null) ShellStep.deleteQuietly(dir);
+      // A spawn that failed may yet have started the task: nothing of its user may outlive the lease.
+      if (user != null && users.perTask()) users.killAll(user);
       users.release(user);
       throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);
     } catch (StepFailure | RuntimeException e) {
@@ -340,7 +342,7 @@ public final class ShellRuntime implements TaskRuntime {
       if (s != null && s.isAlive()) return s;
       if (s != null) s.close();
       spawner = null;
-      if (closed || System.nanoTime() < nextSpawnerStart) return null;
+      if (closed || System.nanoTime() - nextSpawnerStart < 0) return null;
       // Started as a task is (a fork of this JVM), so under the same lock.
       SCRIPTS_AND_FORKS.readLock().lock();
       try {
@@ -400,11 +402,13 @@ public final class ShellRuntime implements TaskRuntime {
 
   @Override
   public void close() {
+    // The steps' threads first: a step still running is left to run (as it is when a node
+    // stops), not failed when its spawner goes.
+    ioThreads.shutdownNow();
     synchronized (this) {
       closed = true;
       if (spawner != null) spawner.close();
     }
-    ioThreads.shutdownNow();
     if (users.switches()) {
       try {
         Files.deleteIfExists(root); // outside the data directory: not left behind once empty

@@ -51,6 +51,10 @@ final class Spawner implements AutoCloseable {
   /** Started tasks waiting for their end. */
   private final Map<Long, CompletableFuture<Integer>> running = new ConcurrentHashMap<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  /** Set by {@link #close}: the tasks still running are left to run, as a node's are when it stops. */
+  private volatile boolean closing;
+  /** The helper's program; a test names one that does not exist to see the runtime do without. */
+  static volatile String perl = "perl";
 
   private Spawner(Process helper) {
     this.helper = helper;
@@ -68,7 +72,7 @@ final class Spawner implements AutoCloseable {
       if (in == null) throw new IOException("spawner.pl is missing from the classpath");
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    ProcessBuilder pb = new ProcessBuilder("perl", "-e", script);
+    ProcessBuilder pb = new ProcessBuilder(perl, "-e", script);
     // Nothing of the node's environment (credentials, PERL5LIB...) reaches it or, through it, a task.
     pb.environment().clear();
     Process p = pb.start();
@@ -151,6 +155,9 @@ final class Spawner implements AutoCloseable {
     } catch (IOException | InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
       starting.remove(id);
       running.remove(id);
+      // Its pid came as this gave up: started, and nobody's (a late one the reader kills itself).
+      Long late = started.isDone() && !started.isCompletedExceptionally() ? started.getNow(null) : null;
+      if (late != null) abandon(id, late);
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       if (e instanceof TimeoutException) cause = new IOException("the task spawner did not answer within " + START_TIMEOUT_SECONDS + " s");
@@ -180,13 +187,24 @@ final class Spawner implements AutoCloseable {
         }
         long id = Long.parseLong(a[1]);
         switch (a[0]) {
-          case "started" -> complete(starting.remove(id), Long.parseLong(a[2]));
+          case "started" -> {
+            CompletableFuture<Long> f = starting.remove(id);
+            if (f != null) f.complete(Long.parseLong(a[2]));
+            else abandon(id, Long.parseLong(a[2])); // its spawn gave up waiting
+          }
           case "failed" -> {
             running.remove(id);
             CompletableFuture<Long> f = starting.remove(id);
             if (f != null) f.completeExceptionally(new IOException(a[2]));
           }
-          case "exit" -> complete(running.remove(id), exitCode(Integer.parseInt(a[2])));
+          case "exit" -> {
+            CompletableFuture<Integer> f = running.remove(id);
+            if (f != null) f.complete(exitCode(Integer.parseInt(a[2])));
+          }
+          case "lost" -> {
+            CompletableFuture<Integer> f = running.remove(id);
+            if (f != null) f.completeExceptionally(new IOException("how the task ended is unknown: " + a[2]));
+          }
           default -> log.warn("task spawner: unexpected answer {}", line);
         }
       }
@@ -197,8 +215,10 @@ final class Spawner implements AutoCloseable {
     }
   }
 
-  private static <T> void complete(CompletableFuture<T> f, T value) {
-    if (f != null) f.complete(value);
+  /** A task started for a spawn that gave up on it: killed with its group, its pipe let go. */
+  private void abandon(long id, long pid) {
+    ProcessGroup.kill(pid, false);
+    opened(id);
   }
 
   /** A wait status as Java's Process gives it: the exit code, or 128 plus the signal that ended the process. */
@@ -221,7 +241,7 @@ final class Spawner implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) return;
     IOException gone = new IOException("the node's task spawner stopped, so how the task ended is unknown");
     starting.values().forEach(f -> f.completeExceptionally(gone));
-    running.values().forEach(f -> f.completeExceptionally(gone));
+    if (!closing) running.values().forEach(f -> f.completeExceptionally(gone));
     starting.clear();
     running.clear();
     helper.destroyForcibly();
@@ -229,6 +249,7 @@ final class Spawner implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     try {
       requests.close(); // the helper exits at the end of its input
     } catch (IOException e) {
@@ -282,6 +303,18 @@ final class Spawner implements AutoCloseable {
         return exit.get();
       } catch (ExecutionException e) {
         throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      }
+    }
+
+    @Override
+    public void releaseOutput() {
+      // A reader still opening the pipe (the helper died before the task wrote anything) waits
+      // for a writer: this is one, for a moment.
+      try (var ch = java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.READ,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        // opened read and write, which never blocks on a named pipe
+      } catch (IOException | RuntimeException e) {
+        // gone with its directory
       }
     }
 

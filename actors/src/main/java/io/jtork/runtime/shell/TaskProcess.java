@@ -20,6 +20,9 @@ interface TaskProcess {
   /** SIGKILLs the process itself, if it is still running. */
   void destroyForcibly();
 
+  /** Lets a reader of {@link #output} that waits for the stream to open go on, when how the process ended is unknown. */
+  default void releaseOutput() {}
+
   /** A process the JVM started. */
   static TaskProcess of(Process p) {
     return new TaskProcess() {

@@ -8,45 +8,57 @@
 # Requests, on stdin: "<length>\n" then that many bytes, fields separated by NUL:
 #   spawn NUL id NUL uid NUL gid NUL cwd NUL out NUL n NUL argv[0..n-1] NUL env ("K=V")...
 #   opened NUL id        (the node reads the task's output pipe: its hold on it can go)
-# Answers, on stdout, one line each: "ready", "started <id> <pid>", "failed <id> <why>",
-# "exit <id> <wait status>". Nothing a task sends or prints ever reaches stdout: a task's
+# Answers, on stdout, one line each: "ready" (or "unsupported <why>", and it exits),
+# "started <id> <pid>", "failed <id> <why>", "exit <id> <wait status>", "lost <id> <why>". Nothing a task sends or prints ever reaches stdout: a task's
 # stdin is /dev/null, its stdout and stderr the named pipe <out>, and it holds no other
 # descriptor of ours (perl opens descriptors above 2 close-on-exec).
 use strict;
 use warnings;
+use Config;
 use POSIX ();
 
 # prctl and pidfd_open have no wrapper in Perl's core; their numbers differ by architecture.
 my %SYSCALLS = (x86_64 => [157, 434], aarch64 => [167, 434]);
 my $arch = (POSIX::uname())[4];
 my $nr = $SYSCALLS{$arch};
-if (!$nr) { print "unsupported $arch\n"; exit 3; }
+if (!$nr || $Config{ptrsize} != 8) { print "unsupported: no system call numbers for $arch with $Config{ptrsize}-byte pointers\n"; exit 3; }
 my ($PRCTL, $PIDFD_OPEN) = @$nr;
-my $PR_SET_NO_NEW_PRIVS = 38;
+my ($PR_SET_NO_NEW_PRIVS, $PR_GET_NO_NEW_PRIVS) = (38, 39);
+# Both calls must work here (kernel 5.3 or later, no seccomp filter refusing them), or the node
+# starts its tasks the other way.
+my $probe = syscall($PIDFD_OPEN, 0 + $$, 0);    # a number, or syscall passes a pointer
+if ($probe < 0) { print "unsupported: pidfd_open: $!\n"; exit 3; }
+POSIX::close($probe);
+if (syscall($PRCTL, $PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) < 0) { print "unsupported: prctl: $!\n"; exit 3; }
 
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 $SIG{CHLD} = 'DEFAULT';    # were it ignored, the tasks would be reaped before their exit could be read
-my (%pidfd, %id_of, %hold);
+my (%pidfd, %id_of, %hold, %stalled);
 my $in = '';
 print "ready\n";
 
 while (1) {
   my $rin = '';
   vec($rin, 0, 1) = 1;
-  vec($rin, fileno($_), 1) = 1 for values %pidfd;
-  my $n = select(my $rout = $rin, undef, undef, undef);
+  vec($rin, fileno($pidfd{$_}), 1) = 1 for grep { !$stalled{$_} } keys %pidfd;
+  # A task that ended while traced can be waited for only once its tracer let go: looked at
+  # again every tenth of a second, not in the select set (its pidfd stays readable).
+  my $n = select(my $rout = $rin, undef, undef, %stalled ? 0.1 : undef);
   if ($n < 0) {
     next if $!{EINTR};
     die "select: $!";
   }
-  # A task that ended: its pidfd is readable, and waiting for it cannot block.
+  # A task that ended: its pidfd is readable, and waiting for it does not block.
   for my $pid (keys %pidfd) {
-    next unless vec($rout, fileno($pidfd{$pid}), 1);
-    next if waitpid($pid, POSIX::WNOHANG()) != $pid;
+    next unless $stalled{$pid} || vec($rout, fileno($pidfd{$pid}), 1);
+    my $w = waitpid($pid, POSIX::WNOHANG());
+    if ($w == 0) { $stalled{$pid} = 1; next; }
     my $status = $?;
+    delete $stalled{$pid};
     close(delete $pidfd{$pid});
-    print "exit ", delete $id_of{$pid}, " $status\n";
+    my $id = delete $id_of{$pid};
+    if ($w == $pid) { print "exit $id $status\n"; } else { print "lost $id waitpid: $!\n"; }
   }
   next unless vec($rout, 0, 1);
   my $r = sysread(STDIN, $in, 65536, length $in);
@@ -95,6 +107,8 @@ sub handle {
     print "failed $id could not watch the task's process: $why\n";
     return;
   }
+  # The child had $h until it executed the task, by when the task's stdout was open: the pipe
+  # never lacks a writer before the node reads it.
   $pidfd{$pid} = $pfh;
   $id_of{$pid} = $id;
   $hold{$id} = $h;
@@ -127,12 +141,14 @@ sub child {
     my ($k, $v) = split /=/, $_, 2;
     $ENV{$k} = $v;
   }
-  { exec { $argv->[0] } @$argv; }
-  fail("could not run $argv->[0]");
+  { no warnings 'exec'; exec { $argv->[0] } @$argv; }
+  # As a shell says it: 127 when there is no such program, else 126.
+  fail("could not run $argv->[0]", $!{ENOENT} ? 127 : 126);
 }
 
 sub fail {
-  my $line = "[jtork] $_[0]: $!\n";
+  my ($what, $code) = @_;
+  my $line = "[jtork] $what: $!\n";
   syswrite(STDOUT, $line);
-  POSIX::_exit(127);
+  POSIX::_exit($code // 127);
 }

@@ -137,6 +137,14 @@ class ShellRuntimeTest {
   }
 
   @Test
+  void aProgramThatDoesNotExistExitsWith127NamingIt() throws Exception {
+    StepResult r = run(new StepSpec("t-1", "t-1", "j-1", "k-1", "step", null, null, List.of("no-such-program-4711"), null,
+        Map.of(), Map.of(), null, null, null, null, null, null, null));
+    assertThat(r.exitCode()).isEqualTo(127);
+    assertThat(String.join("\n", lines)).contains("no-such-program-4711");
+  }
+
+  @Test
   void readsProgress() throws Exception {
     RunningStep s = runtime().start(step("echo 42.5 > $TORK_PROGRESS; sleep 2", Map.of(), Map.of()), lines::add);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.progress().isPresent());
@@ -266,11 +274,11 @@ class ShellRuntimeTest {
   @Test
   void killsWhatAKilledNodeLeftRunningWhenItStartsAgain() throws Exception {
     String marker = "6" + (System.nanoTime() % 100000) + ".25";
-    ShellRuntime before = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"));
+    ShellRuntime before = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"), TaskUsers.nodeUser(), spawner());
     before.start(step("sleep " + marker, Map.of(), Map.of()), lines::add);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 1);
     // No kill and no completion: as if the node died. A new runtime on the same directory reaps it.
-    new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH")).close();
+    new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"), TaskUsers.nodeUser(), spawner()).close();
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 0);
     before.close();
   }

@@ -31,11 +31,12 @@ class SpawnerTest {
         null, null, null, null);
   }
 
-  /** The live perl children of this JVM: the spawner. */
-  private static List<ProcessHandle> spawners() {
-    return ProcessHandle.current().children()
-        .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/perl") || c.endsWith("perl")).orElse(false))
-        .toList();
+  /** The parent of the process running {@code sleep marker}: the spawner that started it. */
+  private static ProcessHandle spawnerOf(String marker) {
+    ProcessHandle sleeper = ProcessHandle.allProcesses()
+        .filter(p -> p.info().arguments().map(a -> a.length == 1 && a[0].equals(marker)).orElse(false)).findFirst()
+        .orElseThrow();
+    return sleeper.parent().orElseThrow();
   }
 
   @Test
@@ -44,10 +45,11 @@ class SpawnerTest {
     String marker = "7" + (System.nanoTime() % 100000) + ".25";
     RunningStep running = runtime.start(step("a", "sleep " + marker), l -> { });
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sleepers(marker) == 1);
-    List<ProcessHandle> before = spawners();
-    assertThat(before).hasSize(1);
+    ProcessHandle helper = spawnerOf(marker);
+    assertThat(helper.parent().map(ProcessHandle::pid)).contains(ProcessHandle.current().pid());
+    assertThat(Files.readString(Path.of("/proc", Long.toString(helper.pid()), "comm")).trim()).isEqualTo("perl");
 
-    before.get(0).destroyForcibly();
+    helper.destroyForcibly();
 
     StepResult r = running.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(r.succeeded()).isFalse();
@@ -59,8 +61,23 @@ class SpawnerTest {
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(next.succeeded()).as("%s", next).isTrue();
     long parent = Long.parseLong(next.output());
-    assertThat(parent).isNotEqualTo(before.get(0).pid());
+    assertThat(parent).isNotEqualTo(helper.pid());
     assertThat(Files.readString(Path.of("/proc", Long.toString(parent), "comm")).trim()).isEqualTo("perl");
+  }
+
+  @Test
+  void whereTheSpawnerCannotStartTasksRunAsAChainOfPrograms() throws Exception {
+    String before = Spawner.perl;
+    Spawner.perl = "no-such-perl-4711";
+    try {
+      runtime = new ShellRuntime(List.of("bash", "-c"), root, List.of("PATH"), TaskUsers.nodeUser(), true);
+      StepResult r = runtime.start(step("a", "echo -n $PPID > $TORK_OUTPUT"), l -> { }).completion()
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(r.succeeded()).as("%s", r).isTrue();
+      assertThat(Long.parseLong(r.output())).isEqualTo(ProcessHandle.current().pid());
+    } finally {
+      Spawner.perl = before;
+    }
   }
 
   @Test

@@ -165,6 +165,17 @@ class TaskUsersTest {
   }
 
   @Test
+  void tasksStartThroughTheSpawnerWhereItRuns() throws Exception {
+    StepResult r = result(runtime("200100-200109").start(step("a", "echo -n $PPID > $TORK_OUTPUT"), l -> {}));
+    long parent = Long.parseLong(r.output());
+    if (spawner()) {
+      assertThat(Files.readString(Path.of("/proc", Long.toString(parent), "comm")).trim()).isEqualTo("perl");
+    } else {
+      assertThat(parent).isEqualTo(ProcessHandle.current().pid());
+    }
+  }
+
+  @Test
   void aTaskCannotGainPrivilegesNorGetBackToRoot() throws Exception {
     StepResult r = result(runtime("200100-200109").start(step("a",
         "grep -E '^(NoNewPrivs|Uid|Gid|Groups):' /proc/self/status > $TORK_OUTPUT"), l -> {}));
