@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Option;
  *   recording's compilations), the collector's (its pauses times the GC threads: approximate) and
  *   the Java threads' rest, which its execution samples divide into phases by the code they are
  *   in ({@link #PHASES}: the first phase whose classes a sample's stack holds);</li>
- *   <li>the CPU of the task processes the node waited for (the shell and the task's command);</li>
+ *   <li>the CPU of the task processes: those the node waited for and its live children (the task
+ *   spawner, with the tasks it waited for: the shell and the task's command);</li>
  *   <li>per job: the journal writes (persists), the events journaled, the API requests and, on
  *   PostgreSQL, the database's commits; on H2, the writes to its file and their size.</li>
  * </ul>
@@ -151,12 +153,30 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     }
   }
 
-  /** The process's CPU so far, in clock ticks: its own (user + system) and its waited-for children's. */
+  /**
+   * The process's CPU so far, in clock ticks: its own (user + system), and its children's: those
+   * it waited for, and those still running (the task spawner) with theirs.
+   */
   private static long[] cpu(long pid) throws Exception {
+    long[] self = stat(pid);
+    long children = self[2] + self[3];
+    for (ProcessHandle child : (Iterable<ProcessHandle>) ProcessHandle.of(pid).orElseThrow().children()::iterator) {
+      try {
+        long[] c = stat(child.pid());
+        children += c[0] + c[1] + c[2] + c[3];
+      } catch (IOException | RuntimeException e) {
+        // it ended meanwhile; its parent waited for it, or will
+      }
+    }
+    return new long[] {self[0] + self[1], children};
+  }
+
+  /** utime, stime, cutime, cstime of {@code pid}, in clock ticks. */
+  private static long[] stat(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // After the command: state is field 3; utime, stime, cutime, cstime are fields 14-17.
-    return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
+    return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
   }
 
   /** Each thread's CPU so far in clock ticks, by "name/tid" ({@code /proc/<pid>/task}). */
@@ -232,7 +252,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "| JIT compiler threads | | %.2f |%n", jitMs / jobs);
     System.out.printf(Locale.ROOT, "| garbage collector and VM threads | | %.2f |%n", gcMs / jobs);
     System.out.printf(Locale.ROOT, "| **the node, in all** | | **%.2f** |%n", nodeMs / jobs);
-    System.out.printf(Locale.ROOT, "| task processes (bash and its command) | | %.2f |%n", childMs / jobs);
+    System.out.printf(Locale.ROOT, "| task processes (the spawner, bash and its command) | | %.2f |%n", childMs / jobs);
     System.out.println();
     System.out.printf(Locale.ROOT, "per job: %.2f journal writes, %d events, %.2f API requests%s%n",
         (after.get("jtork_journal_write_seconds_count") - before.get("jtork_journal_write_seconds_count")) / jobs,
