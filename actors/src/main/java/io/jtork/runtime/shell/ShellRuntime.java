@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * the file {@code entrypoint}. Every file created and deleted per task costs the file system
  * real work at a few hundred tasks a second (on ext4, new inodes most of all), so there are few.
  * The process leads a session and process group of its own (started by the {@link Spawner}, or
- * under {@code setsid}), so a kill reaches its children too. Its environment is the task's {@code env}, the Tork variables and a few
- * inherited ones (PATH, HOME...), never the engine's own environment, which may hold
- * credentials.
+ * under {@code setsid}), so a kill reaches its children too. Its environment is the task's
+ * {@code env}, the Tork variables and a few inherited ones (PATH, HOME...), never the engine's own
+ * environment, which may hold credentials.
  */
 public final class ShellRuntime implements TaskRuntime {
   private static final Logger log = LoggerFactory.getLogger(ShellRuntime.class);
@@ -58,17 +58,20 @@ public final class ShellRuntime implements TaskRuntime {
    * any runtime's file; nothing else in a node forks.
    */
   private static final ReentrantReadWriteLock SCRIPTS_AND_FORKS = new ReentrantReadWriteLock();
+  private static final long SPAWNER_RETRY_SECONDS = 5;
   private final List<String> shellCommand;
   private final Path root;
   private final List<String> inheritedEnv;
   private final ExecutorService ioThreads;
   private final TaskUsers users;
   private final boolean useSpawner;
+  /** The running spawner, if any; the fields below it are guarded by {@code this}. */
   private volatile Spawner spawner;
+  /** When a spawner may be tried again after one failed to start ({@link System#nanoTime}). */
   private long nextSpawnerStart;
   private boolean spawnerFailed;
-  private boolean closed;
-  private static final long SPAWNER_RETRY_SECONDS = 5;
+  private boolean spawnerUnsupported;
+  private volatile boolean closed;
 
   /**
    * @param root this node's own directory for step working directories; whatever a previous run
@@ -205,6 +208,7 @@ public final class ShellRuntime implements TaskRuntime {
 
   @Override
   public RunningStep start(StepSpec step, OutputSink output) throws StepFailure {
+    if (closed) throw new StepFailure("the shell runtime is closed: the node is stopping");
     List<String> refused = unsupported(step);
     if (!refused.isEmpty()) {
       throw new StepFailure(String.join(", ", refused) + (refused.size() == 1 ? " is" : " are")
@@ -340,9 +344,9 @@ public final class ShellRuntime implements TaskRuntime {
     synchronized (this) {
       s = spawner;
       if (s != null && s.isAlive()) return s;
-      if (s != null) s.close();
+      if (s != null) s.discard(); // its running tasks fail: how they end cannot be known
       spawner = null;
-      if (closed || System.nanoTime() - nextSpawnerStart < 0) return null;
+      if (closed || spawnerUnsupported || (spawnerFailed && System.nanoTime() - nextSpawnerStart < 0)) return null;
       // Started as a task is (a fork of this JVM), so under the same lock.
       SCRIPTS_AND_FORKS.readLock().lock();
       try {
@@ -351,6 +355,8 @@ public final class ShellRuntime implements TaskRuntime {
         return spawner;
       } catch (IOException | RuntimeException e) {
         nextSpawnerStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(SPAWNER_RETRY_SECONDS);
+        // No Perl, or a machine it cannot serve: that will not change while the node runs.
+        spawnerUnsupported = e instanceof Spawner.Unavailable;
         if (!spawnerFailed) {
           log.info("shell tasks start through setsid{}: {}", users.switches() ? " and setpriv" : "", e.getMessage());
           spawnerFailed = true;

@@ -56,6 +56,13 @@ final class Spawner implements AutoCloseable {
   /** The helper's program; a test names one that does not exist to see the runtime do without. */
   static volatile String perl = "perl";
 
+  /** The helper cannot run on this machine (no Perl, or one it cannot serve): no use trying again. */
+  static final class Unavailable extends IOException {
+    Unavailable(String message) {
+      super(message);
+    }
+  }
+
   private Spawner(Process helper) {
     this.helper = helper;
     this.requests = helper.getOutputStream();
@@ -64,7 +71,8 @@ final class Spawner implements AutoCloseable {
   /**
    * Starts the helper and waits until it is ready.
    *
-   * @throws IOException when there is no Perl, or the helper cannot serve this machine
+   * @throws Unavailable when there is no Perl, or the helper cannot serve this machine
+   * @throws IOException when it did not start for another reason
    */
   static Spawner start() throws IOException {
     String script;
@@ -75,7 +83,12 @@ final class Spawner implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(perl, "-e", script);
     // Nothing of the node's environment (credentials, PERL5LIB...) reaches it or, through it, a task.
     pb.environment().clear();
-    Process p = pb.start();
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new Unavailable("there is no " + perl + " to run it: " + e.getMessage());
+    }
     Spawner s = new Spawner(p);
     BufferedReader answers = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
     CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
@@ -98,7 +111,8 @@ final class Spawner implements AutoCloseable {
     if (!"ready".equals(ready)) {
       p.destroyForcibly();
       String err = new String(p.getErrorStream().readNBytes(500), StandardCharsets.UTF_8).trim();
-      throw new IOException("the task spawner did not start: " + (ready != null ? ready : err.isEmpty() ? "no answer" : err));
+      String why = "the task spawner did not start: " + (ready != null ? ready : err.isEmpty() ? "no answer" : err);
+      throw ready != null && ready.startsWith("unsupported") ? new Unavailable(why) : new IOException(why);
     }
     daemon("jtork-spawner-answers", () -> s.readAnswers(answers)).start();
     daemon("jtork-spawner-errors", () -> s.logErrors(p.getErrorStream())).start();
@@ -151,17 +165,26 @@ final class Spawner implements AutoCloseable {
       if (stopped.get()) throw new IOException("the task spawner stopped");
       send(fields);
       long pid = started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      return new Spawned(id, pid, ProcessGroup.startTicks(pid), out, exit);
+      InputStream output;
+      try {
+        // Opened here, where it cannot block (the helper holds the pipe open until told below),
+        // not by the reader later, when it might have no writer left.
+        output = Files.newInputStream(out);
+      } finally {
+        opened(id);
+      }
+      return new Spawned(pid, ProcessGroup.startTicks(pid), output, exit);
     } catch (IOException | InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
       starting.remove(id);
       running.remove(id);
-      // Its pid came as this gave up: started, and nobody's (a late one the reader kills itself).
-      Long late = started.isDone() && !started.isCompletedExceptionally() ? started.getNow(null) : null;
-      if (late != null) abandon(id, late);
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       if (e instanceof TimeoutException) cause = new IOException("the task spawner did not answer within " + START_TIMEOUT_SECONDS + " s");
-      throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+      IOException failure = cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+      // Whichever of this and the answers' reader completes the future owns the task: started
+      // and given up on, it is killed, once.
+      if (!started.completeExceptionally(failure) && !started.isCompletedExceptionally()) abandon(id);
+      throw failure;
     }
   }
 
@@ -189,8 +212,7 @@ final class Spawner implements AutoCloseable {
         switch (a[0]) {
           case "started" -> {
             CompletableFuture<Long> f = starting.remove(id);
-            if (f != null) f.complete(Long.parseLong(a[2]));
-            else abandon(id, Long.parseLong(a[2])); // its spawn gave up waiting
+            if (f == null || !f.complete(Long.parseLong(a[2]))) abandon(id); // its spawn gave up waiting
           }
           case "failed" -> {
             running.remove(id);
@@ -215,10 +237,13 @@ final class Spawner implements AutoCloseable {
     }
   }
 
-  /** A task started for a spawn that gave up on it: killed with its group, its pipe let go. */
-  private void abandon(long id, long pid) {
-    ProcessGroup.kill(pid, false);
-    opened(id);
+  /** A task started for a spawn that gave up on it: the helper kills it and its group, and lets go of its pipe. */
+  private void abandon(long id) {
+    try {
+      send(List.of("kill", Long.toString(id)));
+    } catch (IOException e) {
+      // the helper is gone
+    }
   }
 
   /** A wait status as Java's Process gives it: the exit code, or 128 plus the signal that ended the process. */
@@ -247,6 +272,11 @@ final class Spawner implements AutoCloseable {
     helper.destroyForcibly();
   }
 
+  /** Gives up a helper that died: whatever waits on it fails. */
+  void discard() {
+    stop();
+  }
+
   @Override
   public void close() {
     closing = true;
@@ -267,18 +297,16 @@ final class Spawner implements AutoCloseable {
     }
   }
 
-  private final class Spawned implements TaskProcess {
-    private final long id;
+  private static final class Spawned implements TaskProcess {
     private final long pid;
     private final long startTicks;
-    private final Path out;
+    private final InputStream output;
     private final CompletableFuture<Integer> exit;
 
-    Spawned(long id, long pid, long startTicks, Path out, CompletableFuture<Integer> exit) {
-      this.id = id;
+    Spawned(long pid, long startTicks, InputStream output, CompletableFuture<Integer> exit) {
       this.pid = pid;
       this.startTicks = startTicks;
-      this.out = out;
+      this.output = output;
       this.exit = exit;
     }
 
@@ -288,13 +316,8 @@ final class Spawner implements AutoCloseable {
     }
 
     @Override
-    public InputStream output() throws IOException {
-      try {
-        // Never blocks: the helper holds the pipe open until told below.
-        return Files.newInputStream(out);
-      } finally {
-        opened(id);
-      }
+    public InputStream output() {
+      return output;
     }
 
     @Override
@@ -303,18 +326,6 @@ final class Spawner implements AutoCloseable {
         return exit.get();
       } catch (ExecutionException e) {
         throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-      }
-    }
-
-    @Override
-    public void releaseOutput() {
-      // A reader still opening the pipe (the helper died before the task wrote anything) waits
-      // for a writer: this is one, for a moment.
-      try (var ch = java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.READ,
-          java.nio.file.StandardOpenOption.WRITE)) {
-        // opened read and write, which never blocks on a named pipe
-      } catch (IOException | RuntimeException e) {
-        // gone with its directory
       }
     }
 

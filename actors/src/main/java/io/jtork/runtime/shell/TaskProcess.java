@@ -7,7 +7,7 @@ import java.io.InputStream;
 interface TaskProcess {
   long pid();
 
-  /** Its stdout and stderr together; opened once, by the thread that reads them. */
+  /** Its stdout and stderr together, read by one thread. */
   InputStream output() throws IOException;
 
   /**
@@ -19,9 +19,6 @@ interface TaskProcess {
 
   /** SIGKILLs the process itself, if it is still running. */
   void destroyForcibly();
-
-  /** Lets a reader of {@link #output} that waits for the stream to open go on, when how the process ended is unknown. */
-  default void releaseOutput() {}
 
   /** A process the JVM started. */
   static TaskProcess of(Process p) {

@@ -8,6 +8,8 @@
 # Requests, on stdin: "<length>\n" then that many bytes, fields separated by NUL:
 #   spawn NUL id NUL uid NUL gid NUL cwd NUL out NUL n NUL argv[0..n-1] NUL env ("K=V")...
 #   opened NUL id        (the node reads the task's output pipe: its hold on it can go)
+#   kill NUL id          (SIGKILL the task and its group, if it has not ended: the node gave up on
+#                         it; the helper, which has not waited for it yet, knows its pid is still its)
 # Answers, on stdout, one line each: "ready" (or "unsupported <why>", and it exits),
 # "started <id> <pid>", "failed <id> <why>", "exit <id> <wait status>", "lost <id> <why>". Nothing a task sends or prints ever reaches stdout: a task's
 # stdin is /dev/null, its stdout and stderr the named pipe <out>, and it holds no other
@@ -34,7 +36,7 @@ if (syscall($PRCTL, $PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) < 0) { print "unsupported:
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 $SIG{CHLD} = 'DEFAULT';    # were it ignored, the tasks would be reaped before their exit could be read
-my (%pidfd, %id_of, %hold, %stalled);
+my (%pidfd, %id_of, %pid_of, %hold, %stalled);
 my $in = '';
 print "ready\n";
 
@@ -58,6 +60,7 @@ while (1) {
     delete $stalled{$pid};
     close(delete $pidfd{$pid});
     my $id = delete $id_of{$pid};
+    delete $pid_of{$id};
     if ($w == $pid) { print "exit $id $status\n"; } else { print "lost $id waitpid: $!\n"; }
   }
   next unless vec($rout, 0, 1);
@@ -80,6 +83,13 @@ while (1) {
 sub handle {
   my ($cmd, $id, @f) = @_;
   if ($cmd eq 'opened') {
+    close(delete $hold{$id}) if $hold{$id};
+    return;
+  }
+  if ($cmd eq 'kill') {
+    my $pid = $pid_of{$id};
+    # The group (once the child made it) and the child itself (also before its setsid).
+    if ($pid) { kill 'KILL', -$pid; kill 'KILL', $pid; }
     close(delete $hold{$id}) if $hold{$id};
     return;
   }
@@ -111,6 +121,7 @@ sub handle {
   # never lacks a writer before the node reads it.
   $pidfd{$pid} = $pfh;
   $id_of{$pid} = $id;
+  $pid_of{$id} = $pid;
   $hold{$id} = $h;
   print "started $id $pid\n";
 }

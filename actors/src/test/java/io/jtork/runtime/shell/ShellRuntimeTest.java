@@ -145,6 +145,14 @@ class ShellRuntimeTest {
   }
 
   @Test
+  void aClosedRuntimeStartsNoTask() {
+    runtime().close();
+    assertThatThrownBy(() -> runtime().start(step("true", Map.of(), Map.of()), lines::add))
+        .isInstanceOf(StepFailure.class).hasMessage("the shell runtime is closed: the node is stopping");
+    assertThat(root).isEmptyDirectory();
+  }
+
+  @Test
   void readsProgress() throws Exception {
     RunningStep s = runtime().start(step("echo 42.5 > $TORK_PROGRESS; sleep 2", Map.of(), Map.of()), lines::add);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> s.progress().isPresent());
