@@ -280,9 +280,15 @@ public final class ShellRuntime implements TaskRuntime {
       return new ShellStep(process, dir, taskDir, output, ioThreads, users, user);
     } catch (IOException e) {
       if (dir != null) ShellStep.deleteQuietly(dir);
-      // A spawn that failed may yet have started the task: nothing of its user may outlive the lease.
-      if (user != null && users.perTask()) users.killAll(user);
-      users.release(user);
+      if (e instanceof Spawner.Unsettled && user != null && users.perTask()) {
+        // A process may yet start as this user, after any kill now: the user is not given to
+        // another task while this node runs (the next start kills what it left).
+        log.warn("task user {} stays taken until the node restarts: a task may run as it after its start failed ({})",
+            user.uid(), e.getMessage());
+      } else {
+        if (user != null && users.perTask()) users.killAll(user);
+        users.release(user);
+      }
       throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);
     } catch (StepFailure | RuntimeException e) {
       if (dir != null) ShellStep.deleteQuietly(dir);

@@ -63,6 +63,24 @@ final class Spawner implements AutoCloseable {
     }
   }
 
+  /** The helper answered that it could not start the task: nothing runs. */
+  static final class Refused extends IOException {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A start that failed after its request went out, without the helper's word that nothing runs
+   * (no answer in time, the helper died, or the task started and is being killed): a process may
+   * still run for it a little longer, even start as the task's user.
+   */
+  static final class Unsettled extends IOException {
+    Unsettled(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private Spawner(Process helper) {
     this.helper = helper;
     this.requests = helper.getOutputStream();
@@ -161,9 +179,11 @@ final class Spawner implements AutoCloseable {
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     starting.put(id, started);
     running.put(id, exit);
+    boolean sent = false;
     try {
       if (stopped.get()) throw new IOException("the task spawner stopped");
       send(fields);
+      sent = true;
       long pid = started.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       InputStream output;
       try {
@@ -184,7 +204,7 @@ final class Spawner implements AutoCloseable {
       // Whichever of this and the answers' reader completes the future owns the task: started
       // and given up on, it is killed, once.
       if (!started.completeExceptionally(failure) && !started.isCompletedExceptionally()) abandon(id);
-      throw failure;
+      throw sent && !(failure instanceof Refused) ? new Unsettled(failure.getMessage(), failure) : failure;
     }
   }
 
@@ -217,7 +237,7 @@ final class Spawner implements AutoCloseable {
           case "failed" -> {
             running.remove(id);
             CompletableFuture<Long> f = starting.remove(id);
-            if (f != null) f.completeExceptionally(new IOException(a[2]));
+            if (f != null) f.completeExceptionally(new Refused(a[2]));
           }
           case "exit" -> {
             CompletableFuture<Integer> f = running.remove(id);
