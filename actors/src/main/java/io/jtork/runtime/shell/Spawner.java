@@ -169,7 +169,8 @@ final class Spawner implements AutoCloseable {
       if (k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0) {
         throw new IllegalArgumentException("Invalid environment variable name: \"" + k + "\"");
       }
-      if (v.indexOf('\0') >= 0) throw new IllegalArgumentException("Invalid environment variable value: \"" + v + "\"");
+      // Not the value itself: it may be a secret.
+      if (v.indexOf('\0') >= 0) throw new IllegalArgumentException("Invalid environment variable value of \"" + k + "\": it holds a NUL character");
       fields.add(k + "=" + v);
     });
     for (String f : fields) {
