@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -153,30 +152,10 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     }
   }
 
-  /**
-   * The process's CPU so far, in clock ticks: its own (user + system), and its children's: those
-   * it waited for, and those still running (the task spawner) with theirs.
-   */
+  /** The process's CPU so far, in clock ticks: its own (user + system), and its children's ({@link ProcessCpu#of}). */
   private static long[] cpu(long pid) throws Exception {
-    long[] self = stat(pid);
-    long children = self[2] + self[3];
-    for (ProcessHandle child : (Iterable<ProcessHandle>) ProcessHandle.of(pid).orElseThrow().children()::iterator) {
-      try {
-        long[] c = stat(child.pid());
-        children += c[0] + c[1] + c[2] + c[3];
-      } catch (IOException | RuntimeException e) {
-        // it ended meanwhile; its parent waited for it, or will
-      }
-    }
-    return new long[] {self[0] + self[1], children};
-  }
-
-  /** utime, stime, cutime, cstime of {@code pid}, in clock ticks. */
-  private static long[] stat(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // After the command: state is field 3; utime, stime, cutime, cstime are fields 14-17.
-    return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
+    long[] c = ProcessCpu.of(pid);
+    return new long[] {c[0] + c[1], c[2] + c[3]};
   }
 
   /** Each thread's CPU so far in clock ticks, by "name/tid" ({@code /proc/<pid>/task}). */

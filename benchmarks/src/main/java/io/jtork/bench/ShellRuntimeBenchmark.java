@@ -95,31 +95,8 @@ public final class ShellRuntimeBenchmark implements Callable<Integer> {
         (after[1] - before[1]) * perStep, (after[2] - before[2]) * perStep, (after[3] - before[3]) * perStep);
   }
 
-  /**
-   * utime, stime of this process, and the user and system time of its children, in clock ticks:
-   * those it waited for (cutime, cstime) and those still running (the task spawner), with the
-   * children they waited for (the spawner's tasks).
-   */
+  /** This JVM's CPU and its children's: see {@link ProcessCpu#of}. */
   private static long[] cpu() throws Exception {
-    long[] self = stat("self");
-    long[] out = {self[0], self[1], self[2], self[3]};
-    for (ProcessHandle child : (Iterable<ProcessHandle>) ProcessHandle.current().children()::iterator) {
-      long[] c = stat(Long.toString(child.pid()));
-      if (c == null) continue;
-      out[2] += c[0] + c[2];
-      out[3] += c[1] + c[3];
-    }
-    return out;
-  }
-
-  /** utime, stime, cutime, cstime of /proc/{@code pid}, in clock ticks; null if it is gone. */
-  private static long[] stat(String pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
-    } catch (java.io.IOException | RuntimeException e) {
-      return null;
-    }
+    return ProcessCpu.of(ProcessHandle.current().pid());
   }
 }

@@ -14,14 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the H2 file from growing without bound, and says what is written to it ({@link #fileWrites}). jtork runs H2 with {@code WRITE_DELAY=0} so that
- * a commit is in the file before it is acknowledged; that also switches off H2's background
- * writer, which is what normally compacts the file. Every commit then leaves a mostly dead chunk
- * behind (a node that had run 16,000 jobs held 31 MB of data in a 1.4 GB file). This task does
- * the writer's compaction instead, every second and a few megabytes at a time (so pauses stay
- * short): it rewrites the emptiest chunks and releases dead ones, whose space is then reused
- * (with {@code RETENTION_TIME=0}).
- * Measured with 40,000 small commits: 1,469 MB without it, 73 MB with it; 30 MB of live data.
+ * Keeps the H2 file from growing without bound, and says what is written to it
+ * ({@link #fileWrites}). jtork runs H2 with {@code WRITE_DELAY=0} so that a commit is in the file before it
+ * is acknowledged; that also switches off H2's background writer, which is what normally compacts
+ * the file. Every commit then leaves a mostly dead chunk behind (a node that had run 16,000 jobs
+ * held 31 MB of data in a 1.4 GB file). This task does the writer's compaction instead, every
+ * second and a few megabytes at a time (so pauses stay short): it rewrites the emptiest chunks and
+ * releases dead ones, whose space is then reused (with {@code RETENTION_TIME=0}). Measured with
+ * 40,000 small commits: 1,469 MB without it, 73 MB with it; 30 MB of live data.
  *
  * <p>H2 offers no SQL for compacting a live database, so this reaches its {@link MVStore}
  * through H2's engine classes, which are public but not a documented API.

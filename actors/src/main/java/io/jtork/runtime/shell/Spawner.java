@@ -46,10 +46,13 @@ final class Spawner implements AutoCloseable {
   private final Process helper;
   private final OutputStream requests;
   private final AtomicLong ids = new AtomicLong();
-  /** Spawns waiting for their pid. */
-  private final Map<Long, CompletableFuture<Long>> starting = new ConcurrentHashMap<>();
-  /** Started tasks waiting for their end. */
-  private final Map<Long, CompletableFuture<Integer>> running = new ConcurrentHashMap<>();
+  /** A spawn's task: its pid once started, its exit code once ended. */
+  private record Task(CompletableFuture<Long> started, CompletableFuture<Integer> exit) {}
+
+  /** The tasks the helper has been asked for and not reported ended, by request id. */
+  private final Map<Long, Task> tasks = new ConcurrentHashMap<>();
+  /** The helper's first answer: "ready", or why it cannot serve; null if it ended first. */
+  private final CompletableFuture<String> ready = new CompletableFuture<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   /** Set by {@link #close}: the tasks still running are left to run, as a node's are when it stops. */
   private volatile boolean closing;
@@ -109,16 +112,10 @@ final class Spawner implements AutoCloseable {
     }
     Spawner s = new Spawner(p);
     BufferedReader answers = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
-    CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-      try {
-        return answers.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }, r -> daemon("jtork-spawner-start", r).start());
+    daemon("jtork-spawner-answers", () -> s.readAnswers(answers)).start();
     String ready;
     try {
-      ready = first.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      ready = s.ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
@@ -132,7 +129,6 @@ final class Spawner implements AutoCloseable {
       String why = "the task spawner did not start: " + (ready != null ? ready : err.isEmpty() ? "no answer" : err);
       throw ready != null && ready.startsWith("unsupported") ? new Unavailable(why) : new IOException(why);
     }
-    daemon("jtork-spawner-answers", () -> s.readAnswers(answers)).start();
     daemon("jtork-spawner-errors", () -> s.logErrors(p.getErrorStream())).start();
     return s;
   }
@@ -178,8 +174,7 @@ final class Spawner implements AutoCloseable {
     }
     CompletableFuture<Long> started = new CompletableFuture<>();
     CompletableFuture<Integer> exit = new CompletableFuture<>();
-    starting.put(id, started);
-    running.put(id, exit);
+    tasks.put(id, new Task(started, exit));
     boolean sent = false;
     try {
       if (stopped.get()) throw new IOException("the task spawner stopped");
@@ -196,8 +191,7 @@ final class Spawner implements AutoCloseable {
       }
       return new Spawned(pid, ProcessGroup.startTicks(pid), output, exit);
     } catch (IOException | InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
-      starting.remove(id);
-      running.remove(id);
+      tasks.remove(id);
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       if (e instanceof TimeoutException) cause = new IOException("the task spawner did not answer within " + START_TIMEOUT_SECONDS + " s");
@@ -224,6 +218,10 @@ final class Spawner implements AutoCloseable {
     try {
       String line;
       while ((line = answers.readLine()) != null) {
+        if (!ready.isDone()) {
+          ready.complete(line);
+          continue;
+        }
         String[] a = line.split(" ", 3);
         if (a.length < 3) {
           log.warn("task spawner: unexpected answer {}", line);
@@ -232,21 +230,20 @@ final class Spawner implements AutoCloseable {
         long id = Long.parseLong(a[1]);
         switch (a[0]) {
           case "started" -> {
-            CompletableFuture<Long> f = starting.remove(id);
-            if (f == null || !f.complete(Long.parseLong(a[2]))) abandon(id); // its spawn gave up waiting
+            Task t = tasks.get(id);
+            if (t == null || !t.started().complete(Long.parseLong(a[2]))) abandon(id); // its spawn gave up waiting
           }
           case "failed" -> {
-            running.remove(id);
-            CompletableFuture<Long> f = starting.remove(id);
-            if (f != null) f.completeExceptionally(new Refused(a[2]));
+            Task t = tasks.remove(id);
+            if (t != null) t.started().completeExceptionally(new Refused(a[2]));
           }
           case "exit" -> {
-            CompletableFuture<Integer> f = running.remove(id);
-            if (f != null) f.complete(exitCode(Integer.parseInt(a[2])));
+            Task t = tasks.remove(id);
+            if (t != null) t.exit().complete(exitCode(Integer.parseInt(a[2])));
           }
           case "lost" -> {
-            CompletableFuture<Integer> f = running.remove(id);
-            if (f != null) f.completeExceptionally(new IOException("how the task ended is unknown: " + a[2]));
+            Task t = tasks.remove(id);
+            if (t != null) t.exit().completeExceptionally(new IOException("how the task ended is unknown: " + a[2]));
           }
           default -> log.warn("task spawner: unexpected answer {}", line);
         }
@@ -254,7 +251,8 @@ final class Spawner implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("task spawner: its answers could not be read: {}", e.toString());
     } finally {
-      stop();
+      ready.complete(null);
+      discard();
     }
   }
 
@@ -282,20 +280,19 @@ final class Spawner implements AutoCloseable {
     }
   }
 
-  /** Fails whatever waits on the helper: the tasks it started may still run, but how they end cannot be known. */
-  private void stop() {
+  /**
+   * Gives up the helper (it died, or is closed): whatever waits on it fails, but for the ends of
+   * running tasks when it is closed. The tasks it started may still run; how they end cannot be known.
+   */
+  void discard() {
     if (!stopped.compareAndSet(false, true)) return;
     IOException gone = new IOException("the node's task spawner stopped, so how the task ended is unknown");
-    starting.values().forEach(f -> f.completeExceptionally(gone));
-    if (!closing) running.values().forEach(f -> f.completeExceptionally(gone));
-    starting.clear();
-    running.clear();
+    for (Task t : tasks.values()) {
+      t.started().completeExceptionally(gone);
+      if (!closing) t.exit().completeExceptionally(gone);
+    }
+    tasks.clear();
     helper.destroyForcibly();
-  }
-
-  /** Gives up a helper that died: whatever waits on it fails. */
-  void discard() {
-    stop();
   }
 
   @Override
@@ -306,7 +303,7 @@ final class Spawner implements AutoCloseable {
     } catch (IOException e) {
       // already gone
     }
-    stop();
+    discard();
   }
 
   /** Tells the helper that the node reads {@code id}'s output pipe, so it may let go of it. */

@@ -36,32 +36,32 @@ if (syscall($PRCTL, $PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) < 0) { print "unsupported:
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 $SIG{CHLD} = 'DEFAULT';    # were it ignored, the tasks would be reaped before their exit could be read
-my (%pidfd, %id_of, %pid_of, %hold, %stalled);
+# The running tasks by id: {pid, fh (its pidfd), stalled}; and the output pipes held for the node.
+my (%task, %hold);
 my $in = '';
 print "ready\n";
 
 while (1) {
   my $rin = '';
   vec($rin, 0, 1) = 1;
-  vec($rin, fileno($pidfd{$_}), 1) = 1 for grep { !$stalled{$_} } keys %pidfd;
+  vec($rin, fileno($_->{fh}), 1) = 1 for grep { !$_->{stalled} } values %task;
   # A task that ended while traced can be waited for only once its tracer let go: looked at
   # again every tenth of a second, not in the select set (its pidfd stays readable).
-  my $n = select(my $rout = $rin, undef, undef, %stalled ? 0.1 : undef);
+  my $n = select(my $rout = $rin, undef, undef, (grep { $_->{stalled} } values %task) ? 0.1 : undef);
   if ($n < 0) {
     next if $!{EINTR};
     die "select: $!";
   }
   # A task that ended: its pidfd is readable, and waiting for it does not block.
-  for my $pid (keys %pidfd) {
-    next unless $stalled{$pid} || vec($rout, fileno($pidfd{$pid}), 1);
-    my $w = waitpid($pid, POSIX::WNOHANG());
-    if ($w == 0) { $stalled{$pid} = 1; next; }
+  for my $id (keys %task) {
+    my $t = $task{$id};
+    next unless $t->{stalled} || vec($rout, fileno($t->{fh}), 1);
+    my $w = waitpid($t->{pid}, POSIX::WNOHANG());
+    if ($w == 0) { $t->{stalled} = 1; next; }
     my $status = $?;
-    delete $stalled{$pid};
-    close(delete $pidfd{$pid});
-    my $id = delete $id_of{$pid};
-    delete $pid_of{$id};
-    if ($w == $pid) { print "exit $id $status\n"; } else { print "lost $id waitpid: $!\n"; }
+    close($t->{fh});
+    delete $task{$id};
+    if ($w == $t->{pid}) { print "exit $id $status\n"; } else { print "lost $id waitpid: $!\n"; }
   }
   next unless vec($rout, 0, 1);
   my $r = sysread(STDIN, $in, 65536, length $in);
@@ -87,9 +87,8 @@ sub handle {
     return;
   }
   if ($cmd eq 'kill') {
-    my $pid = $pid_of{$id};
     # The group (once the child made it) and the child itself (also before its setsid).
-    if ($pid) { kill 'KILL', -$pid; kill 'KILL', $pid; }
+    if (my $t = $task{$id}) { kill 'KILL', -$t->{pid}; kill 'KILL', $t->{pid}; }
     close(delete $hold{$id}) if $hold{$id};
     return;
   }
@@ -119,9 +118,7 @@ sub handle {
   }
   # The child had $h until it executed the task, by when the task's stdout was open: the pipe
   # never lacks a writer before the node reads it.
-  $pidfd{$pid} = $pfh;
-  $id_of{$pid} = $id;
-  $pid_of{$id} = $pid;
+  $task{$id} = { pid => $pid, fh => $pfh, stalled => 0 };
   $hold{$id} = $h;
   print "started $id $pid\n";
 }
