@@ -27,14 +27,22 @@ import org.apache.pekko.util.ByteString;
  * latest state; several events of one job in one poll give one update) and hands the summaries to
  * every subscriber, which sends those its caller may see: an event {@code job} whose id is the
  * position of the job's last event in the journal. A subscriber that resumes after a
- * {@code Last-Event-ID} first gets the current summary of every job changed since.
+ * {@code Last-Event-ID} first gets the current summary of every job changed since, and nothing
+ * whose position is not after it (a feed that starts tells the last rows again).
+ *
+ * <p>A job is looked up after its event, so its summary may already show later events; the
+ * update those later events bring is then the same summary again. A subscriber does not send a
+ * job's summary twice in a row: a client gets each state once, also when it resumes while the
+ * job is changing.
  */
 public final class JobsBroadcast implements ChangeFeed.Listener {
   /** How many jobs changed since a {@code Last-Event-ID} a resuming stream catches up with, at most. */
   static final int CATCH_UP_LIMIT = 10_000;
+  /** How many jobs a subscriber remembers the last sent summary of, to send none twice in a row. */
+  static final int REMEMBERED_SUMMARIES = 1_024;
 
-  /** A job as it is after its event {@code ordering}, and its event as a client gets it. */
-  public record Update(long ordering, Job job, ByteString event) {}
+  /** A job as it is after its event {@code ordering}, its summary, and its event as a client gets it. */
+  public record Update(long ordering, Job job, String summary, ByteString event) {}
 
   /** Reads which jobs changed in a range of the journal. */
   public interface Journal {
@@ -91,8 +99,8 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
   /** The update, written and encoded once for every subscriber. */
   private Update update(long ordering, Job job) {
     try {
-      return new Update(ordering, job, Follower.encode("job", Long.toString(ordering),
-          Json.json().writeValueAsString(view.apply(job))));
+      String summary = Json.json().writeValueAsString(view.apply(job));
+      return new Update(ordering, job, summary, Follower.encode("job", Long.toString(ordering), summary));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -102,6 +110,13 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
     private final Principal who;
     private final Long after;
     private final List<List<Update>> pending = new ArrayList<>();
+    /** The summary last sent of each job, the most recently sent {@link #REMEMBERED_SUMMARIES}. */
+    private final Map<String, String> sent = new LinkedHashMap<>(64, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        return size() > REMEMBERED_SUMMARIES;
+      }
+    };
     private boolean caughtUp;
     private long upTo;
 
@@ -140,7 +155,9 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
 
     private void send(List<Update> updates) {
       for (Update u : updates) {
-        if (who.mayAccess(u.job().spec().permissions()) && !sendEncoded(u.event())) return;
+        if (after != null && u.ordering() <= after) continue; // the client had it: the feed may start further back
+        if (!who.mayAccess(u.job().spec().permissions()) || u.summary().equals(sent.put(u.job().id(), u.summary()))) continue;
+        if (!sendEncoded(u.event())) return;
       }
     }
 
