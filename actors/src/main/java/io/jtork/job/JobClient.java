@@ -19,16 +19,23 @@ public final class JobClient {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final Executor executor;
+  private final FreshJobIds fresh;
 
   public JobClient(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
+    this.fresh = FreshJobIds.get(system);
     this.askTimeout = askTimeout;
     this.executor = system.executionContext();
   }
 
-  /** Submits under a new id; the reply carries the job as it was accepted. */
+  /**
+   * Submits under a new id; the reply carries the job as it was accepted. The id is
+   * {@link FreshJobIds fresh} while it is asked: its entity need not look for a snapshot.
+   */
   public CompletionStage<JobEntity.Reply> submit(JobSpec spec, UserRef createdBy) {
-    return submit(Ids.newId(), spec, createdBy);
+    String jobId = Ids.newId();
+    fresh.drawn(jobId);
+    return submit(jobId, spec, createdBy).whenComplete((reply, failure) -> fresh.submitted(jobId));
   }
 
   public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy) {

@@ -38,11 +38,13 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.slf4j.event.Level;
@@ -157,13 +159,18 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   }
 
   static Behavior<Command> create(String jobId, Settings settings, ActorRef<ClusterSharding.ShardCommand> shard) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobEntity(jobId, settings, ctx, timers, shard)));
+    return Behaviors.setup(ctx -> {
+      boolean fresh = FreshJobIds.get(ctx.getSystem()).claim(jobId);
+      return Behaviors.withTimers(timers -> new JobEntity(jobId, fresh, settings, ctx, timers, shard));
+    });
   }
 
   /** A recovery at least this long is logged at INFO (the rest at DEBUG): a large job, a slow database. */
   private static final long SLOW_RECOVERY_MS = 500;
 
   private final String jobId;
+  /** The id was drawn for a submission just now ({@link FreshJobIds}): there is no snapshot to look for. */
+  private final boolean fresh;
   private final ActorContext<Command> ctx;
   private final EntityLifecycle<Command> lifecycle;
   private final JobDecider decider;
@@ -175,10 +182,11 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   /** When this incarnation of the entity started (its recovery began then). */
   private final long startedNanos = System.nanoTime();
 
-  private JobEntity(String jobId, Settings settings, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+  private JobEntity(String jobId, boolean fresh, Settings settings, ActorContext<Command> ctx,
+      TimerScheduler<Command> timers, ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(TYPE_KEY.name(), jobId), EntityLifecycle.ON_PERSIST_FAILURE);
     this.jobId = jobId;
+    this.fresh = fresh;
     this.ctx = ctx;
     this.lifecycle = new EntityLifecycle<>(timers, shard, ctx.getSelf(), settings.passivateAfter(), new PassivateIfIdle());
     this.decider = new JobDecider(settings.rules());
@@ -197,6 +205,12 @@ public final class JobEntity extends EventSourcedBehavior<JobEntity.Command, Job
   @Override
   public EventHandler<Job, JobEvent> eventHandler() {
     return (state, event) -> event.applyTo(state);
+  }
+
+  /** A fresh job recovers from the journal alone: the snapshot store is not asked (correct for any job, see {@link FreshJobIds}). */
+  @Override
+  public Recovery recovery() {
+    return fresh ? Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none()) : super.recovery();
   }
 
   /** Snapshots come from {@link SnapshotPolicy}, which also deletes the old ones. */

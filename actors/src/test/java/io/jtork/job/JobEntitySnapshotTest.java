@@ -106,4 +106,35 @@ class JobEntitySnapshotTest {
       assertThat(again.job(small).state()).isEqualTo(JobState.COMPLETED);
     }
   }
+
+  @Test
+  void aFreshJobsEntityDoesNotLookForASnapshotAndItsIdIsHeldOnlyWhileItIsSubmitted() throws Exception {
+    try (EntityTestNode node = new EntityTestNode(dir, "jtork.job.snapshot-every = 10")) {
+      FreshJobIds fresh = FreshJobIds.get(node.node.system());
+      String id = node.submit("name: steps\ntasks:\n" + "- name: s\n  run: \"true\"\n".repeat(10));
+      assertThat(fresh.size()).as("ids held once their submissions are answered").isZero();
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> node.job(id).state() == JobState.COMPLETED);
+      long last = lastEvent(node, "Job|" + id);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> snapshots(node, "Job|" + id).contains(last));
+      // Two ids with that job's snapshots and no event: only a snapshot can make them exist.
+      String recovered = io.jtork.model.Ids.newId();
+      String drawn = io.jtork.model.Ids.newId();
+      for (String other : List.of(recovered, drawn)) {
+        try (var c = node.node.database().connection(); var ps = c.prepareStatement("""
+            INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot_ser_id, snapshot_ser_manifest,
+              snapshot_payload, meta_ser_id, meta_ser_manifest, meta_payload)
+            SELECT ?, sequence_number, created, snapshot_ser_id, snapshot_ser_manifest, snapshot_payload,
+              meta_ser_id, meta_ser_manifest, meta_payload FROM snapshot WHERE persistence_id = ?""")) {
+          ps.setString(1, "Job|" + other);
+          ps.setString(2, "Job|" + id);
+          assertThat(ps.executeUpdate()).isPositive();
+        }
+      }
+      assertThat(node.job(recovered).state()).as("recovered from its snapshot").isEqualTo(JobState.COMPLETED);
+      fresh.drawn(drawn);
+      assertThat(node.node.jobs().get(drawn).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("a fresh id's entity reads the journal alone").isInstanceOf(JobEntity.NotFound.class);
+      assertThat(fresh.size()).as("claimed by its entity").isZero();
+    }
+  }
 }
