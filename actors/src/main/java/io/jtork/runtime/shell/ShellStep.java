@@ -112,11 +112,15 @@ final class ShellStep implements RunningStep {
       reader.cancel(true);
     }
     StepResult result = unknown != null ? StepResult.failed(unknown) : exited(exitCode);
-    // Its directory gone and its user given back before the step counts as ended: the worker
-    // may start the next task at once, and that task may need the user.
-    deleteQuietly(dir);
-    users.release(user);
-    completion.complete(result);
+    // The step counts as ended before its directory is removed (a task's latency, not its
+    // cost); its user is given back after that, and a task that needs it meanwhile waits.
+    users.ending(user);
+    try {
+      completion.complete(result);
+    } finally {
+      deleteQuietly(dir);
+      users.release(user);
+    }
   }
 
   private StepResult exited(int exitCode) {

@@ -13,8 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,8 @@ public final class TaskUsers {
   private final int first;
   private final int last;
   private final BitSet leased = new BitSet();
+  /** The leased uids whose tasks have ended and that are about to be given back ({@link #ending}). */
+  private final Set<Integer> ending = new HashSet<>();
   /** The lock held on each leased uid's file, by uid. */
   private final Map<Integer, FileChannel> locks = new HashMap<>();
   private final String described;
@@ -156,16 +160,42 @@ public final class TaskUsers {
   public User lease() throws StepFailure {
     if (!perTask()) return fixed;
     synchronized (leased) {
+      long deadline = System.nanoTime() + ENDING_WAIT_NANOS;
       int size = last - first + 1;
-      for (int k = 0; k < size; k++) {
-        int i = (cursor + k) % size;
-        if (leased.get(i) || !lock(first + i)) continue;
-        leased.set(i);
-        cursor = (i + 1) % size;
-        return new User(first + i, first + i);
+      while (true) {
+        for (int k = 0; k < size; k++) {
+          int i = (cursor + k) % size;
+          if (leased.get(i) || !lock(first + i)) continue;
+          leased.set(i);
+          cursor = (i + 1) % size;
+          return new User(first + i, first + i);
+        }
+        // A task that has ended gives its user back just after: the worker may already start the next.
+        long left = deadline - System.nanoTime();
+        if (ending.isEmpty() || left <= 0) break;
+        try {
+          TimeUnit.NANOSECONDS.timedWait(leased, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
       throw new StepFailure("no free task user: all " + capacity() + " uids of jtork.runtime.shell.uid-range ("
           + first + "-" + last + ") run a task");
+    }
+  }
+
+  /** How long a lease waits for the user of a task that has ended to be given back. */
+  private static final long ENDING_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * {@code user}'s task has ended and nothing of it runs any more: it is given back
+   * ({@link #release}) once its files are removed, and a lease that finds no free user waits for it.
+   */
+  public void ending(User user) {
+    if (user == null || !perTask()) return;
+    synchronized (leased) {
+      ending.add(user.uid());
     }
   }
 
@@ -175,6 +205,7 @@ public final class TaskUsers {
     synchronized (leased) {
       unlock(user.uid());
       leased.clear(user.uid() - first);
+      if (ending.remove(user.uid())) leased.notifyAll();
     }
   }
 

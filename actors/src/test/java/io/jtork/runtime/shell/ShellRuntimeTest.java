@@ -177,9 +177,11 @@ class ShellRuntimeTest {
     StepResult r = run(step("sleep " + marker + " & echo started", Map.of(), Map.of()));
     assertThat(r.succeeded()).isTrue();
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> count(marker) == 0);
-    try (var dirs = Files.list(root)) {
-      assertThat(dirs).isEmpty();
-    }
+    Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      try (var dirs = Files.list(root)) {
+        assertThat(dirs).as("the step's directory, removed just after it ends").isEmpty();
+      }
+    });
   }
 
   @Test

@@ -156,6 +156,31 @@ class TaskUsersTest {
   }
 
   @Test
+  void aLeaseWaitsForTheUserOfATaskThatHasEndedAndFailsAtOnceWhenNoneHas() throws Exception {
+    TaskUsers users = TaskUsers.of("auto", "auto", "200121-200121", 0);
+    TaskUsers.User user = users.lease();
+    try {
+      long before = System.nanoTime();
+      assertThatThrownBy(users::lease).isInstanceOf(StepFailure.class).hasMessageStartingWith("no free task user");
+      assertThat(Duration.ofNanos(System.nanoTime() - before)).as("no task has ended: no wait").isLessThan(Duration.ofSeconds(1));
+      // Its task ended; its files are being removed, and then it is given back.
+      users.ending(user);
+      var giveBack = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        users.release(user);
+      });
+      assertThat(users.lease()).isEqualTo(user);
+      giveBack.get(5, TimeUnit.SECONDS);
+    } finally {
+      users.release(user);
+    }
+  }
+
+  @Test
   void aRunsDirectoryTheUsersCannotReachIsRefusedNamingTheDirectoryInTheWay() throws Exception {
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx------"));
     assertThatThrownBy(() -> runtime("200100-200109")).isInstanceOf(IllegalStateException.class)
