@@ -6,7 +6,9 @@
  * through the {@link io.jtork.job.ReportBuffer} as {@link io.jtork.job.TaskReport}s),
  * {@link io.jtork.job.WebhookOutbox} and {@link io.jtork.job.SnapshotPolicy}.
  * {@link io.jtork.job.TaskFactory} turns a task spec into an execution (templates, {@code if},
- * defaults); {@link io.jtork.job.IdempotencyKeys} derives a job's id from its key; and
+ * defaults); {@link io.jtork.job.IdempotencyKeys} derives a job's id from its key;
+ * {@link io.jtork.job.FreshJobIds} holds the ids just drawn for submissions (their entities skip
+ * the snapshot query); and
  * {@link io.jtork.job.JobClient} is how the API talks to the entities.
  */
 package io.jtork.job;
