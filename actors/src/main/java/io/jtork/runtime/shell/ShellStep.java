@@ -105,7 +105,7 @@ final class ShellStep implements RunningStep {
     // and, when it had a user of its own, anything that user still runs (a process that left
     // the group), so that nothing writes its files while they are read, nor outlives the task.
     ProcessGroup.kill(process.pid(), System.nanoTime() - startedNanos < RECENT_NANOS);
-    if (users.perTask()) users.killAll(user);
+    if (users.perTask() && !process.userSwept()) users.killAll(user);
     try {
       reader.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
