@@ -91,6 +91,21 @@ public final class DockerRuntime implements TaskRuntime {
   /** Steps whose container is not removed yet: {@link #close} gives them a moment. */
   private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean healthy = true;
+  /**
+   * What the daemon refused to remove (it does, for a moment: a storage driver that fails to
+   * remove a container's files, a volume still in use by a container being removed): removed at
+   * the next health checks, so that nothing of a finished task stays.
+   */
+  private final Set<Leftover> unremoved = ConcurrentHashMap.newKeySet();
+
+  private enum Kind { CONTAINER, VOLUME, NETWORK }
+
+  private record Leftover(Kind kind, String id) {
+    @Override
+    public String toString() {
+      return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + id;
+    }
+  }
 
   /** What a task attempt owns across its steps. */
   private static final class Attempt {
@@ -193,6 +208,17 @@ public final class DockerRuntime implements TaskRuntime {
       if (removed > 0) log.info("removed {} objects left while the daemon was away", removed);
     }
     healthy = ok;
+    if (ok) removeUnremoved();
+  }
+
+  /** Tries again what the daemon refused to remove before. */
+  private void removeUnremoved() {
+    for (Leftover l : List.copyOf(unremoved)) {
+      if (remove(l) == null) {
+        unremoved.remove(l);
+        log.info("removed {}, which the {} daemon had refused to remove", l, name());
+      }
+    }
   }
 
   /** The daemon did not answer a call: unhealthy until a ping succeeds again. */
@@ -298,15 +324,7 @@ public final class DockerRuntime implements TaskRuntime {
       a.sidecars.forEach(this::removeContainer);
     }
     a.volumes.values().forEach(this::removeVolume);
-    if (a.network != null) {
-      try {
-        calls.removeNetworkCmd(a.network).exec();
-      } catch (NotFoundException e) {
-        // already gone
-      } catch (RuntimeException e) {
-        log.warn("could not remove network {}: {}", a.network, describe(e));
-      }
-    }
+    if (a.network != null) removeNetwork(a.network);
   }
 
   // --- image -----------------------------------------------------------------------------
@@ -539,27 +557,42 @@ public final class DockerRuntime implements TaskRuntime {
   // --- cleanup ---------------------------------------------------------------------------
 
   void removeContainer(String id) {
-    try {
-      calls.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-    } catch (NotFoundException e) {
-      // already gone
-    } catch (RuntimeException e) {
-      log.warn("could not remove container {}: {}", id, describe(e));
-    }
+    removeOrLater(new Leftover(Kind.CONTAINER, id), 1);
   }
 
   void removeVolume(String name) {
-    for (int i = 0; i < 5; i++) {
-      try {
-        calls.removeVolumeCmd(name).exec();
-        return;
-      } catch (NotFoundException e) {
-        return;
-      } catch (RuntimeException e) {
-        // "volume is in use" while a container that used it is still being removed
-        if (i == 4) log.warn("could not remove volume {}: {}", name, describe(e));
-        sleepQuietly(200);
+    // "volume is in use" while a container that used it is still being removed
+    removeOrLater(new Leftover(Kind.VOLUME, name), 5);
+  }
+
+  private void removeNetwork(String id) {
+    removeOrLater(new Leftover(Kind.NETWORK, id), 1);
+  }
+
+  /** Removes {@code l}, trying {@code tries} times 200 ms apart; if the daemon still refuses, the health checks try again. */
+  private void removeOrLater(Leftover l, int tries) {
+    RuntimeException refused = null;
+    for (int i = 0; i < tries; i++) {
+      if (i > 0) sleepQuietly(200);
+      refused = remove(l);
+      if (refused == null) return;
+    }
+    if (unremoved.add(l)) log.warn("could not remove {}: {}; trying again every 2 s", l, describe(refused));
+  }
+
+  /** Removes {@code l}: null when it is gone (or was already), else why the daemon refused. */
+  private RuntimeException remove(Leftover l) {
+    try {
+      switch (l.kind()) {
+        case CONTAINER -> calls.removeContainerCmd(l.id()).withForce(true).withRemoveVolumes(true).exec();
+        case VOLUME -> calls.removeVolumeCmd(l.id()).exec();
+        case NETWORK -> calls.removeNetworkCmd(l.id()).exec();
       }
+      return null;
+    } catch (NotFoundException e) {
+      return null;
+    } catch (RuntimeException e) {
+      return e;
     }
   }
 
@@ -589,12 +622,8 @@ public final class DockerRuntime implements TaskRuntime {
       }
       for (Network net : calls.listNetworksCmd().withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec()) {
         if (net.getLabels() != null && keep.contains(net.getLabels().get(LABEL_ATTEMPT))) continue;
-        try {
-          calls.removeNetworkCmd(net.getId()).exec();
-          n++;
-        } catch (RuntimeException e) {
-          log.warn("could not remove network {}: {}", net.getName(), describe(e));
-        }
+        removeNetwork(net.getId());
+        n++;
       }
     } catch (RuntimeException e) {
       log.warn("could not list what an earlier run left behind: {}", describe(e));

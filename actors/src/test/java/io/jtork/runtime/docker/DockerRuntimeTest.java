@@ -473,6 +473,23 @@ class DockerRuntimeTest {
     runtime.release(s.attempt());
   }
 
+  /** A volume still in use cannot be removed: the runtime tries again at its health checks, every 2 s. */
+  @Test
+  void whatTheDaemonRefusedToRemoveIsRemovedAtALaterHealthCheck() throws Exception {
+    String volume = "jtork-refused-" + UUID.randomUUID().toString().replace("-", "");
+    var docker = runtime.client();
+    docker.createVolumeCmd().withName(volume).withLabels(Map.of(DockerRuntime.LABEL_WORKER, workerId)).exec();
+    String holder = docker.createContainerCmd(IMAGE).withCmd("true")
+        .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withBinds(
+            new com.github.dockerjava.api.model.Bind(volume, new com.github.dockerjava.api.model.Volume("/v"))))
+        .exec().getId();
+    runtime.removeVolume(volume);
+    assertThat(docker.inspectVolumeCmd(volume).exec().getName()).as("in use: refused").isEqualTo(volume);
+    docker.removeContainerCmd(holder).withForce(true).exec();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(
+        () -> docker.inspectVolumeCmd(volume).exec()).isInstanceOf(com.github.dockerjava.api.exception.NotFoundException.class));
+  }
+
   @Test
   void aWorkerThatStartsRemovesWhatItsEarlierLifeLeftBehind() throws Exception {
     String earlier = UUID.randomUUID().toString().replace("-", "");
