@@ -35,7 +35,12 @@ public final class JobClient {
   public CompletionStage<JobEntity.Reply> submit(JobSpec spec, UserRef createdBy) {
     String jobId = Ids.newId();
     fresh.drawn(jobId);
-    return submit(jobId, spec, createdBy).whenComplete((reply, failure) -> fresh.submitted(jobId));
+    try {
+      return submit(jobId, spec, createdBy).whenComplete((reply, failure) -> fresh.submitted(jobId));
+    } catch (RuntimeException e) {
+      fresh.submitted(jobId);
+      throw e;
+    }
   }
 
   public CompletionStage<JobEntity.Reply> submit(String jobId, JobSpec spec, UserRef createdBy) {

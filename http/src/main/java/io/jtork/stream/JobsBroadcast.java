@@ -31,18 +31,22 @@ import org.apache.pekko.util.ByteString;
  * whose position is not after it (a feed that starts tells the last rows again).
  *
  * <p>A job is looked up after its event, so its summary may already show later events; the
- * update those later events bring is then the same summary again. A subscriber does not send a
- * job's summary twice in a row: a client gets each state once, also when it resumes while the
- * job is changing.
+ * update those later events bring is then the same job again, and a resuming subscriber may hold
+ * updates looked up before its catch-up's. Each update carries the number of the job's last event
+ * it shows, and a subscriber sends none that shows no later event than what it sent of that job:
+ * a client gets each state once and in order, also when it resumes while the job is changing.
  */
 public final class JobsBroadcast implements ChangeFeed.Listener {
   /** How many jobs changed since a {@code Last-Event-ID} a resuming stream catches up with, at most. */
   static final int CATCH_UP_LIMIT = 10_000;
-  /** How many jobs a subscriber remembers the last sent summary of, to send none twice in a row. */
-  static final int REMEMBERED_SUMMARIES = 1_024;
+  /** How many jobs a subscriber remembers what it sent of, to send no job's state twice or out of order. */
+  static final int REMEMBERED_JOBS = 1_024;
 
-  /** A job as it is after its event {@code ordering}, its summary, and its event as a client gets it. */
-  public record Update(long ordering, Job job, String summary, ByteString event) {}
+  /**
+   * A job as it is after its event {@code ordering} (the journal's position), with {@code seqNr}
+   * its own last event's number then, and its event as a client gets it.
+   */
+  public record Update(long ordering, Job job, long seqNr, ByteString event) {}
 
   /** Reads which jobs changed in a range of the journal. */
   public interface Journal {
@@ -89,7 +93,7 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
   private CompletionStage<List<Update>> updates(Map<String, Long> changed) {
     List<CompletableFuture<Update>> lookups = new ArrayList<>();
     changed.forEach((id, ordering) -> lookups.add(jobs.get(id).toCompletableFuture()
-        .thenApply(reply -> reply instanceof JobEntity.Ok ok ? update(ordering, ok.job()) : null)
+        .thenApply(reply -> reply instanceof JobEntity.Ok ok ? update(ordering, ok.job(), ok.seqNr()) : null)
         .exceptionally(e -> null)));
     return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> lookups.stream()
         .map(CompletableFuture::join).filter(u -> u != null).sorted(Comparator.comparingLong(Update::ordering))
@@ -97,10 +101,10 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
   }
 
   /** The update, written and encoded once for every subscriber. */
-  private Update update(long ordering, Job job) {
+  private Update update(long ordering, Job job, long seqNr) {
     try {
-      String summary = Json.json().writeValueAsString(view.apply(job));
-      return new Update(ordering, job, summary, Follower.encode("job", Long.toString(ordering), summary));
+      return new Update(ordering, job, seqNr, Follower.encode("job", Long.toString(ordering),
+          Json.json().writeValueAsString(view.apply(job))));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -110,11 +114,11 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
     private final Principal who;
     private final Long after;
     private final List<List<Update>> pending = new ArrayList<>();
-    /** The summary last sent of each job, the most recently sent {@link #REMEMBERED_SUMMARIES}. */
-    private final Map<String, String> sent = new LinkedHashMap<>(64, 0.75f, true) {
+    /** Of each job it sent, the number of the last event that showed: for the {@link #REMEMBERED_JOBS} sent last. */
+    private final Map<String, Long> sent = new LinkedHashMap<>(64, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-        return size() > REMEMBERED_SUMMARIES;
+      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        return size() > REMEMBERED_JOBS;
       }
     };
     private boolean caughtUp;
@@ -156,7 +160,10 @@ public final class JobsBroadcast implements ChangeFeed.Listener {
     private void send(List<Update> updates) {
       for (Update u : updates) {
         if (after != null && u.ordering() <= after) continue; // the client had it: the feed may start further back
-        if (!who.mayAccess(u.job().spec().permissions()) || u.summary().equals(sent.put(u.job().id(), u.summary()))) continue;
+        if (!who.mayAccess(u.job().spec().permissions())) continue;
+        Long last = sent.get(u.job().id());
+        if (last != null && u.seqNr() <= last) continue; // shows nothing newer than what the client has
+        sent.put(u.job().id(), u.seqNr());
         if (!sendEncoded(u.event())) return;
       }
     }

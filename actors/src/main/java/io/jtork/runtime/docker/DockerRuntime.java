@@ -96,7 +96,9 @@ public final class DockerRuntime implements TaskRuntime {
    * remove a container's files, a volume still in use by a container being removed): removed at
    * the next health checks, so that nothing of a finished task stays.
    */
-  private final Set<Leftover> unremoved = ConcurrentHashMap.newKeySet();
+  private final Map<Leftover, Integer> unremoved = new ConcurrentHashMap<>();
+  /** How many health checks try again, a minute's worth; after, the worker's next start removes it. */
+  private static final int REMOVAL_RETRIES = 30;
 
   private enum Kind { CONTAINER, VOLUME, NETWORK }
 
@@ -213,10 +215,14 @@ public final class DockerRuntime implements TaskRuntime {
 
   /** Tries again what the daemon refused to remove before. */
   private void removeUnremoved() {
-    for (Leftover l : List.copyOf(unremoved)) {
-      if (remove(l) == null) {
+    for (Leftover l : List.copyOf(unremoved.keySet())) {
+      Removal r = remove(l);
+      if (r.refused() == null) {
         unremoved.remove(l);
-        log.info("removed {}, which the {} daemon had refused to remove", l, name());
+        if (r.existed()) log.info("removed {}, which the {} daemon had refused to remove", l, name());
+      } else if (unremoved.merge(l, 1, Integer::sum) > REMOVAL_RETRIES) {
+        unremoved.remove(l);
+        log.warn("gave up removing {} ({}); the worker's next start removes it", l, describe(r.refused()));
       }
     }
   }
@@ -556,43 +562,49 @@ public final class DockerRuntime implements TaskRuntime {
 
   // --- cleanup ---------------------------------------------------------------------------
 
-  void removeContainer(String id) {
-    removeOrLater(new Leftover(Kind.CONTAINER, id), 1);
+  boolean removeContainer(String id) {
+    return removeOrLater(new Leftover(Kind.CONTAINER, id), 1);
   }
 
-  void removeVolume(String name) {
+  boolean removeVolume(String name) {
     // "volume is in use" while a container that used it is still being removed
-    removeOrLater(new Leftover(Kind.VOLUME, name), 5);
+    return removeOrLater(new Leftover(Kind.VOLUME, name), 5);
   }
 
-  private void removeNetwork(String id) {
-    removeOrLater(new Leftover(Kind.NETWORK, id), 1);
+  private boolean removeNetwork(String id) {
+    return removeOrLater(new Leftover(Kind.NETWORK, id), 1);
   }
 
-  /** Removes {@code l}, trying {@code tries} times 200 ms apart; if the daemon still refuses, the health checks try again. */
-  private void removeOrLater(Leftover l, int tries) {
+  /**
+   * Removes {@code l}, trying {@code tries} times 200 ms apart: whether it is gone. If the daemon
+   * still refuses, the health checks try again.
+   */
+  private boolean removeOrLater(Leftover l, int tries) {
     RuntimeException refused = null;
     for (int i = 0; i < tries; i++) {
       if (i > 0) sleepQuietly(200);
-      refused = remove(l);
-      if (refused == null) return;
+      refused = remove(l).refused();
+      if (refused == null) return true;
     }
-    if (unremoved.add(l)) log.warn("could not remove {}: {}; trying again every 2 s", l, describe(refused));
+    if (unremoved.putIfAbsent(l, 0) == null) log.warn("could not remove {}: {}; trying again every 2 s", l, describe(refused));
+    return false;
   }
 
-  /** Removes {@code l}: null when it is gone (or was already), else why the daemon refused. */
-  private RuntimeException remove(Leftover l) {
+  /** What removing an object came to: whether it was there, or why the daemon refused. */
+  private record Removal(boolean existed, RuntimeException refused) {}
+
+  private Removal remove(Leftover l) {
     try {
       switch (l.kind()) {
         case CONTAINER -> calls.removeContainerCmd(l.id()).withForce(true).withRemoveVolumes(true).exec();
         case VOLUME -> calls.removeVolumeCmd(l.id()).exec();
         case NETWORK -> calls.removeNetworkCmd(l.id()).exec();
       }
-      return null;
+      return new Removal(true, null);
     } catch (NotFoundException e) {
-      return null;
+      return new Removal(false, null);
     } catch (RuntimeException e) {
-      return e;
+      return new Removal(true, e);
     }
   }
 
@@ -608,22 +620,19 @@ public final class DockerRuntime implements TaskRuntime {
     try {
       for (Container c : calls.listContainersCmd().withShowAll(true).withLabelFilter(mine).exec()) {
         if (c.getLabels() != null && keep.contains(c.getLabels().get(LABEL_ATTEMPT))) continue;
-        removeContainer(c.getId());
-        n++;
+        if (removeContainer(c.getId())) n++;
       }
       List<InspectVolumeResponse> volumes = calls.listVolumesCmd()
           .withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec().getVolumes();
       if (volumes != null) {
         for (InspectVolumeResponse v : volumes) {
           if (v.getLabels() != null && keep.contains(v.getLabels().get(LABEL_ATTEMPT))) continue;
-          removeVolume(v.getName());
-          n++;
+          if (removeVolume(v.getName())) n++;
         }
       }
       for (Network net : calls.listNetworksCmd().withFilter("label", List.of(LABEL_WORKER + "=" + settings.workerId())).exec()) {
         if (net.getLabels() != null && keep.contains(net.getLabels().get(LABEL_ATTEMPT))) continue;
-        removeNetwork(net.getId());
-        n++;
+        if (removeNetwork(net.getId())) n++;
       }
     } catch (RuntimeException e) {
       log.warn("could not list what an earlier run left behind: {}", describe(e));

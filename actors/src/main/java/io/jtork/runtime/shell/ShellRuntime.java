@@ -285,8 +285,9 @@ public final class ShellRuntime implements TaskRuntime {
         // another task while this node runs (the next start kills what it left).
         log.warn("task user {} stays taken until the node restarts: a task may run as it after its start failed ({})",
             user.uid(), e.getMessage());
+      } else if (user != null && users.perTask() && !users.killAll(user)) {
+        log.warn("task user {} stays taken until the node restarts: its kill after a failed start was stopped", user.uid());
       } else {
-        if (user != null && users.perTask()) users.killAll(user);
         users.release(user);
       }
       throw new StepFailure("shell runtime could not start the task: " + e.getMessage(), e);

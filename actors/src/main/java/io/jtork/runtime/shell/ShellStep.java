@@ -106,9 +106,10 @@ final class ShellStep implements RunningStep {
     // the group), so that nothing writes its files while they are read, nor outlives the task.
     // The spawner did both already when it says the user runs nothing now: every member of the
     // group is the user's (no_new_privs: none can have become another).
+    boolean clean = true;
     if (!process.userSwept()) {
       ProcessGroup.kill(process.pid(), System.nanoTime() - startedNanos < RECENT_NANOS);
-      if (users.perTask()) users.killAll(user);
+      if (users.perTask()) clean = users.killAll(user);
     }
     try {
       reader.get(5, TimeUnit.SECONDS);
@@ -123,7 +124,13 @@ final class ShellStep implements RunningStep {
       completion.complete(result);
     } finally {
       deleteQuietly(dir);
-      users.release(user);
+      if (clean) {
+        users.release(user);
+      } else {
+        users.withhold(user);
+        log.error("task user {} may still run processes of a task that has ended (its kill was stopped): it is"
+            + " given to no other task until the node restarts, which kills them", user.uid());
+      }
     }
   }
 

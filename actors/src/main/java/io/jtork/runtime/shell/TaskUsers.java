@@ -155,12 +155,12 @@ public final class TaskUsers {
   /**
    * A user for one task: its own when {@link #perTask()}, else the fixed one (null: the node's
    * own). Its own is a uid of the range that no task of this node, nor of another node on the
-   * host, runs as now (its lock file is locked).
+   * host, runs as now (its lock file is locked). When every uid is taken but one whose task has
+   * ended and is being cleaned up ({@link #ending}), waits for that one.
    */
   public User lease() throws StepFailure {
     if (!perTask()) return fixed;
     synchronized (leased) {
-      long deadline = System.nanoTime() + ENDING_WAIT_NANOS;
       int size = last - first + 1;
       while (true) {
         for (int k = 0; k < size; k++) {
@@ -170,11 +170,11 @@ public final class TaskUsers {
           cursor = (i + 1) % size;
           return new User(first + i, first + i);
         }
-        // A task that has ended gives its user back just after: the worker may already start the next.
-        long left = deadline - System.nanoTime();
-        if (ending.isEmpty() || left <= 0) break;
+        // A task that has ended gives its user back once its files are removed (ShellStep's
+        // finally, so surely): the worker may already start the next task.
+        if (ending.isEmpty()) break;
         try {
-          TimeUnit.NANOSECONDS.timedWait(leased, left);
+          leased.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           break;
@@ -184,9 +184,6 @@ public final class TaskUsers {
           + first + "-" + last + ") run a task");
     }
   }
-
-  /** How long a lease waits for the user of a task that has ended to be given back. */
-  private static final long ENDING_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /**
    * {@code user}'s task has ended and nothing of it runs any more: it is given back
@@ -205,7 +202,21 @@ public final class TaskUsers {
     synchronized (leased) {
       unlock(user.uid());
       leased.clear(user.uid() - first);
-      if (ending.remove(user.uid())) leased.notifyAll();
+      ending.remove(user.uid());
+      leased.notifyAll();
+    }
+  }
+
+  /**
+   * Keeps {@code user} from every other task while this node runs: something of its task may
+   * still run ({@link #killAll} could not make sure of the contrary). The node's next start kills
+   * what it left ({@link #killLeftovers}).
+   */
+  public void withhold(User user) {
+    if (user == null || !perTask()) return;
+    synchronized (leased) {
+      ending.remove(user.uid());
+      leased.notifyAll();
     }
   }
 
@@ -244,13 +255,63 @@ public final class TaskUsers {
   /**
    * Kills every process {@code user} (a task's own user) still runs, if any: {@code kill -KILL -1}
    * run as that user, which the kernel applies to all of its processes at once, so a task that
-   * forks in a loop cannot outrun it as it could a list of pids.
+   * forks in a loop cannot outrun it as it could a list of pids. True when it runs nothing now;
+   * false when that is not sure (the kill did not end within 10 s: one of them stopped it).
    */
-  void killAll(User user) {
-    if (user == null || uidsRunning().stream().noneMatch(u -> u == user.uid())) return;
+  boolean killAll(User user) {
+    if (user == null || !runs(user)) return true;
     List<String> cmd = new ArrayList<>(switchTo(user));
     cmd.addAll(List.of("kill", "-KILL", "-1"));
-    output(cmd.toArray(String[]::new));
+    // kill's exit code does not say whether it reached them (procps's is 1 after kill -1); it
+    // does not end when one of them stopped it. What counts is that none runs afterwards.
+    succeeds(cmd.toArray(String[]::new));
+    for (int i = 0; i < 20; i++) {
+      if (!runs(user)) return true;
+      sleepQuietly(10); // SIGKILL takes effect when the process is next scheduled
+    }
+    return false;
+  }
+
+  /** Whether {@code user} runs a process that has not ended (a zombie waits to be reaped, and runs nothing). */
+  private static boolean runs(User user) {
+    List<Long> pids = new ArrayList<>();
+    processes((pid, uid) -> {
+      if (uid == user.uid()) pids.add(pid);
+    });
+    for (long pid : pids) {
+      try {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+        // "pid (comm) state ...": comm may hold anything, so the state follows the last ')'
+        if (stat.charAt(stat.lastIndexOf(')') + 2) != 'Z') return true;
+      } catch (IOException | RuntimeException e) {
+        // ended and reaped meanwhile
+      }
+    }
+    return false;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs {@code cmd}, its output thrown away: whether it exited 0 within 10 s (else it is killed). */
+  private static boolean succeeds(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      if (p.waitFor(10, TimeUnit.SECONDS)) return p.exitValue() == 0;
+      p.destroyForcibly();
+      return false;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Kills what users of the range still run (left by an earlier life of the node); how many users had some. */
@@ -275,12 +336,18 @@ public final class TaskUsers {
   /** The uids of the processes running now (read from {@code /proc}, whose entries belong to their process's uid). */
   private static List<Integer> uidsRunning() {
     List<Integer> out = new ArrayList<>();
+    processes((pid, uid) -> out.add(uid));
+    return out;
+  }
+
+  /** Each process now, with its uid: {@code /proc}'s entries belong to their process's (effective) uid. */
+  private static void processes(java.util.function.ObjIntConsumer<Long> each) {
     try (var dirs = Files.newDirectoryStream(Path.of("/proc"))) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
         if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
         try {
-          out.add((Integer) Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+          each.accept(Long.parseLong(name), (Integer) Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         } catch (IOException | RuntimeException e) {
           // the process has exited
         }
@@ -288,7 +355,6 @@ public final class TaskUsers {
     } catch (IOException e) {
       // no /proc: nothing known to kill
     }
-    return out;
   }
 
   /** The command that runs the rest of the argv as {@code user} (none for the node's own). */

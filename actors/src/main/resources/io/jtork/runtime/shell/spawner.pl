@@ -136,20 +136,48 @@ sub handle {
 # task's group must neither write the task's files while the node reads them nor outlive the
 # task. Looks first (one lstat per process, much cheaper here than in the JVM), and only when
 # there is one, kills them all at once as that user (kill -1 reaches every process of the
-# sender's uid), so that one forking in a loop cannot outrun it. True when nothing is left.
+# sender's uid, so that one forking in a loop cannot outrun it). As that user the killer can
+# itself be stopped by what it is to kill: it is waited for a second at most, killed if it
+# stopped or hangs, and tried again. True when a look finds nothing left (kill's own success
+# says only that it reached one process); false leaves it to the node.
 sub sweep {
   my ($uid) = @_;
-  opendir(my $d, '/proc') or return 0;
-  my $left = grep { /\A\d+\z/ && ((lstat "/proc/$_")[4] // -1) == $uid } readdir($d);
-  closedir($d);
-  return 1 unless $left;
-  my $pid = fork();
-  return 0 unless defined $pid;
-  if ($pid == 0) {
-    POSIX::setuid($uid) && $< == $uid && $> == $uid or POSIX::_exit(1);
-    POSIX::_exit(kill('KILL', -1) ? 0 : 2);
+  for my $round (1 .. 6) {
+    opendir(my $d, '/proc') or return 0;
+    my @mine = grep { /\A\d+\z/ && ((lstat "/proc/$_")[4] // -1) == $uid } readdir($d);
+    closedir($d);
+    return 1 unless grep { alive($_) } @mine;
+    return 0 if $round == 6;
+    my $pid = fork();
+    return 0 unless defined $pid;
+    if ($pid == 0) {
+      POSIX::setuid($uid) && $< == $uid && $> == $uid or POSIX::_exit(1);
+      POSIX::_exit(kill('KILL', -1) ? 0 : 2);
+    }
+    my $w = 0;
+    for (1 .. 1000) {
+      $w = waitpid($pid, POSIX::WNOHANG() | POSIX::WUNTRACED());
+      last if $w;
+      select(undef, undef, undef, 0.001);
+    }
+    if ($w != $pid || POSIX::WIFSTOPPED($?)) {
+      kill 'KILL', $pid;
+      waitpid($pid, 0);
+      next;
+    }
+    # SIGKILL takes effect when a process is next scheduled: a moment before looking again.
+    select(undef, undef, undef, 0.002);
   }
-  return waitpid($pid, 0) == $pid && $? == 0 ? 1 : 0;
+  return 0;
+}
+
+# Whether process $pid has not ended: a zombie (killed, waiting to be reaped) runs nothing.
+sub alive {
+  my ($pid) = @_;
+  open(my $f, '<', "/proc/$pid/stat") or return 0;
+  my $stat = <$f> // '';
+  # "pid (comm) state ...": comm may hold anything, so the state follows the last ')'
+  return $stat =~ /.*\)\s+(\S)/s && $1 ne 'Z';
 }
 
 # In the forked child: never returns. Until stdout is the task's pipe nothing may be printed
