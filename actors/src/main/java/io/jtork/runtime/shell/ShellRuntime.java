@@ -323,7 +323,7 @@ public final class ShellRuntime implements TaskRuntime {
   private TaskProcess start(List<String> argv, Map<String, String> env, Path workdir, Path out, TaskUsers.User user)
       throws IOException {
     Spawner s = spawner();
-    if (s != null) return s.spawn(argv, env, workdir, out, user, users.perTask());
+    if (s != null) return s.spawn(argv, env, workdir, out, user);
     List<String> chain = new ArrayList<>(TaskUsers.switchTo(user));
     chain.add("setsid");
     chain.addAll(argv);

@@ -104,13 +104,8 @@ final class ShellStep implements RunningStep {
     // The step's own process has exited; anything it left running in its group dies with it,
     // and, when it had a user of its own, anything that user still runs (a process that left
     // the group), so that nothing writes its files while they are read, nor outlives the task.
-    // The spawner did both already when it says the user runs nothing now: every member of the
-    // group is the user's (no_new_privs: none can have become another).
-    boolean clean = true;
-    if (!process.userSwept()) {
-      ProcessGroup.kill(process.pid(), System.nanoTime() - startedNanos < RECENT_NANOS);
-      if (users.perTask()) clean = users.killAll(user);
-    }
+    ProcessGroup.kill(process.pid(), System.nanoTime() - startedNanos < RECENT_NANOS);
+    boolean clean = !users.perTask() || users.killAll(user);
     try {
       reader.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -46,11 +46,8 @@ final class Spawner implements AutoCloseable {
   private final Process helper;
   private final OutputStream requests;
   private final AtomicLong ids = new AtomicLong();
-  /** A spawn's task: its pid once started, how it ended once it has. */
-  private record Task(CompletableFuture<Long> started, CompletableFuture<Ended> exit) {}
-
-  /** A task's exit code, and whether its own user was swept (runs nothing now). */
-  private record Ended(int exitCode, boolean swept) {}
+  /** A spawn's task: its pid once started, its exit code once ended. */
+  private record Task(CompletableFuture<Long> started, CompletableFuture<Integer> exit) {}
 
   /** The tasks the helper has been asked for and not reported ended, by request id. */
   private final Map<Long, Task> tasks = new ConcurrentHashMap<>();
@@ -149,11 +146,10 @@ final class Spawner implements AutoCloseable {
   /**
    * Starts {@code argv} in {@code cwd} with exactly {@code env}, in a session of its own, as
    * {@code user} (the node's own user when null), its stdout and stderr the named pipe {@code out},
-   * which is created now and must not exist. When {@code ownUser}, the user is the task's own: the
-   * helper kills whatever it still runs when the task ends ({@link TaskProcess#userSwept}).
+   * which is created now and must not exist.
    */
-  TaskProcess spawn(List<String> argv, Map<String, String> env, Path cwd, Path out, TaskUsers.User user,
-      boolean ownUser) throws IOException {
+  TaskProcess spawn(List<String> argv, Map<String, String> env, Path cwd, Path out, TaskUsers.User user)
+      throws IOException {
     List<String> fields = new ArrayList<>();
     long id = ids.incrementAndGet();
     fields.add("spawn");
@@ -162,7 +158,6 @@ final class Spawner implements AutoCloseable {
     fields.add(user == null ? "" : Integer.toString(user.gid()));
     fields.add(cwd.toString());
     fields.add(out.toString());
-    fields.add(ownUser && user != null ? "1" : "0");
     fields.add(Integer.toString(argv.size()));
     fields.addAll(argv);
     env.forEach((k, v) -> {
@@ -178,7 +173,7 @@ final class Spawner implements AutoCloseable {
       if (f.indexOf('\0') >= 0) throw new IOException("invalid null character in command");
     }
     CompletableFuture<Long> started = new CompletableFuture<>();
-    CompletableFuture<Ended> exit = new CompletableFuture<>();
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
     tasks.put(id, new Task(started, exit));
     boolean sent = false;
     try {
@@ -244,8 +239,7 @@ final class Spawner implements AutoCloseable {
           }
           case "exit" -> {
             Task t = tasks.remove(id);
-            String[] e = a[2].split(" ");
-            if (t != null) t.exit().complete(new Ended(exitCode(Integer.parseInt(e[0])), e.length > 1 && e[1].equals("1")));
+            if (t != null) t.exit().complete(exitCode(Integer.parseInt(a[2])));
           }
           case "lost" -> {
             Task t = tasks.remove(id);
@@ -325,9 +319,9 @@ final class Spawner implements AutoCloseable {
     private final long pid;
     private final long startTicks;
     private final InputStream output;
-    private final CompletableFuture<Ended> exit;
+    private final CompletableFuture<Integer> exit;
 
-    Spawned(long pid, long startTicks, InputStream output, CompletableFuture<Ended> exit) {
+    Spawned(long pid, long startTicks, InputStream output, CompletableFuture<Integer> exit) {
       this.pid = pid;
       this.startTicks = startTicks;
       this.output = output;
@@ -347,15 +341,10 @@ final class Spawner implements AutoCloseable {
     @Override
     public int waitFor() throws InterruptedException, IOException {
       try {
-        return exit.get().exitCode();
+        return exit.get();
       } catch (ExecutionException e) {
         throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
       }
-    }
-
-    @Override
-    public boolean userSwept() {
-      return exit.isDone() && !exit.isCompletedExceptionally() && exit.join().swept();
     }
 
     @Override

@@ -20,11 +20,6 @@ interface TaskProcess {
   /** SIGKILLs the process itself, if it is still running. */
   void destroyForcibly();
 
-  /** Whether, now that it has ended, its own user is known to run nothing any more (the spawner made sure). */
-  default boolean userSwept() {
-    return false;
-  }
-
   /** A process the JVM started. */
   static TaskProcess of(Process p) {
     return new TaskProcess() {

@@ -6,15 +6,12 @@
 # POSIX are used.
 #
 # Requests, on stdin: "<length>\n" then that many bytes, fields separated by NUL:
-#   spawn NUL id NUL uid NUL gid NUL cwd NUL out NUL own NUL n NUL argv[0..n-1] NUL env ("K=V")...
-#                        (own "1": uid is the task's own, and whatever it still runs when the
-#                         task ends is killed before its exit is answered)
+#   spawn NUL id NUL uid NUL gid NUL cwd NUL out NUL n NUL argv[0..n-1] NUL env ("K=V")...
 #   opened NUL id        (the node reads the task's output pipe: its hold on it can go)
 #   kill NUL id          (SIGKILL the task and its group, if it has not ended: the node gave up on
 #                         it; the helper, which has not waited for it yet, knows its pid is still its)
 # Answers, on stdout, one line each: "ready" (or "unsupported <why>", and it exits),
-# "started <id> <pid>", "failed <id> <why>", "exit <id> <wait status> <swept: 1 when its own user
-# runs nothing now, else 0>", "lost <id> <why>". Nothing a task sends or prints ever reaches stdout: a task's
+# "started <id> <pid>", "failed <id> <why>", "exit <id> <wait status>", "lost <id> <why>". Nothing a task sends or prints ever reaches stdout: a task's
 # stdin is /dev/null, its stdout and stderr the named pipe <out>, and it holds no other
 # descriptor of ours (perl opens descriptors above 2 close-on-exec).
 use strict;
@@ -39,8 +36,7 @@ if (syscall($PRCTL, $PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) < 0) { print "unsupported:
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 $SIG{CHLD} = 'DEFAULT';    # were it ignored, the tasks would be reaped before their exit could be read
-# The running tasks by id: {pid, fh (its pidfd), stalled, own (its own uid, or undef)}; and the
-# output pipes held for the node.
+# The running tasks by id: {pid, fh (its pidfd), stalled}; and the output pipes held for the node.
 my (%task, %hold);
 my $in = '';
 print "ready\n";
@@ -65,12 +61,7 @@ while (1) {
     my $status = $?;
     close($t->{fh});
     delete $task{$id};
-    if ($w == $t->{pid}) {
-      my $swept = defined $t->{own} ? sweep($t->{own}) : 0;
-      print "exit $id $status $swept\n";
-    } else {
-      print "lost $id waitpid: $!\n";
-    }
+    if ($w == $t->{pid}) { print "exit $id $status\n"; } else { print "lost $id waitpid: $!\n"; }
   }
   next unless vec($rout, 0, 1);
   my $r = sysread(STDIN, $in, 65536, length $in);
@@ -102,7 +93,7 @@ sub handle {
     return;
   }
   die "unknown request" unless $cmd eq 'spawn';
-  my ($uid, $gid, $cwd, $out, $own, $argc) = splice(@f, 0, 6);
+  my ($uid, $gid, $cwd, $out, $argc) = splice(@f, 0, 5);
   my @argv = splice(@f, 0, $argc);
   my @env = @f;
   # The task's output: a named pipe the node opens for reading. Held open here (read and
@@ -127,57 +118,9 @@ sub handle {
   }
   # The child had $h until it executed the task, by when the task's stdout was open: the pipe
   # never lacks a writer before the node reads it.
-  $task{$id} = { pid => $pid, fh => $pfh, stalled => 0, own => ($own eq '1' && $uid ne '' ? $uid : undef) };
+  $task{$id} = { pid => $pid, fh => $pfh, stalled => 0 };
   $hold{$id} = $h;
   print "started $id $pid\n";
-}
-
-# Kills whatever $uid (a task's own user, its task ended) still runs: a process that left the
-# task's group must neither write the task's files while the node reads them nor outlive the
-# task. Looks first (one lstat per process, much cheaper here than in the JVM), and only when
-# there is one, kills them all at once as that user (kill -1 reaches every process of the
-# sender's uid, so that one forking in a loop cannot outrun it). As that user the killer can
-# itself be stopped by what it is to kill: it is waited for a second at most, killed if it
-# stopped or hangs, and tried again. True when a look finds nothing left (kill's own success
-# says only that it reached one process); false leaves it to the node.
-sub sweep {
-  my ($uid) = @_;
-  for my $round (1 .. 6) {
-    opendir(my $d, '/proc') or return 0;
-    my @mine = grep { /\A\d+\z/ && ((lstat "/proc/$_")[4] // -1) == $uid } readdir($d);
-    closedir($d);
-    return 1 unless grep { alive($_) } @mine;
-    return 0 if $round == 6;
-    my $pid = fork();
-    return 0 unless defined $pid;
-    if ($pid == 0) {
-      POSIX::setuid($uid) && $< == $uid && $> == $uid or POSIX::_exit(1);
-      POSIX::_exit(kill('KILL', -1) ? 0 : 2);
-    }
-    my $w = 0;
-    for (1 .. 1000) {
-      $w = waitpid($pid, POSIX::WNOHANG() | POSIX::WUNTRACED());
-      last if $w;
-      select(undef, undef, undef, 0.001);
-    }
-    if ($w != $pid || POSIX::WIFSTOPPED($?)) {
-      kill 'KILL', $pid;
-      waitpid($pid, 0);
-      next;
-    }
-    # SIGKILL takes effect when a process is next scheduled: a moment before looking again.
-    select(undef, undef, undef, 0.002);
-  }
-  return 0;
-}
-
-# Whether process $pid has not ended: a zombie (killed, waiting to be reaped) runs nothing.
-sub alive {
-  my ($pid) = @_;
-  open(my $f, '<', "/proc/$pid/stat") or return 0;
-  my $stat = <$f> // '';
-  # "pid (comm) state ...": comm may hold anything, so the state follows the last ')'
-  return $stat =~ /.*\)\s+(\S)/s && $1 ne 'Z';
 }
 
 # In the forked child: never returns. Until stdout is the task's pipe nothing may be printed

@@ -155,36 +155,6 @@ class TaskUsersTest {
     assertThat(result(rt.start(step("c", "true"), l -> {})).succeeded()).isTrue();
   }
 
-  /** The spawner kills what a task left running as its own user, in its group or not, before it answers its exit. */
-  @Test
-  void theSpawnerSweepsATasksOwnUserBeforeItAnswersItsExit() throws Exception {
-    assumeTrue(spawner(), "the spawner's own sweep");
-    TaskUsers users = TaskUsers.of("auto", "auto", "200122-200122", 0);
-    TaskUsers.User user = users.lease();
-    Path dir = Files.createDirectory(base.resolve("sweep"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    try (Spawner spawner = Spawner.start()) {
-      for (boolean own : List.of(false, true)) {
-        Path out = dir.resolve("out-" + own);
-        TaskProcess p = spawner.spawn(List.of("bash", "-c",
-            "sleep 301 > /dev/null 2>&1 & setsid sleep 302 < /dev/null > /dev/null 2>&1 & echo started"),
-            Map.of("PATH", System.getenv("PATH")), dir, out, user, own);
-        assertThat(new String(p.output().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("started\n");
-        assertThat(p.waitFor()).isZero();
-        assertThat(p.userSwept()).as("swept by the spawner, own user %s", own).isEqualTo(own);
-        if (!own) {
-          assertThat(ProcessHandle.allProcesses().filter(h -> ownedBy(h, user.uid())).count())
-              .as("left running when the user is not the task's own").isEqualTo(2);
-          assertThat(users.killAll(user)).isTrue();
-        }
-        Awaitility.await().atMost(Duration.ofSeconds(5))
-            .until(() -> ProcessHandle.allProcesses().noneMatch(h -> ownedBy(h, user.uid())));
-      }
-    } finally {
-      users.release(user);
-    }
-  }
-
   /**
    * A process its user cannot kill (root's, only its effective uid the task user's, so that
    * {@code /proc} counts it as the user's): the task still ends, and its user is given to no
