@@ -286,7 +286,8 @@ public final class ShellRuntime implements TaskRuntime {
         log.warn("task user {} stays taken until the node restarts: a task may run as it after its start failed ({})",
             user.uid(), e.getMessage());
       } else if (user != null && users.perTask() && !users.killAll(user)) {
-        log.warn("task user {} stays taken until the node restarts: its kill after a failed start was stopped", user.uid());
+        log.warn("task user {} stays taken until the node restarts: a process of it outlived its kill after a failed"
+            + " start", user.uid());
       } else {
         users.release(user);
       }

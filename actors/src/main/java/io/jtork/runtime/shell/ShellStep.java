@@ -123,8 +123,8 @@ final class ShellStep implements RunningStep {
         users.release(user);
       } else {
         users.withhold(user);
-        log.error("task user {} may still run processes of a task that has ended (its kill was stopped): it is"
-            + " given to no other task until the node restarts, which kills them", user.uid());
+        log.error("task user {} still runs a process of a task that has ended, which outlived its kill: the user is"
+            + " given to no other task until the node restarts, which kills it", user.uid());
       }
     }
   }

@@ -186,8 +186,8 @@ public final class TaskUsers {
   }
 
   /**
-   * {@code user}'s task has ended and nothing of it runs any more: it is given back
-   * ({@link #release}) once its files are removed, and a lease that finds no free user waits for it.
+   * {@code user}'s task has ended: once its files are removed it is given back ({@link #release})
+   * or withheld ({@link #withhold}), and a lease that finds no free user waits for that.
    */
   public void ending(User user) {
     if (user == null || !perTask()) return;
@@ -256,7 +256,7 @@ public final class TaskUsers {
    * Kills every process {@code user} (a task's own user) still runs, if any: {@code kill -KILL -1}
    * run as that user, which the kernel applies to all of its processes at once, so a task that
    * forks in a loop cannot outrun it as it could a list of pids. True when it runs nothing now;
-   * false when that is not sure (the kill did not end within 10 s: one of them stopped it).
+   * false when one of them outlived the kill (it stopped the kill, or the kill could not reach it).
    */
   boolean killAll(User user) {
     if (user == null || !runs(user)) return true;
