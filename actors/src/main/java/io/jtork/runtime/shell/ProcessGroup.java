@@ -79,7 +79,7 @@ final class ProcessGroup {
   }
 
   /** The fields of {@code /proc/<pid>/stat} after the command, from {@code state} on; null if it is gone. */
-  private static String[] stat(long pid) {
+  static String[] stat(long pid) {
     try {
       String stat = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")),
           StandardCharsets.ISO_8859_1);

@@ -264,7 +264,7 @@ public final class TaskUsers {
     cmd.addAll(List.of("kill", "-KILL", "-1"));
     // kill's exit code does not say whether it reached them (procps's is 1 after kill -1); it
     // does not end when one of them stopped it. What counts is that none runs afterwards.
-    succeeds(cmd.toArray(String[]::new));
+    output(cmd.toArray(String[]::new));
     for (int i = 0; i < 20; i++) {
       if (!runs(user)) return true;
       sleepQuietly(10); // SIGKILL takes effect when the process is next scheduled
@@ -279,13 +279,8 @@ public final class TaskUsers {
       if (uid == user.uid()) pids.add(pid);
     });
     for (long pid : pids) {
-      try {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-        // "pid (comm) state ...": comm may hold anything, so the state follows the last ')'
-        if (stat.charAt(stat.lastIndexOf(')') + 2) != 'Z') return true;
-      } catch (IOException | RuntimeException e) {
-        // ended and reaped meanwhile
-      }
+      String[] stat = ProcessGroup.stat(pid); // null: ended and reaped meanwhile
+      if (stat != null && !stat[0].equals("Z")) return true;
     }
     return false;
   }
@@ -295,22 +290,6 @@ public final class TaskUsers {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Runs {@code cmd}, its output thrown away: whether it exited 0 within 10 s (else it is killed). */
-  private static boolean succeeds(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      if (p.waitFor(10, TimeUnit.SECONDS)) return p.exitValue() == 0;
-      p.destroyForcibly();
-      return false;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 
@@ -433,17 +412,28 @@ public final class TaskUsers {
     }
   }
 
+  /**
+   * Runs {@code cmd}: what it printed, or null when it failed or did not end within 10 s (it is
+   * killed then). Its output goes to a file, not a pipe read until its end: a command stopped
+   * by a task it was to kill keeps that pipe open, and would hang the read.
+   */
   private static String output(String... cmd) {
+    Path out = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
-      return out;
+      out = Files.createTempFile("jtork-command-", ".out");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return null;
+      }
+      return p.exitValue() == 0 ? Files.readString(out, StandardCharsets.UTF_8) : null;
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    } finally {
+      if (out != null) out.toFile().delete();
     }
   }
 }

@@ -186,16 +186,19 @@ class TaskUsersTest {
       assertThat(Duration.ofNanos(System.nanoTime() - before)).as("no task has ended: no wait").isLessThan(Duration.ofSeconds(1));
       // Its task ended; its files are being removed, and then it is given back.
       users.ending(user);
-      var giveBack = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      var leased = new java.util.concurrent.atomic.AtomicReference<Object>();
+      Thread leasing = new Thread(() -> {
         try {
-          Thread.sleep(300);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          leased.set(users.lease());
+        } catch (StepFailure e) {
+          leased.set(e);
         }
-        users.release(user);
       });
-      assertThat(users.lease()).isEqualTo(user);
-      giveBack.get(5, TimeUnit.SECONDS);
+      leasing.start();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> leasing.getState() == Thread.State.WAITING);
+      users.release(user);
+      leasing.join(TimeUnit.SECONDS.toMillis(5));
+      assertThat(leased.get()).isEqualTo(user);
     } finally {
       users.release(user);
     }
