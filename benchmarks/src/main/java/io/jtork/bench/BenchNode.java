@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A standalone node forked for a benchmark from jtork's jar, on a fresh data directory. */
@@ -47,7 +48,9 @@ final class BenchNode implements AutoCloseable {
   static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir,
       Map<String, String> env) throws Exception {
     int port = freePort();
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // JTORK_JAVA: the node's java, to compare runtimes (the harness's own by default).
+    String javaBin = Optional.ofNullable(System.getenv("JTORK_JAVA")).filter(j -> !j.isBlank())
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-XX:+UseParallelGC"));
     // As bin/jtork takes them: JVM options to compare (JIT, GC, class-data sharing).
     String opts = System.getenv("JTORK_JAVA_OPTS");
@@ -87,13 +90,17 @@ final class BenchNode implements AutoCloseable {
   }
 
   /**
-   * How to start jtork as {@code bin/jtork} does: {@code -jar} the jar on this class path (its
-   * manifest names its libraries in {@code lib/}), else its main class on this class path. Not
+   * How to start jtork as {@code bin/jtork} does: {@code -jar} the jar that {@code bin/benchmark}
+   * names in {@code -Djtork.jar} or the one on this class path (its manifest names its libraries
+   * in {@code lib/}; after {@code mvn install} the class path holds Maven's copy instead), else
+   * its main class on this class path. Not
    * with this class path whole: that has each library twice (Maven's copy and the manifest's), and
    * every task process the node starts first closes each open jar, 100 more of them costing some
    * 0.5 ms per process.
    */
   static List<String> launch() {
+    String jar = System.getProperty("jtork.jar");
+    if (jar != null && Files.isRegularFile(Path.of(jar))) return List.of("-jar", jar);
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (entry.endsWith(File.separator + "jtork.jar")) return List.of("-jar", entry);
     }

@@ -118,7 +118,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   private String run(String base, int n) throws Exception {
     String name = "phase" + Long.toHexString(System.nanoTime());
     PlainSubmissions.Result r = PlainSubmissions.run(http, base, name, JOB.formatted(name), n, concurrency);
-    if (r.failed() > 0) System.out.println(r.failed() + " submissions failed");
+    if (r.failed() > 0) System.out.println(r.failed() + " submissions failed: " + r.failures());
     return name;
   }
 

@@ -7,7 +7,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -19,13 +21,17 @@ import java.util.regex.Pattern;
  * one of them COMPLETED (or 10 minutes have passed).
  */
 final class PlainSubmissions {
-  /** How long the submissions alone took, how many jobs completed, and how many submissions failed. */
-  record Result(double submittedSeconds, long completed, int failed) {}
+  /**
+   * How long the submissions alone took, how many jobs completed, how many submissions failed,
+   * and why (each reason with its count: the status and the start of the answer, or the exception).
+   */
+  record Result(double submittedSeconds, long completed, int failed, Map<String, Integer> failures) {}
 
   private PlainSubmissions() {}
 
   static Result run(HttpClient http, String base, String name, String body, int n, int inFlight) throws Exception {
     AtomicInteger failed = new AtomicInteger();
+    Map<String, Integer> failures = new ConcurrentSkipListMap<>();
     long start = System.nanoTime();
     Semaphore permits = new Semaphore(inFlight);
     List<CompletableFuture<?>> all = new ArrayList<>();
@@ -35,7 +41,12 @@ final class PlainSubmissions {
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
       all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
         permits.release();
-        if (e != null || r.statusCode() != 200) failed.incrementAndGet();
+        if (e != null || r.statusCode() != 200) {
+          failed.incrementAndGet();
+          String why = e != null ? e.toString()
+              : r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length()));
+          failures.merge(why, 1, Integer::sum);
+        }
       }));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
@@ -48,6 +59,6 @@ final class PlainSubmissions {
       Matcher m = Pattern.compile("\"totalItems\":(\\d+)").matcher(page);
       done = m.find() ? Long.parseLong(m.group(1)) : 0;
     }
-    return new Result(submitted, done, failed.get());
+    return new Result(submitted, done, failed.get(), failures);
   }
 }

@@ -132,6 +132,7 @@ public final class SubmitBenchmark implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "sustained  %6d jobs, %3d submits in flight: %7.1f jobs/s completed (all submitted"
         + " in %.1f s, all completed in %.1f s); %d failed%n", n, inFlight, r.completed() / secs, r.submittedSeconds(),
         secs, r.failed());
+    if (r.failed() > 0) System.out.println("  failed submissions: " + r.failures());
     return r.completed() / secs;
   }
 
