@@ -6,8 +6,10 @@ import io.jtork.model.ScheduleRef;
 import io.jtork.model.UserRef;
 import io.jtork.spec.JobSpec;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -30,13 +32,16 @@ public final class JobClient {
 
   /**
    * Submits under a new id; the reply carries the job as it was accepted. The id is
-   * {@link FreshJobIds fresh} while it is asked: its entity need not look for a snapshot.
+   * {@link FreshJobIds fresh} while it is asked: its entity need not look for a snapshot. An
+   * answer that does not come in time fails the stage with {@link CreationUnanswered}, which
+   * names the id: the job may still be made.
    */
   public CompletionStage<JobEntity.Reply> submit(JobSpec spec, UserRef createdBy) {
     String jobId = Ids.newId();
     fresh.drawn(jobId);
     try {
-      return submit(jobId, spec, createdBy).whenComplete((reply, failure) -> fresh.submitted(jobId));
+      return unanswered("job", jobId, submit(jobId, spec, createdBy))
+          .whenComplete((reply, failure) -> fresh.submitted(jobId));
     } catch (RuntimeException e) {
       fresh.submitted(jobId);
       throw e;
@@ -83,6 +88,12 @@ public final class JobClient {
   }
 
   /** Asks the entity; the answer completes on the actor system's dispatcher (see {@link Stages}). */
+  /** {@code creation}, its timeout (if it times out) turned into {@link CreationUnanswered} for this id. */
+  public static <T> CompletionStage<T> unanswered(String what, String id, CompletionStage<T> creation) {
+    return creation.exceptionallyCompose(e -> CompletableFuture.failedStage(
+        Stages.unwrap(e) instanceof TimeoutException t ? new CreationUnanswered(what, id, t) : e));
+  }
+
   private CompletionStage<JobEntity.Reply> ask(String jobId,
       Function<ActorRef<JobEntity.Reply>, JobEntity.Command> message,
       Duration timeout) {

@@ -9,6 +9,7 @@
  * defaults); {@link io.jtork.job.IdempotencyKeys} derives a job's id from its key;
  * {@link io.jtork.job.FreshJobIds} holds the ids just drawn for submissions (their entities skip
  * the snapshot query); and
- * {@link io.jtork.job.JobClient} is how the API talks to the entities.
+ * {@link io.jtork.job.JobClient} is how the API talks to the entities ({@link io.jtork.job.CreationUnanswered}:
+ * a creation under a new id answered too late to be sent again safely).
  */
 package io.jtork.job;

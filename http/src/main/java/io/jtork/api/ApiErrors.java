@@ -1,11 +1,12 @@
 package io.jtork.api;
 
+import io.jtork.concurrent.Stages;
+import io.jtork.job.CreationUnanswered;
 import io.jtork.spec.GoDuration;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -36,17 +37,24 @@ final class ApiErrors extends AllDirectives {
     this.askTimeout = askTimeout;
   }
 
-  /** The answer to a request that failed with {@code t}: 503 when the job or the database did not answer, else 500. */
+  /**
+   * The answer to a request that failed with {@code t}: 503 when the job or the database did not
+   * answer (saying, for a creation that cannot safely be sent again, which id to look up), else 500.
+   */
   HttpResponse failure(Throwable t) {
-    Throwable e = unwrap(t);
+    Throwable e = Stages.unwrap(t);
+    if (e instanceof CreationUnanswered u) {
+      // No Retry-After: sent again, the same request would make a second job if the entity takes
+      // the first one late. The id lets the client look that up instead.
+      return Responses.json(StatusCodes.SERVICE_UNAVAILABLE, Map.of("id", u.id(), "message", "the " + u.what() + " "
+          + u.id() + " did not answer within " + GoDuration.format(askTimeout) + ": " + slowness() + ". It may still be"
+          + " created: GET " + (u.what().equals("job") ? "/jobs/" : "/scheduled-jobs/") + u.id() + " tells whether it"
+          + " was. Sending it again makes another " + u.what() + "; with an Idempotency-Key it would not"));
+    }
     if (e instanceof TimeoutException || e instanceof AskTimeoutException) {
-      // Which one it is, as far as this node can tell: the database answered its last check (once a
-      // second), so the job itself is slow, busy with a large change or still recovering.
-      String why = gate.isUp()
-          ? "the job is busy (a large change is being written, or it is still being recovered); try again in a moment"
-          : "the database does not answer; try again once it does";
       return Responses.retryAfter(StatusCodes.SERVICE_UNAVAILABLE, 1, "the job did not answer within "
-          + GoDuration.format(askTimeout) + ": " + why);
+          + GoDuration.format(askTimeout) + ": " + slowness() + (gate.isUp() ? "; try again in a moment"
+          : "; try again once it does"));
     }
     if (e instanceof SQLException) {
       log.warn("database error while answering a request: {}", e.getMessage());
@@ -56,12 +64,13 @@ final class ApiErrors extends AllDirectives {
     return Responses.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
   }
 
-  /** The cause of a failed future's exception. */
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+  /**
+   * Why an entity did not answer, as far as this node can tell: the database answered its last
+   * check (once a second), so the job itself is slow, busy with a large change or still recovering.
+   */
+  private String slowness() {
+    return gate.isUp() ? "the job is busy (a large change is being written, or it is still being recovered)"
+        : "the database does not answer";
   }
 
   ExceptionHandler exceptions() {
@@ -69,7 +78,7 @@ final class ApiErrors extends AllDirectives {
         .match(Paging.BadParameter.class, e -> complete(Responses.error(StatusCodes.BAD_REQUEST, e.getMessage())))
         .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
         .matchAny(e -> {
-          Throwable cause = unwrap(e);
+          Throwable cause = Stages.unwrap(e);
           if (cause instanceof EntityStreamSizeException) return complete(tooLarge());
           if (cause instanceof IllegalRequestException ire) {
             // toStrict reports an oversized body as "Request too large" with status 400.

@@ -1,6 +1,8 @@
 package io.jtork.api;
 
 import io.jtork.auth.Principal;
+import io.jtork.concurrent.Stages;
+import io.jtork.job.CreationUnanswered;
 import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
 import io.jtork.model.Job;
@@ -97,7 +99,7 @@ final class JobRoutes extends AllDirectives {
           if (!(reply instanceof JobEntity.Ok ok)) return CompletableFuture.completedFuture(respond(reply, j -> null));
           return jobs.awaitEnd(ok.job().id(), wait).thenApply(end -> respond(end,
               job -> Responses.ok(JobView.of(job, redactor))));
-        }).exceptionally(e -> ApiErrors.unwrap(e) instanceof TimeoutException
+        }).exceptionally(e -> Stages.unwrap(e) instanceof TimeoutException t && !(t instanceof CreationUnanswered)
             ? Responses.error(StatusCodes.REQUEST_TIMEOUT, "timeout waiting for job to complete")
             : api.failure(e))));
   }

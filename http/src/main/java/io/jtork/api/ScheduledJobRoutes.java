@@ -1,7 +1,9 @@
 package io.jtork.api;
 
 import io.jtork.auth.Principal;
+import io.jtork.job.CreationUnanswered;
 import io.jtork.job.IdempotencyKeys;
+import io.jtork.job.JobClient;
 import io.jtork.model.Ids;
 import io.jtork.model.ScheduledJob;
 import io.jtork.node.JtorkNode;
@@ -64,10 +66,18 @@ final class ScheduledJobRoutes extends AllDirectives {
   private Route create(Principal who) {
     return api.submission("scheduled job", (text, format) -> JobSpecValidator.parseScheduled(text, format,
         node.expressions(), node.settings().bindPolicy()), ScheduledJobSpec::permissions, (spec, key) -> api.respond(
-        scheduled.create(key.map(k -> IdempotencyKeys.scheduledJobId(who.user().username(), k)).orElseGet(Ids::newId),
-                spec, who.user(), key.orElse(null))
+        create(spec, who, key.orElse(null))
             .thenCompose(shown::scheduledJob)
             .thenApply(reply -> respond(reply, (s, next) -> Responses.ok(ScheduledJobView.summary(s, redactor))))));
+  }
+
+  /** Under the id the key makes, else a new one (whose late answer is {@link CreationUnanswered}). */
+  private CompletionStage<ScheduledJobEntity.Reply> create(ScheduledJobSpec spec, Principal who, String key) {
+    if (key != null) {
+      return scheduled.create(IdempotencyKeys.scheduledJobId(who.user().username(), key), spec, who.user(), key);
+    }
+    String id = Ids.newId();
+    return JobClient.unanswered("scheduled job", id, scheduled.create(id, spec, who.user(), null));
   }
 
   private Route list(Principal who) {

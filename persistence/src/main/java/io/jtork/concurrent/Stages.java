@@ -1,7 +1,9 @@
 package io.jtork.concurrent;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -23,5 +25,13 @@ public final class Stages {
       else out.complete(value);
     }, executor);
     return out;
+  }
+
+  /** What a failed stage failed with: {@code t} without its {@code CompletionException} or {@code ExecutionException} wrappers. */
+  public static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 }
