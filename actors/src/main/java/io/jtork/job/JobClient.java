@@ -87,13 +87,13 @@ public final class JobClient {
     return ask(jobId, JobEntity.AwaitEnd::new, timeout);
   }
 
-  /** Asks the entity; the answer completes on the actor system's dispatcher (see {@link Stages}). */
   /** {@code creation}, its timeout (if it times out) turned into {@link CreationUnanswered} for this id. */
   public static <T> CompletionStage<T> unanswered(String what, String id, CompletionStage<T> creation) {
     return creation.exceptionallyCompose(e -> CompletableFuture.failedStage(
         Stages.unwrap(e) instanceof TimeoutException t ? new CreationUnanswered(what, id, t) : e));
   }
 
+  /** Asks the entity; the answer completes on the actor system's dispatcher (see {@link Stages}). */
   private CompletionStage<JobEntity.Reply> ask(String jobId,
       Function<ActorRef<JobEntity.Reply>, JobEntity.Command> message,
       Duration timeout) {

@@ -45,7 +45,7 @@ final class PlainSubmissions {
           failed.incrementAndGet();
           String why = e != null ? e.toString()
               : r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length()));
-          failures.merge(why, 1, Integer::sum);
+          failures.merge(why.replaceAll("[0-9a-f]{32}", "<id>"), 1, Integer::sum);
         }
       }));
     }

@@ -6,6 +6,7 @@ import io.jtork.spec.GoDuration;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -44,16 +45,20 @@ final class ApiErrors extends AllDirectives {
   HttpResponse failure(Throwable t) {
     Throwable e = Stages.unwrap(t);
     if (e instanceof CreationUnanswered u) {
-      // No Retry-After: sent again, the same request would make a second job if the entity takes
+      // No Retry-After: sent again, the same request would make a second one if the entity takes
       // the first one late. The id lets the client look that up instead.
-      return Responses.json(StatusCodes.SERVICE_UNAVAILABLE, Map.of("id", u.id(), "message", "the " + u.what() + " "
-          + u.id() + " did not answer within " + GoDuration.format(askTimeout) + ": " + slowness() + ". It may still be"
-          + " created: GET " + (u.what().equals("job") ? "/jobs/" : "/scheduled-jobs/") + u.id() + " tells whether it"
-          + " was. Sending it again makes another " + u.what() + "; with an Idempotency-Key it would not"));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", u.id());
+      body.put("message", "the " + u.what() + " " + u.id() + " did not answer within " + GoDuration.format(askTimeout)
+          + ": " + slowness(u.what(), gate.isUp()) + ". It may still be created: GET "
+          + (u.what().equals("job") ? "/jobs/" : "/scheduled-jobs/") + u.id() + " shows it once it is. Sending it"
+          + " again makes another " + u.what() + "; with an Idempotency-Key it would not");
+      return Responses.json(StatusCodes.SERVICE_UNAVAILABLE, body);
     }
     if (e instanceof TimeoutException || e instanceof AskTimeoutException) {
+      boolean up = gate.isUp();
       return Responses.retryAfter(StatusCodes.SERVICE_UNAVAILABLE, 1, "the job did not answer within "
-          + GoDuration.format(askTimeout) + ": " + slowness() + (gate.isUp() ? "; try again in a moment"
+          + GoDuration.format(askTimeout) + ": " + slowness("job", up) + (up ? "; try again in a moment"
           : "; try again once it does"));
     }
     if (e instanceof SQLException) {
@@ -65,11 +70,12 @@ final class ApiErrors extends AllDirectives {
   }
 
   /**
-   * Why an entity did not answer, as far as this node can tell: the database answered its last
-   * check (once a second), so the job itself is slow, busy with a large change or still recovering.
+   * Why an entity did not answer, as far as this node can tell: if the database answered its last
+   * check (once a second), the {@code what} itself is slow, busy with a large change or still
+   * recovering.
    */
-  private String slowness() {
-    return gate.isUp() ? "the job is busy (a large change is being written, or it is still being recovered)"
+  private static String slowness(String what, boolean databaseUp) {
+    return databaseUp ? "the " + what + " is busy (a large change is being written, or it is still being recovered)"
         : "the database does not answer";
   }
 

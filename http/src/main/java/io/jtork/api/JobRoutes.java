@@ -2,7 +2,6 @@ package io.jtork.api;
 
 import io.jtork.auth.Principal;
 import io.jtork.concurrent.Stages;
-import io.jtork.job.CreationUnanswered;
 import io.jtork.job.JobClient;
 import io.jtork.job.JobEntity;
 import io.jtork.model.Job;
@@ -97,11 +96,13 @@ final class JobRoutes extends AllDirectives {
     return withRequestTimeout(wait.plusSeconds(30), () -> completeWithFuture(
         submitted.thenCompose(reply -> {
           if (!(reply instanceof JobEntity.Ok ok)) return CompletableFuture.completedFuture(respond(reply, j -> null));
+          // Only the wait itself is a 408: a submission not answered in time is api.failure's 503.
           return jobs.awaitEnd(ok.job().id(), wait).thenApply(end -> respond(end,
-              job -> Responses.ok(JobView.of(job, redactor))));
-        }).exceptionally(e -> Stages.unwrap(e) instanceof TimeoutException t && !(t instanceof CreationUnanswered)
-            ? Responses.error(StatusCodes.REQUEST_TIMEOUT, "timeout waiting for job to complete")
-            : api.failure(e))));
+              job -> Responses.ok(JobView.of(job, redactor)))).exceptionally(e ->
+              Stages.unwrap(e) instanceof TimeoutException
+                  ? Responses.error(StatusCodes.REQUEST_TIMEOUT, "timeout waiting for job to complete")
+                  : api.failure(e));
+        }).exceptionally(api::failure)));
   }
 
   private Route list(Principal who) {
