@@ -93,10 +93,9 @@ final class BenchNode implements AutoCloseable {
    * How to start jtork as {@code bin/jtork} does: {@code -jar} the jar that {@code bin/benchmark}
    * names in {@code -Djtork.jar} or the one on this class path (its manifest names its libraries
    * in {@code lib/}; after {@code mvn install} the class path holds Maven's copy instead), else
-   * its main class on this class path. Not
-   * with this class path whole: that has each library twice (Maven's copy and the manifest's), and
-   * every task process the node starts first closes each open jar, 100 more of them costing some
-   * 0.5 ms per process.
+   * its main class on this class path. Not with this class path whole: that has each library
+   * twice (Maven's copy and the manifest's), and every task process the node starts first closes
+   * each open jar, 100 more of them costing some 0.5 ms per process.
    */
   static List<String> launch() {
     String jar = System.getProperty("jtork.jar");
