@@ -36,7 +36,10 @@ public final class FreshJobIds implements Extension {
     ids.add(jobId);
   }
 
-  /** Its submission was answered (or failed): whichever entity took it has started. */
+  /**
+   * Its submission was answered, or failed: the entity has started, or (after a timeout) may start
+   * later without the mark, which then only costs it the snapshot query.
+   */
   void submitted(String jobId) {
     ids.remove(jobId);
   }
