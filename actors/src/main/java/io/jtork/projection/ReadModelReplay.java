@@ -1,5 +1,6 @@
 package io.jtork.projection;
 
+import io.jtork.concurrent.Stages;
 import io.jtork.event.JobEvent;
 import io.jtork.event.ScheduledJobEvent;
 import io.jtork.job.JobEntity;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -132,8 +132,7 @@ public final class ReadModelReplay {
           events * 1000.0 / millis, null);
       log.info("replay: {} events replayed in {} ms ({} events/s)", events, millis, Math.round(events * 1000.0 / millis));
     } else {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
+      Throwable cause = Stages.unwrap(failure);
       s = new Status(State.FAILED, started, now, jobEvents.get(), scheduledJobEvents.get(), millis, null,
           cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
       log.warn("replay failed; the read models are as they were: {}", s.error());

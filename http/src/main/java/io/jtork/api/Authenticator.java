@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.jtork.auth.Passwords;
 import io.jtork.auth.Principal;
 import io.jtork.auth.UserStore;
+import io.jtork.concurrent.Stages;
 import io.jtork.node.NodeSettings;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -135,7 +136,7 @@ final class Authenticator {
     }, hashing).handle((principal, error) -> {
       if (error != null) {
         if (throttle != null) throttle.abandoned(address);
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Stages.unwrap(error);
         if (cause instanceof RejectedExecutionException) return new Outcome.Busy();
         throw error instanceof CompletionException ce ? ce : new CompletionException(error);
       }

@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Who a shell task runs as ({@code jtork.runtime.shell.uid}, {@code gid}, {@code uid-range}).
@@ -267,7 +269,7 @@ public final class TaskUsers {
     output(cmd.toArray(String[]::new));
     for (int i = 0; i < 20; i++) {
       if (!runs(user)) return true;
-      sleepQuietly(10); // SIGKILL takes effect when the process is next scheduled
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // SIGKILL takes effect when the process is next scheduled
     }
     return false;
   }
@@ -283,14 +285,6 @@ public final class TaskUsers {
       if (stat != null && !stat[0].equals("Z")) return true;
     }
     return false;
-  }
-
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Kills what users of the range still run (left by an earlier life of the node); how many users had some. */
@@ -320,7 +314,7 @@ public final class TaskUsers {
   }
 
   /** Each process now, with its uid: {@code /proc}'s entries belong to their process's (effective) uid. */
-  private static void processes(java.util.function.ObjIntConsumer<Long> each) {
+  private static void processes(ObjIntConsumer<Long> each) {
     try (var dirs = Files.newDirectoryStream(Path.of("/proc"))) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
