@@ -130,8 +130,8 @@ public final class SubmitBenchmark implements Callable<Integer> {
     PlainSubmissions.Result r = PlainSubmissions.run(http, base, run, PLAIN_JOB.formatted(run), n, inFlight);
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "sustained  %6d jobs, %3d submits in flight: %7.1f jobs/s completed (all submitted"
-        + " in %.1f s, all completed in %.1f s); %d failed%n", n, inFlight, r.completed() / secs, r.submittedSeconds(),
-        secs, r.failed());
+        + " in %.1f s, all completed in %.1f s, the list asked %d times); %d failed%n", n, inFlight,
+        r.completed() / secs, r.submittedSeconds(), secs, r.polls(), r.failed());
     if (r.failed() > 0) System.out.println("  failed submissions: " + r.failures());
     return r.completed() / secs;
   }
