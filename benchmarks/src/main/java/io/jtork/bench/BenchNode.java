@@ -47,6 +47,12 @@ final class BenchNode implements AutoCloseable {
   /** As above, with these environment variables set for the node (its settings' {@code JTORK_*} variables). */
   static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir,
       Map<String, String> env) throws Exception {
+    return fork(runtime, datastore, postgresUrl, dataDir, env, List.of());
+  }
+
+  /** As above, with these JVM options after {@code $JTORK_JAVA_OPTS} (a recording from the start, say). */
+  static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir,
+      Map<String, String> env, List<String> jvmOptions) throws Exception {
     int port = freePort();
     // JTORK_JAVA: the node's java, to compare runtimes (the harness's own by default).
     String javaBin = Optional.ofNullable(System.getenv("JTORK_JAVA")).filter(j -> !j.isBlank())
@@ -55,6 +61,7 @@ final class BenchNode implements AutoCloseable {
     // As bin/jtork takes them: JVM options to compare (JIT, GC, class-data sharing).
     String opts = System.getenv("JTORK_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
+    cmd.addAll(jvmOptions);
     cmd.addAll(launch());
     cmd.addAll(List.of("run", "standalone",
         "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", runtime));

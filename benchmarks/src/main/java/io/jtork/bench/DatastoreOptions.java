@@ -1,5 +1,8 @@
 package io.jtork.bench;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The database of the node a benchmark forks: {@code --datastore h2|postgres} and where PostgreSQL is. */
@@ -13,5 +16,10 @@ final class DatastoreOptions {
   /** A standalone node on that database, with {@code runtime}. */
   BenchNode fork(String runtime) throws Exception {
     return BenchNode.fork(runtime, datastore, postgresUrl);
+  }
+
+  /** As above, on {@code dataDir}, with these JVM options too. */
+  BenchNode fork(String runtime, Path dataDir, List<String> jvmOptions) throws Exception {
+    return BenchNode.fork(runtime, datastore, postgresUrl, dataDir, Map.of(), jvmOptions);
   }
 }
