@@ -26,10 +26,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What one job costs, by phase. On a forked standalone node, after {@code --warmup} jobs, it
- * records {@code --jobs} one-task shell jobs (submitted as the submit benchmark's sustained phase
- * does, {@code --concurrency} in flight, until all are COMPLETED) with Java Flight Recorder, and
- * reports:
+ * What one job costs, by phase. On a forked standalone node that records execution samples with
+ * Java Flight Recorder from its start, after {@code --warmup} jobs, it measures {@code --jobs}
+ * one-task shell jobs (submitted as the submit benchmark's sustained phase does, {@code
+ * --concurrency} in flight, until all are COMPLETED), counting the samples of their window only,
+ * and reports:
  * <ul>
  *   <li>the node's CPU per job (from {@code /proc}), split into the JIT compilers' share (the
  *   recording's compilations), the collector's (its pauses times the GC threads: approximate) and
@@ -151,7 +152,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   private String run(String base, int n) throws Exception {
     String name = "phase" + Long.toHexString(System.nanoTime());
     PlainSubmissions.Result r = PlainSubmissions.run(http, base, name, JOB.formatted(name), n, concurrency);
-    if (r.failed() > 0) System.out.println(r.failed() + " submissions failed: " + r.failures());
+    r.failures().print();
     return name;
   }
 

@@ -7,11 +7,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,17 +19,19 @@ import java.util.regex.Pattern;
  */
 final class PlainSubmissions {
   /**
-   * How long the submissions alone took, how many jobs completed, how many submissions failed,
-   * and why (each reason with its count: the status and the start of the answer, or the exception),
-   * and how many times the read model was asked for the count.
+   * How long the submissions alone took, how many jobs completed, the submissions that failed and
+   * why, and how many times the read model was asked for the count.
    */
-  record Result(double submittedSeconds, long completed, int failed, Map<String, Integer> failures, int polls) {}
+  record Result(double submittedSeconds, long completed, Failures failures, int polls) {
+    int failed() {
+      return failures.count();
+    }
+  }
 
   private PlainSubmissions() {}
 
   static Result run(HttpClient http, String base, String name, String body, int n, int inFlight) throws Exception {
-    AtomicInteger failed = new AtomicInteger();
-    Map<String, Integer> failures = new ConcurrentSkipListMap<>();
+    Failures failed = new Failures();
     long start = System.nanoTime();
     Semaphore permits = new Semaphore(inFlight);
     List<CompletableFuture<?>> all = new ArrayList<>();
@@ -42,12 +41,7 @@ final class PlainSubmissions {
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
       all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
         permits.release();
-        if (e != null || r.statusCode() != 200) {
-          failed.incrementAndGet();
-          String why = e != null ? e.toString()
-              : r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length()));
-          failures.merge(why.replaceAll("[0-9a-f]{32}", "<id>"), 1, Integer::sum);
-        }
+        if (e != null || r.statusCode() != 200) failed.add(r, e);
       }));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
@@ -55,14 +49,14 @@ final class PlainSubmissions {
     long done = 0;
     int polls = 0;
     long pause = MIN_POLL_MS;
-    while (done < n - failed.get() && System.nanoTime() - start < Duration.ofMinutes(10).toNanos()) {
+    while (done < n - failed.count() && System.nanoTime() - start < Duration.ofMinutes(10).toNanos()) {
       Thread.sleep(pause);
       done = completed(http, base, name);
       polls++;
       double elapsed = (System.nanoTime() - start) / 1e9;
-      pause = nextPause(n - failed.get() - done, done / elapsed);
+      pause = nextPause(n - failed.count() - done, done / elapsed);
     }
-    return new Result(submitted, done, failed.get(), failures, polls);
+    return new Result(submitted, done, failed, polls);
   }
 
   /**

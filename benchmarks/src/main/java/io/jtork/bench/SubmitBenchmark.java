@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,13 +109,14 @@ public final class SubmitBenchmark implements Callable<Integer> {
 
   private void closedLoop(String base, int n, int inFlight, String label) throws Exception {
     Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
-    AtomicInteger failed = new AtomicInteger();
+    Failures failed = new Failures();
     long start = System.nanoTime();
     bounded(n, inFlight, () -> submit(base, latency, failed));
     double secs = (System.nanoTime() - start) / 1e9;
     System.out.printf(Locale.ROOT, "%-10s %6d jobs, %3d in flight: %7.1f jobs/s; latency p50 %6.1f ms, p99 %6.1f ms,"
             + " max %6.1f ms; %d failed%n", label, n, inFlight, n / secs, ms(latency, 50), ms(latency, 99),
-        latency.getMaxValue() / 1000.0, failed.get());
+        latency.getMaxValue() / 1000.0, failed.count());
+    failed.print();
   }
 
   /**
@@ -132,7 +132,7 @@ public final class SubmitBenchmark implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "sustained  %6d jobs, %3d submits in flight: %7.1f jobs/s completed (all submitted"
         + " in %.1f s, all completed in %.1f s, the list asked %d times); %d failed%n", n, inFlight,
         r.completed() / secs, r.submittedSeconds(), secs, r.polls(), r.failed());
-    if (r.failed() > 0) System.out.println("  failed submissions: " + r.failures());
+    r.failures().print();
     return r.completed() / secs;
   }
 
@@ -173,7 +173,7 @@ public final class SubmitBenchmark implements Callable<Integer> {
 
   private void openLoop(String base, int perSecond, int duration) throws Exception {
     Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
-    AtomicInteger failed = new AtomicInteger();
+    Failures failed = new Failures();
     List<CompletableFuture<?>> all = new ArrayList<>();
     long interval = 1_000_000_000L / perSecond;
     long start = System.nanoTime();
@@ -187,19 +187,17 @@ public final class SubmitBenchmark implements Callable<Integer> {
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     System.out.printf(Locale.ROOT, "steady     %6d jobs at %d jobs/s: latency p50 %6.1f ms, p90 %6.1f ms, p99 %6.1f ms,"
             + " max %6.1f ms; %d failed%n", n, perSecond, ms(latency, 50), ms(latency, 90), ms(latency, 99),
-        latency.getMaxValue() / 1000.0, failed.get());
+        latency.getMaxValue() / 1000.0, failed.count());
+    failed.print();
   }
 
-  private CompletableFuture<HttpResponse<String>> submit(String base, Histogram latency, AtomicInteger failed) {
+  private CompletableFuture<HttpResponse<String>> submit(String base, Histogram latency, Failures failed) {
     long t0 = System.nanoTime();
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs")).timeout(Duration.ofSeconds(90))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JOB)).build();
     return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
       if (e != null || r.statusCode() != 200 || !r.body().contains("\"state\":\"COMPLETED\"")) {
-        if (failed.getAndIncrement() < 3) {
-          System.err.println("failed: " + (e != null ? e : r.statusCode() + " " + r.body().substring(0,
-              Math.min(300, r.body().length()))));
-        }
+        failed.add(r, e);
       } else {
         synchronized (latency) {
           latency.recordValue((System.nanoTime() - t0) / 1000);
