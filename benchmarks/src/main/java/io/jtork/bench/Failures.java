@@ -38,10 +38,6 @@ final class Failures {
     return count.get();
   }
 
-  Map<String, Integer> reasons() {
-    return reasons;
-  }
-
   /** The reasons on a line of their own, if any submission failed. */
   void print() {
     if (count() > 0) System.out.println("  failed submissions: " + reasons);

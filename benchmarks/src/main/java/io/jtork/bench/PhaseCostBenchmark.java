@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
  * --concurrency} in flight, until all are COMPLETED), counting the samples of their window only,
  * and reports:
  * <ul>
- *   <li>the node's CPU per job (from {@code /proc}), split into the JIT compilers' share (the
- *   recording's compilations), the collector's (its pauses times the GC threads: approximate) and
+ *   <li>the node's CPU per job (from {@code /proc}), split into the JIT compilers' share and the
+ *   collector's and VM threads' (each thread's CPU in {@code /proc/<pid>/task}) and
  *   the Java threads' rest, which its execution samples divide into phases by the code they are
  *   in ({@link #PHASES}: the first phase whose classes a sample's stack holds);</li>
  *   <li>the CPU of the task processes: those the node waited for and its live children (the task
