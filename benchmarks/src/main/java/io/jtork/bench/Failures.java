@@ -21,7 +21,7 @@ final class Failures {
     count.incrementAndGet();
     String why = e != null ? e.toString() : r.statusCode() + " " + (r.statusCode() == 200 ? outcome(r.body())
         : r.body().substring(0, Math.min(200, r.body().length())));
-    reasons.merge(why.replaceAll("[0-9a-f]{32}", "<id>"), 1, Integer::sum);
+    reasons.merge(why.replaceAll("[0-9a-f]{32}", "<id>").replaceAll("\\s+", " "), 1, Integer::sum);
   }
 
   /** A job answered but not COMPLETED (a submission with wait): its state and the start of its error. */

@@ -94,7 +94,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   @Option(names = "--jobs", defaultValue = "2000", description = "Jobs recorded.")
   int jobs;
 
-  @Option(names = "--warmup", defaultValue = "2000", description = "Jobs before the recording.")
+  @Option(names = "--warmup", defaultValue = "2000", description = "Jobs before the measured ones.")
   int warmup;
 
   @Option(names = "--concurrency", defaultValue = "32", description = "Submissions in flight.")
@@ -237,7 +237,8 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     double jitMs = jitAndGc[0] * tick;
     double gcMs = jitAndGc[1] * tick;
     long total = 0;
-    if (Files.exists(jfr)) try (RecordingFile f = new RecordingFile(jfr)) {
+    boolean recorded = !recording.equals("none");
+    if (recorded) try (RecordingFile f = new RecordingFile(jfr)) {
       while (f.hasMoreEvents()) {
         RecordedEvent e = f.readEvent();
         switch (e.getEventType().getName()) {
@@ -250,6 +251,8 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
         }
       }
     }
+    if (recorded && total == 0) throw new IllegalStateException("no execution sample in " + jfr + " between " + from
+        + " and " + to);
     double javaMs = Math.max(0, nodeMs - jitMs - gcMs);
     String sampleJob = firstJobOf(node.base, run);
     int events = sampleJob == null ? -1 : eventsOf(node.base, sampleJob);
@@ -260,9 +263,13 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     System.out.println();
     System.out.println("| phase | share of the Java threads' samples | CPU ms per job |");
     System.out.println("|---|---|---|");
-    for (Map.Entry<String, Long> s : samples.entrySet()) {
-      double share = total == 0 ? 0 : (double) s.getValue() / total;
-      System.out.printf(Locale.ROOT, "| %s | %.1f%% | %.2f |%n", s.getKey(), 100 * share, share * javaMs / jobs);
+    if (recorded) {
+      for (Map.Entry<String, Long> s : samples.entrySet()) {
+        double share = (double) s.getValue() / total;
+        System.out.printf(Locale.ROOT, "| %s | %.1f%% | %.2f |%n", s.getKey(), 100 * share, share * javaMs / jobs);
+      }
+    } else {
+      System.out.printf(Locale.ROOT, "| the Java threads (not recorded: --recording none) | | %.2f |%n", javaMs / jobs);
     }
     System.out.printf(Locale.ROOT, "| JIT compiler threads | | %.2f |%n", jitMs / jobs);
     System.out.printf(Locale.ROOT, "| garbage collector and VM threads | | %.2f |%n", gcMs / jobs);
@@ -277,7 +284,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
                 (after.get("jtork_h2_file_writes_total") - before.get("jtork_h2_file_writes_total")) / jobs,
                 (after.get("jtork_h2_file_written_bytes_total") - before.get("jtork_h2_file_written_bytes_total"))
                     / jobs / 1024));
-    System.out.printf("%d execution samples; recording %s%n", total, jfr);
+    if (recorded) System.out.printf("%d execution samples; recording %s%n", total, jfr);
   }
 
   /** The phase of a sample: the first whose classes its stack holds. */
