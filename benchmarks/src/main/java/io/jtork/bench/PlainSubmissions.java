@@ -57,11 +57,11 @@ final class PlainSubmissions {
       done = completed(http, base, name);
       long now = System.nanoTime();
       if (polls++ == 0) {
-        // the rate since the first count: the jobs' own pace once the submissions have stopped
         pause = nextPause(n - failed.count() - done, done / ((now - start) / 1e9));
         firstDone = done;
         firstAt = now;
       } else {
+        // the rate since the first count: the jobs' own pace once the submissions have stopped
         pause = nextPause(n - failed.count() - done, (done - firstDone) / ((now - firstAt) / 1e9));
       }
     }
@@ -78,7 +78,7 @@ final class PlainSubmissions {
    * phase of 15 s (once a second while more than 4 s of jobs are left), every 100 ms at the end,
    * and the end is seen at most a second late, and at most a quarter of the estimate.
    */
-  static long nextPause(long left, double rate) {
+  private static long nextPause(long left, double rate) {
     if (left <= 0 || rate <= 0) return MIN_POLL_MS;
     return Math.max(MIN_POLL_MS, Math.min(MAX_POLL_MS, (long) (left / rate * 1000 / 4)));
   }
