@@ -107,6 +107,11 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   @Mixin
   DatastoreOptions db;
 
+  /** Whether the node records execution samples (not with {@code --recording none}). */
+  private boolean recorded() {
+    return !recording.equals("none");
+  }
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) {
@@ -118,11 +123,13 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     Path dataDir = Files.createTempDirectory("jtork-bench-");
     Path jfr = dataDir.resolve("phase-cost.jfr");
     List<String> jvm = new ArrayList<>();
-    if (!recording.equals("none")) {
-      Path settings = dataDir.resolve("phase-cost.jfc");
-      Files.writeString(settings, SAMPLES_ONLY);
-      jvm.add("-XX:StartFlightRecording:name=phase-cost,settings="
-          + (recording.equals("samples") ? settings : recording));
+    if (recorded()) {
+      String settings = recording;
+      if (recording.equals("samples")) {
+        settings = dataDir.resolve("phase-cost.jfc").toString();
+        Files.writeString(Path.of(settings), SAMPLES_ONLY);
+      }
+      jvm.add("-XX:StartFlightRecording:name=phase-cost,settings=" + settings);
     }
     try (BenchNode node = db.fork("shell", dataDir, jvm)) {
       System.out.printf(Locale.ROOT, "node %s (%s), %d cores%n", node.base, db.datastore,
@@ -139,7 +146,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
       Instant to = Instant.now();
       long[] cpuAfter = cpu(node.pid());
       Map<String, Long> threadsAfter = threadCpu(node.pid());
-      if (!recording.equals("none")) node.jcmd("JFR.dump name=phase-cost filename=" + jfr);
+      if (recorded()) node.jcmd("JFR.dump name=phase-cost filename=" + jfr);
       long commitsAfter = commits(node);
       Map<String, Double> after = counters(node.base);
       report(node, run, jfr, from, to, seconds, cpuBefore, cpuAfter, jitAndGc(threadsBefore, threadsAfter), before,
@@ -237,7 +244,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     double jitMs = jitAndGc[0] * tick;
     double gcMs = jitAndGc[1] * tick;
     long total = 0;
-    boolean recorded = !recording.equals("none");
+    boolean recorded = recorded();
     if (recorded) try (RecordingFile f = new RecordingFile(jfr)) {
       while (f.hasMoreEvents()) {
         RecordedEvent e = f.readEvent();

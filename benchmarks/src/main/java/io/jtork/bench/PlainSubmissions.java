@@ -56,13 +56,11 @@ final class PlainSubmissions {
       Thread.sleep(pause);
       done = completed(http, base, name);
       long now = System.nanoTime();
+      // from the second count on, the rate since the first: the jobs' own pace once the submissions stopped
+      pause = nextPause(n - failed.count() - done, (done - firstDone) / ((now - firstAt) / 1e9));
       if (polls++ == 0) {
-        pause = nextPause(n - failed.count() - done, done / ((now - start) / 1e9));
         firstDone = done;
         firstAt = now;
-      } else {
-        // the rate since the first count: the jobs' own pace once the submissions have stopped
-        pause = nextPause(n - failed.count() - done, (done - firstDone) / ((now - firstAt) / 1e9));
       }
     }
     return new Result(submitted, done, failed, polls);
