@@ -315,7 +315,6 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   }
 
   private int eventsOf(String base, String id) throws Exception {
-    Matcher m = Pattern.compile("\"totalItems\":(\\d+)").matcher(get(base + "/jobs/" + id + "/events?size=1"));
-    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    return (int) PlainSubmissions.totalItems(get(base + "/jobs/" + id + "/events?size=1"), -1);
   }
 }

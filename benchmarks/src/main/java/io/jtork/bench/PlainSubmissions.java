@@ -88,8 +88,13 @@ final class PlainSubmissions {
   private static long completed(HttpClient http, String base, String name) throws Exception {
     String page = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs?size=1&q=completed%20" + name)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
+    return totalItems(page, 0);
+  }
+
+  /** The {@code totalItems} of a page of the API's answers, or {@code otherwise} if it has none. */
+  static long totalItems(String page, long otherwise) {
     Matcher m = TOTAL.matcher(page);
-    return m.find() ? Long.parseLong(m.group(1)) : 0;
+    return m.find() ? Long.parseLong(m.group(1)) : otherwise;
   }
 
   private static final Pattern TOTAL = Pattern.compile("\"totalItems\":(\\d+)");
