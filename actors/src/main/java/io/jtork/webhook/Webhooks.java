@@ -109,7 +109,7 @@ public final class Webhooks {
   }
 
   private static WebhookCall call(Job job, int index, String event, Object summary) {
-    return new WebhookCall(job.id() + "-" + Ids.newId().substring(0, 12), index, event, Json.write(summary), 0);
+    return new WebhookCall(job.id() + "-" + Ids.newSuffix(), index, event, Json.write(summary), 0);
   }
 
   private boolean condition(WebhookSpec hook, Map<String, Object> scope, Job job) {
