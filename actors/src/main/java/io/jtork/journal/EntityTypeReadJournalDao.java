@@ -24,6 +24,7 @@ import org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.scaladsl.Source;
+import org.postgresql.PGStatement;
 import scala.Option;
 import scala.Tuple3;
 import scala.collection.immutable.Set$;
@@ -34,9 +35,9 @@ import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 
 /**
- * pekko-persistence-jdbc's read journal, but {@code eventsByTag} reads the journal alone: a tag
- * is the entity type, the part of the persistence id before '|' (as the {@code event_type_tag}
- * view of migration V4 says, which PostgreSQL keeps using). The library joins the journal with
+ * pekko-persistence-jdbc's read journal, on H2 and PostgreSQL, but {@code eventsByTag} reads the
+ * journal alone: a tag is the entity type, the part of the persistence id before '|' (as the
+ * {@code event_type_tag} view of migration V4 says). The library joins the journal with
  * that view, and H2 runs the view's query once per event of the range it reads; a projection
  * catching up on a tag with few events (scheduled jobs, behind the jobs' events) read a range of
  * 40,000 events in 1.3 s, at every node start. Filtering each row by its persistence id takes
@@ -52,6 +53,11 @@ import slick.jdbc.JdbcProfile;
  * whole journal; when there are fewer, it reads them through that index (2 ms for that range) and
  * sorts them. H2 cannot choose this itself: it has no statistics on the types, and it
  * would choose the persistence-id index for the jobs' events as well, 90 times slower.
+ *
+ * <p>On PostgreSQL the library's join could be planned once for good while the journal was small,
+ * as a scan of the whole journal for each event read ({@link #plannedAtEachRead}); this reads the
+ * range of orderings alone, planned at each read. The count through the persistence-id index is
+ * H2's alone (it names the index).
  */
 public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
   /** Below this many orderings reading the range in order is cheap enough: no count first. */
@@ -131,18 +137,25 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
   /** The events of entity type {@code tag} after {@code offset} up to {@code maxOffset}, at most {@code limit}. */
   List<JournalTables.JournalPekkoSerializationRow> rows(String tag, long offset, long maxOffset, long limit) {
     try (Connection c = db().source().createConnection()) {
-      boolean byType = !tag.isEmpty() && fewEvents(c, tag, maxOffset - offset, limit);
-      return rows(c, byType ? byEntityType.read() : tag.isEmpty() ? untyped : typed, tag, offset, maxOffset, limit,
-          byType);
+      return rows(c, tag, offset, maxOffset, limit);
     } catch (SQLException e) {
       throw new IllegalStateException("could not read the events of " + tag + " after " + offset + ": "
           + e.getMessage(), e);
     }
   }
 
+  /** The same on connection {@code c}. */
+  List<JournalTables.JournalPekkoSerializationRow> rows(Connection c, String tag, long offset, long maxOffset,
+      long limit) throws SQLException {
+    boolean byType = !tag.isEmpty() && fewEvents(c, tag, maxOffset - offset, limit);
+    return rows(c, byType ? byEntityType.read() : tag.isEmpty() ? untyped : typed, tag, offset, maxOffset, limit,
+        byType);
+  }
+
   private static List<JournalTables.JournalPekkoSerializationRow> rows(Connection c, String sql, String tag,
       long offset, long maxOffset, long limit, boolean byType) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
+      plannedAtEachRead(ps);
       ps.setLong(1, offset);
       ps.setLong(2, maxOffset);
       ps.setLong(byType ? bindType(ps, 3, tag) : bindPattern(ps, 3, tag), limit);
@@ -158,6 +171,20 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
       }
       return out;
     }
+  }
+
+  /**
+   * On PostgreSQL, the read is planned each time with its parameters and the journal's size then.
+   * The driver otherwise prepares a statement on the server at its fifth execution, and the server
+   * then keeps one plan for all parameters, made for the journal as it was. Without statistics
+   * (before autovacuum's first analyze, or with autovacuum off) a plan made while the journal was
+   * small stays when it has grown: the library's join with the view was kept as a nested loop over
+   * a scan of the whole journal for each event read, and a projection's poll of a few hundred events
+   * took 3 to 14 s after 14,000 jobs, growing with the journal (docs/benchmarks.md). Planning a
+   * read costs a fraction of a millisecond, once per poll.
+   */
+  static void plannedAtEachRead(PreparedStatement ps) throws SQLException {
+    if (ps.isWrapperFor(PGStatement.class)) ps.unwrap(PGStatement.class).setPrepareThreshold(0);
   }
 
   /**
@@ -202,6 +229,9 @@ public class EntityTypeReadJournalDao extends DefaultReadJournalDao {
   private record ByEntityType(String read, String count) {}
 
   private ByEntityType byEntityType(Connection c) throws SQLException {
+    // USE INDEX is H2's. On PostgreSQL a type's events are read by the range of orderings, the
+    // read planned with its parameters (plannedAtEachRead).
+    if (!"H2".equals(c.getMetaData().getDatabaseProductName())) return new ByEntityType(null, null);
     String index = entityTypeIndex(c);
     if (index == null) return new ByEntityType(null, null);
     String useIndex = " USE INDEX (" + quote(index) + ")";
