@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  *   <li>the CPU of the task processes: those the node waited for and its live children (the task
  *   spawner, with the tasks it waited for: the shell and the task's command);</li>
  *   <li>per job: the journal writes (persists), the events journaled, the API requests and, on
- *   PostgreSQL, the database's commits; on H2, the writes to its file and their size.</li>
+ *   PostgreSQL, the database's commits and the write-ahead log they wrote; on H2, the writes to its file and
+ *   their size.</li>
  * </ul>
  */
 @Command(name = "phase-cost", mixinStandardHelpOptions = true)
@@ -136,7 +137,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors());
       run(node.base, warmup);
       Map<String, Double> before = counters(node.base);
-      long commitsBefore = commits(node);
+      long[] commitsBefore = commits(node);
       long[] cpuBefore = cpu(node.pid());
       Map<String, Long> threadsBefore = threadCpu(node.pid());
       Instant from = Instant.now();
@@ -147,10 +148,10 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
       long[] cpuAfter = cpu(node.pid());
       Map<String, Long> threadsAfter = threadCpu(node.pid());
       if (recorded()) node.jcmd("JFR.dump name=phase-cost filename=" + jfr);
-      long commitsAfter = commits(node);
+      long[] commitsAfter = commits(node);
       Map<String, Double> after = counters(node.base);
       report(node, run, jfr, from, to, seconds, cpuBefore, cpuAfter, jitAndGc(threadsBefore, threadsAfter), before,
-          after, commitsAfter - commitsBefore);
+          after, commitsAfter[0] - commitsBefore[0], commitsAfter[1] - commitsBefore[1]);
       return 0;
     }
   }
@@ -181,14 +182,18 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     return out;
   }
 
-  /** The node's database's commits so far (PostgreSQL only; -1 on H2). */
-  private long commits(BenchNode node) throws Exception {
-    if (node.database == null) return -1;
+  /**
+   * PostgreSQL only ({-1, -1} on H2): the node's database's commits so far, and the server's
+   * write-ahead log position in bytes (the server's, so any other database's writes count too).
+   */
+  private long[] commits(BenchNode node) throws Exception {
+    if (node.database == null) return new long[] {-1, -1};
     try (var c = DriverManager.getConnection(db.postgresUrl + "postgres", "postgres", "");
-        var st = c.prepareStatement("SELECT xact_commit FROM pg_stat_database WHERE datname = ?")) {
+        var st = c.prepareStatement("SELECT xact_commit, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"
+            + " FROM pg_stat_database WHERE datname = ?")) {
       st.setString(1, node.database);
       try (var rs = st.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : -1;
+        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {-1, -1};
       }
     }
   }
@@ -233,7 +238,8 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   }
 
   private void report(BenchNode node, String run, Path jfr, Instant from, Instant to, double seconds, long[] cpuBefore,
-      long[] cpuAfter, long[] jitAndGc, Map<String, Double> before, Map<String, Double> after, long commits)
+      long[] cpuAfter, long[] jitAndGc, Map<String, Double> before, Map<String, Double> after, long commits,
+      long walBytes)
       throws Exception {
     double tick = 1000.0 / 100; // ms per clock tick (USER_HZ is 100 on Linux)
     double nodeMs = (cpuAfter[0] - cpuBefore[0]) * tick;
@@ -286,7 +292,8 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "per job: %.2f journal writes, %d events, %.2f API requests%s%n",
         (after.get("jtork_journal_write_seconds_count") - before.get("jtork_journal_write_seconds_count")) / jobs,
         events, (after.get("jtork_http_requests_seconds_count") - before.get("jtork_http_requests_seconds_count")) / jobs,
-        node.database != null ? String.format(Locale.ROOT, ", %.2f PostgreSQL commits", (double) commits / jobs)
+        node.database != null ? String.format(Locale.ROOT, ", %.2f PostgreSQL commits (%.1f KB of write-ahead log)",
+            (double) commits / jobs, walBytes / 1024.0 / jobs)
             : String.format(Locale.ROOT, ", %.2f writes to the H2 file (%.1f KB)",
                 (after.get("jtork_h2_file_writes_total") - before.get("jtork_h2_file_writes_total")) / jobs,
                 (after.get("jtork_h2_file_written_bytes_total") - before.get("jtork_h2_file_written_bytes_total"))
