@@ -7,7 +7,7 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
- * The job ids this node has just drawn at random for a submission and not yet seen an entity
+ * The job ids this node has just drawn (new, not derived) for a submission and not yet seen an entity
  * start for. Such a job can have no snapshot, so its entity, when it starts on this node, skips
  * the snapshot store's query (one database round trip on every submission's path) and recovers
  * from the journal alone, which holds nothing for it either.
@@ -31,7 +31,7 @@ public final class FreshJobIds implements Extension {
     return ID.apply(system);
   }
 
-  /** {@code jobId} was just drawn at random, and is about to be submitted. */
+  /** {@code jobId} was just drawn new ({@code Ids.newId}), and is about to be submitted. */
   void drawn(String jobId) {
     ids.add(jobId);
   }

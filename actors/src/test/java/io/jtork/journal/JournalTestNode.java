@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.jdbc.db.SlickDatabase;
@@ -37,7 +38,8 @@ final class JournalTestNode implements AutoCloseable {
   }
 
   private JournalTestNode(Path dir, String database) throws Exception {
-    String settings = "jtork.data-dir = \"" + dir + "\"\njtork.runtime.type = shell\n";
+    // no passivation while a test reads the journal: it would add sharding's events to ranges being compared
+    String settings = "jtork.data-dir = \"" + dir + "\"\njtork.runtime.type = shell\njtork.job.passivate-after = 1h\n";
     if (database != null) {
       settings += "jtork.datastore.type = postgres\njtork.datastore.postgres.url = \"" + POSTGRES + database
           + "\"\njtork.datastore.postgres.user = \"" + POSTGRES_USER + "\"\njtork.datastore.postgres.password = \"\"\n";
@@ -47,11 +49,16 @@ final class JournalTestNode implements AutoCloseable {
     classic = Adapter.toClassic(node.system());
   }
 
-  /** A node on a new database of the PostgreSQL server the tests use. */
+  /** A node on a new database of the PostgreSQL server the tests use; the database is dropped when it closes. */
   static JournalTestNode postgres(Path dir) throws Exception {
-    String database = "jtork_journal_" + Long.toHexString(System.nanoTime());
+    String database = "jtork_journal_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     admin("CREATE DATABASE " + database);
-    return new JournalTestNode(dir, database);
+    try {
+      return new JournalTestNode(dir, database);
+    } catch (Exception | Error e) {
+      admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      throw e;
+    }
   }
 
   private static void admin(String sql) throws SQLException {
@@ -85,7 +92,10 @@ final class JournalTestNode implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    node.close();
-    if (database != null) admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    try {
+      node.close();
+    } finally {
+      if (database != null) admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
   }
 }

@@ -1,9 +1,13 @@
 package io.jtork.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -33,13 +37,23 @@ class IdsTest {
 
   @Test
   void idsOfTheSameMillisecondDifferInTheirRandomBits() {
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < 100_000; i++) ids.add(Ids.newId());
-    assertEquals(100_000, ids.size());
-    // Those drawn in one millisecond differ in more than a counter: their last 16 characters are random.
+    List<String> drawn = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) drawn.add(Ids.newId());
+    assertEquals(100_000, new HashSet<>(drawn).size());
     Set<String> tails = new HashSet<>();
-    for (String id : ids) tails.add(id.substring(16));
+    for (String id : drawn) tails.add(id.substring(16));
     assertEquals(100_000, tails.size());
+    // Not a counter: an id drawn right after another in the same millisecond is not the next number,
+    // which would make the ids of one millisecond guessable from one of them.
+    int sameMillisecond = 0;
+    for (int i = 1; i < drawn.size(); i++) {
+      String a = drawn.get(i - 1);
+      String b = drawn.get(i);
+      if (!a.substring(0, 12).equals(b.substring(0, 12))) continue;
+      sameMillisecond++;
+      assertNotEquals(BigInteger.ONE, new BigInteger(b, 16).subtract(new BigInteger(a, 16)).abs(), a + " then " + b);
+    }
+    assertTrue(sameMillisecond > 0, "no two ids drawn in the same millisecond");
   }
 
   @Test
