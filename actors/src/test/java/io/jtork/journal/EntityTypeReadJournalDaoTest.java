@@ -81,64 +81,62 @@ class EntityTypeReadJournalDaoTest {
   }
 
   private static void readsAsTheLibrary(JournalTestNode n, boolean h2) throws Exception {
-    {
-      JtorkNode node = n.node;
-      assertThat(n.plugin("jdbc-read-journal").getString("dao")).isEqualTo(EntityTypeReadJournalDao.class.getName());
-      // jobs, and two schedules firing every second between them
-      var scheduled = JobSpecValidator.parseScheduled("name: every second\nschedule: {cron: \"* * * * * *\"}\n"
-          + "tasks:\n- name: t\n  run: \"true\"\n", JobSpecReader.Format.YAML, node.expressions(), BindPolicy.DENY);
-      node.scheduledJobs().create("s1", scheduled, UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      // a second one, so that the order of the persistence ids is not the order of the events
-      node.scheduledJobs().create("s0", scheduled, UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      for (int i = 0; i < 3; i++) {
-        node.jobs().submit(JobSpecReader.readJob("name: j\ntasks:\n- {name: a, run: \"true\"}\n",
-            JobSpecReader.Format.YAML), UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(node, "ScheduledJob|%") >= 5);
-      node.scheduledJobs().delete("s1", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
-      node.scheduledJobs().delete("s0", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
-      // the journal at rest (the jobs the schedules fired have ended), so both DAOs read the same ranges
-      long[] seen = {-1};
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-        long now = ordering(node, "%");
-        boolean still = now == seen[0];
-        seen[0] = now;
-        return still;
-      });
+    JtorkNode node = n.node;
+    assertThat(n.plugin("jdbc-read-journal").getString("dao")).isEqualTo(EntityTypeReadJournalDao.class.getName());
+    // jobs, and two schedules firing every second between them
+    var scheduled = JobSpecValidator.parseScheduled("name: every second\nschedule: {cron: \"* * * * * *\"}\n"
+        + "tasks:\n- name: t\n  run: \"true\"\n", JobSpecReader.Format.YAML, node.expressions(), BindPolicy.DENY);
+    node.scheduledJobs().create("s1", scheduled, UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // a second one, so that the order of the persistence ids is not the order of the events
+    node.scheduledJobs().create("s0", scheduled, UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) {
+      node.jobs().submit(JobSpecReader.readJob("name: j\ntasks:\n- {name: a, run: \"true\"}\n",
+          JobSpecReader.Format.YAML), UserRef.GUEST).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(node, "ScheduledJob|%") >= 5);
+    node.scheduledJobs().delete("s1", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    node.scheduledJobs().delete("s0", "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // the journal at rest (the jobs the schedules fired have ended), so both DAOs read the same ranges
+    long[] seen = {-1};
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      long now = ordering(node, "%");
+      boolean still = now == seen[0];
+      seen[0] = now;
+      return still;
+    });
 
-      SlickDatabase db = n.db("jdbc-read-journal");
-      ReadJournalConfig readConfig = new ReadJournalConfig(n.plugin("jdbc-read-journal"));
-      var mine = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
-          n.mat());
-      // counting each type's events first from any range on: ScheduledJob's are read through the
-      // persistence-id index, Job's (with a limit of 1) in order
-      var counting = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
-          n.mat(), 0);
-      var library = new DefaultReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
-          n.mat());
-      Materializer mat = n.mat();
+    SlickDatabase db = n.db("jdbc-read-journal");
+    ReadJournalConfig readConfig = new ReadJournalConfig(n.plugin("jdbc-read-journal"));
+    var mine = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
+        n.mat());
+    // counting each type's events first from any range on: ScheduledJob's are read through the
+    // persistence-id index, Job's (with a limit of 1) in order
+    var counting = new EntityTypeReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
+        n.mat(), 0);
+    var library = new DefaultReadJournalDao(db.database(), db.profile(), readConfig, n.serialization(), n.ec(),
+        n.mat());
+    Materializer mat = n.mat();
 
-      long last = ordering(node, "%");
-      for (String tag : List.of("Job", "ScheduledJob", "Task", "Sched_led%Job", "", "Job|x")) {
-        for (long[] range : new long[][] {{0, last, 10_000}, {0, last, 3}, {2, last - 2, 5}, {last, last + 10, 10},
-            {0, last, Long.MAX_VALUE}}) {
-          List<String> expected = events(library, mat, tag, range);
-          assertThat(events(mine, mat, tag, range)).as("%s %s", tag, java.util.Arrays.toString(range))
-              .isEqualTo(expected);
-          assertThat(events(counting, mat, tag, range)).as("counting %s %s", tag, java.util.Arrays.toString(range))
-              .isEqualTo(expected);
-          if (tag.equals("ScheduledJob") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(4);
-          if (tag.equals("Job") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(9);
-        }
+    long last = ordering(node, "%");
+    for (String tag : List.of("Job", "ScheduledJob", "Task", "Sched_led%Job", "", "Job|x")) {
+      for (long[] range : new long[][] {{0, last, 10_000}, {0, last, 3}, {2, last - 2, 5}, {last, last + 10, 10},
+          {0, last, Long.MAX_VALUE}}) {
+        List<String> expected = events(library, mat, tag, range);
+        assertThat(events(mine, mat, tag, range)).as("%s %s", tag, java.util.Arrays.toString(range))
+            .isEqualTo(expected);
+        assertThat(events(counting, mat, tag, range)).as("counting %s %s", tag, java.util.Arrays.toString(range))
+            .isEqualTo(expected);
+        if (tag.equals("ScheduledJob") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(4);
+        if (tag.equals("Job") && range[2] == 10_000) assertThat(expected).hasSizeGreaterThan(9);
       }
-      try (var c = node.database().connection()) {
-        // on PostgreSQL it never counts first: that reads through an index H2's way (USE INDEX)
-        assertThat(counting.fewEvents(c, "ScheduledJob", last, 10_000)).isEqualTo(h2);
-        assertThat(counting.fewEvents(c, "Job", last, 1)).isFalse();
-        assertThat(counting.fewEvents(c, "NoSuchType", last, 1)).isEqualTo(h2);
-        assertThat(mine.fewEvents(c, "ScheduledJob", last, 10_000)).as("range below %d",
-            EntityTypeReadJournalDao.MIN_COUNTED_RANGE).isFalse();
-      }
+    }
+    try (var c = node.database().connection()) {
+      // on PostgreSQL it never counts first: that reads through an index H2's way (USE INDEX)
+      assertThat(counting.fewEvents(c, "ScheduledJob", last, 10_000)).isEqualTo(h2);
+      assertThat(counting.fewEvents(c, "Job", last, 1)).isFalse();
+      assertThat(counting.fewEvents(c, "NoSuchType", last, 1)).isEqualTo(h2);
+      assertThat(mine.fewEvents(c, "ScheduledJob", last, 10_000)).as("range below %d",
+          EntityTypeReadJournalDao.MIN_COUNTED_RANGE).isFalse();
     }
   }
 
