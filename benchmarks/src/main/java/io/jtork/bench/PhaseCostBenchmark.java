@@ -39,8 +39,8 @@ import picocli.CommandLine.Option;
  *   <li>the CPU of the task processes: those the node waited for and its live children (the task
  *   spawner, with the tasks it waited for: the shell and the task's command);</li>
  *   <li>per job: the journal writes (persists), the events journaled, the API requests and, on
- *   PostgreSQL, the database's commits and the write-ahead log they wrote; on H2, the writes to its file and
- *   their size.</li>
+ *   PostgreSQL, the database's commits and the write-ahead log they wrote; on H2, the writes to its
+ *   file and their size.</li>
  * </ul>
  */
 @Command(name = "phase-cost", mixinStandardHelpOptions = true)
@@ -137,7 +137,7 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors());
       run(node.base, warmup);
       Map<String, Double> before = counters(node.base);
-      long[] commitsBefore = commits(node);
+      PostgresCounts postgresBefore = postgresCounts(node);
       long[] cpuBefore = cpu(node.pid());
       Map<String, Long> threadsBefore = threadCpu(node.pid());
       Instant from = Instant.now();
@@ -148,10 +148,11 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
       long[] cpuAfter = cpu(node.pid());
       Map<String, Long> threadsAfter = threadCpu(node.pid());
       if (recorded()) node.jcmd("JFR.dump name=phase-cost filename=" + jfr);
-      long[] commitsAfter = commits(node);
+      PostgresCounts postgresAfter = postgresCounts(node);
       Map<String, Double> after = counters(node.base);
       report(node, run, jfr, from, to, seconds, cpuBefore, cpuAfter, jitAndGc(threadsBefore, threadsAfter), before,
-          after, commitsAfter[0] - commitsBefore[0], commitsAfter[1] - commitsBefore[1]);
+          after, postgresAfter.commits() - postgresBefore.commits(),
+          postgresAfter.walBytes() - postgresBefore.walBytes());
       return 0;
     }
   }
@@ -183,17 +184,21 @@ public final class PhaseCostBenchmark implements Callable<Integer> {
   }
 
   /**
-   * PostgreSQL only ({-1, -1} on H2): the node's database's commits so far, and the server's
-   * write-ahead log position in bytes (the server's, so any other database's writes count too).
+   * The node's database's commits so far, and the server's write-ahead log position in bytes (the
+   * server's, so any other database's writes count too). PostgreSQL only: -1 on H2.
    */
-  private long[] commits(BenchNode node) throws Exception {
-    if (node.database == null) return new long[] {-1, -1};
+  private record PostgresCounts(long commits, long walBytes) {
+    static final PostgresCounts NONE = new PostgresCounts(-1, -1);
+  }
+
+  private PostgresCounts postgresCounts(BenchNode node) throws Exception {
+    if (node.database == null) return PostgresCounts.NONE;
     try (var c = DriverManager.getConnection(db.postgresUrl + "postgres", "postgres", "");
         var st = c.prepareStatement("SELECT xact_commit, pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"
             + " FROM pg_stat_database WHERE datname = ?")) {
       st.setString(1, node.database);
       try (var rs = st.executeQuery()) {
-        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {-1, -1};
+        return rs.next() ? new PostgresCounts(rs.getLong(1), rs.getLong(2)) : PostgresCounts.NONE;
       }
     }
   }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class IdsTest {
@@ -24,10 +26,12 @@ class IdsTest {
   }
 
   @Test
-  void idsDrawnLaterSortLaterAndItsFirstTwelveCharactersAreTheTime() throws InterruptedException {
+  void idsDrawnLaterSortLaterAndItsFirstTwelveCharactersAreTheTime() {
     long before = System.currentTimeMillis();
     String first = Ids.newId();
-    Thread.sleep(2);
+    long drawnAt = System.currentTimeMillis();
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+        .until(() -> System.currentTimeMillis() > drawnAt);
     String second = Ids.newId();
     long after = System.currentTimeMillis();
     assertTrue(first.compareTo(second) < 0, first + " then " + second);
