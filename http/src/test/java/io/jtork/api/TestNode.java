@@ -80,7 +80,11 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode h2(Map<String, Object> overrides) throws Exception {
-    Path dir = Files.createTempDirectory("jtork-test-");
+    return h2(Files.createTempDirectory("jtork-test-"), overrides);
+  }
+
+  /** A node on H2 in {@code dir}, which it deletes when closed. */
+  static TestNode h2(Path dir, Map<String, Object> overrides) throws Exception {
     Map<String, Object> o = new HashMap<>(overrides);
     o.put("jtork.data-dir", dir.toString());
     o.put("jtork.datastore.type", "h2");
