@@ -6,14 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * A data directory that an earlier jtork wrote with H2 2.2.224 opens on this one (H2 2.5): its jobs,
- * their results and their history read back, and new jobs run beside them.
+ * their results and their history read back, new jobs run beside them, and all of it is there again
+ * after this node has closed the store and another opens it.
  *
  * <p>The fixture ({@code h2-2.2.224/jtork.mv.db}, 80 KB) is the file of a node of commit e6fd310 (H2
  * 2.2.224), started as {@code bin/jtork run standalone --runtime shell} on an empty directory, sent
@@ -22,50 +27,65 @@ import org.junit.jupiter.api.Test;
 class H2DataDirUpgradeTest {
   static final String OK_ID = "01a251d7fda870d09c37295e15f7b722";
   static final String FAILED_ID = "01a251d7ff687805908a8cd57157ab52";
+  /** Finished jobs kept forever: the default retention (365 days) would delete the fixture's one day. */
+  static final Map<String, Object> KEEP_JOBS = Map.of("jtork.retention.jobs", "");
 
   @Test
   void aDataDirectoryOfH2TwoPointTwoOpensWithItsJobsAndTheirHistory() throws Exception {
     Path dir = Files.createTempDirectory("jtork-h2-upgrade-");
-    try (InputStream in = H2DataDirUpgradeTest.class.getResourceAsStream("/h2-2.2.224/jtork.mv.db")) {
-      assertThat(in).as("the fixture").isNotNull();
-      Files.copy(in, dir.resolve("jtork.mv.db"));
+    try {
+      try (InputStream in = H2DataDirUpgradeTest.class.getResourceAsStream("/h2-2.2.224/jtork.mv.db")) {
+        assertThat(in).as("the fixture").isNotNull();
+        Files.copy(in, dir.resolve("jtork.mv.db"));
+      }
+      String id;
+      try (TestNode n = TestNode.h2Keeping(dir, KEEP_JOBS)) {
+        assertTheEarlierJobs(n, 2);
+        // the node goes on: a new job runs and is listed with the old ones
+        id = n.submit("""
+            name: after the upgrade
+            tags: [upgrade]
+            tasks:
+            - name: runs
+              var: out
+              run: echo -n "on h2 2.5" > $TORK_OUTPUT
+            output: "{{ tasks.out }}"
+            """);
+        assertThat(n.awaitState(id, "COMPLETED", "FAILED").get("state").asText()).isEqualTo("COMPLETED");
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> n.get("/jobs?q=tag:upgrade").json().get("totalItems").asLong() == 3);
+      }
+      // this node closed the store (compacting as it closes); the next one finds everything
+      try (TestNode n = TestNode.h2Keeping(dir, KEEP_JOBS)) {
+        assertTheEarlierJobs(n, 3);
+        JsonNode after = n.get("/jobs/" + id).json();
+        assertThat(after.get("state").asText()).isEqualTo("COMPLETED");
+        assertThat(after.get("result").asText()).isEqualTo("on h2 2.5");
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
-    try (TestNode n = TestNode.h2(dir, Map.of())) {
-      // the read model, as the earlier node left it
-      JsonNode page = n.get("/jobs?q=tag:upgrade").json();
-      assertThat(page.get("totalItems").asLong()).isEqualTo(2);
-      List<String> rows = new ArrayList<>();
-      for (JsonNode j : page.get("items")) rows.add(j.get("id").asText() + " " + j.get("state").asText());
-      assertThat(rows).containsExactly(FAILED_ID + " FAILED", OK_ID + " COMPLETED");
+  }
 
-      // the entities, recovered from the journal the earlier node wrote
-      JsonNode ok = n.get("/jobs/" + OK_ID).json();
-      assertThat(ok.get("state").asText()).isEqualTo("COMPLETED");
-      assertThat(ok.get("result").asText()).isEqualTo("from h2 2.2");
-      JsonNode failed = n.get("/jobs/" + FAILED_ID).json();
-      assertThat(failed.get("state").asText()).isEqualTo("FAILED");
-      assertThat(failed.get("error").asText()).contains("it failed on h2 2.2");
+  /** The fixture's two jobs, in the read model, the entities and their history; {@code listed} in all. */
+  private static void assertTheEarlierJobs(TestNode n, int listed) {
+    JsonNode page = n.get("/jobs?q=tag:upgrade").json();
+    assertThat(page.get("totalItems").asLong()).isEqualTo(listed);
+    List<String> rows = new ArrayList<>();
+    for (JsonNode j : page.get("items")) rows.add(j.get("id").asText() + " " + j.get("state").asText());
+    assertThat(rows).endsWith(FAILED_ID + " FAILED", OK_ID + " COMPLETED");
 
-      // the history, from the first event to the last
-      List<String> types = new ArrayList<>();
-      for (JsonNode e : n.get("/jobs/" + OK_ID + "/events").json().get("items")) types.add(e.get("type").asText());
-      assertThat(types).startsWith("JobSubmitted").endsWith("JobCompleted").contains("TaskCompleted");
+    JsonNode ok = n.get("/jobs/" + OK_ID).json();
+    assertThat(ok.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(ok.get("result").asText()).isEqualTo("from h2 2.2");
+    JsonNode failed = n.get("/jobs/" + FAILED_ID).json();
+    assertThat(failed.get("state").asText()).isEqualTo("FAILED");
+    assertThat(failed.get("error").asText()).contains("it failed on h2 2.2");
 
-      // and the node goes on: a new job runs and is listed with the old ones
-      String id = n.submit("""
-          name: after the upgrade
-          tags: [upgrade]
-          tasks:
-          - name: runs
-            var: out
-            run: echo -n "on h2 2.5" > $TORK_OUTPUT
-          output: "{{ tasks.out }}"
-          """);
-      JsonNode now = n.awaitState(id, "COMPLETED", "FAILED");
-      assertThat(now.get("state").asText()).isEqualTo("COMPLETED");
-      assertThat(now.get("result").asText()).isEqualTo("on h2 2.5");
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-          .until(() -> n.get("/jobs?q=tag:upgrade").json().get("totalItems").asLong() == 3);
-    }
+    List<String> types = new ArrayList<>();
+    for (JsonNode e : n.get("/jobs/" + OK_ID + "/events").json().get("items")) types.add(e.get("type").asText());
+    assertThat(types).startsWith("JobSubmitted").endsWith("JobCompleted").contains("TaskCompleted");
   }
 }

@@ -80,15 +80,23 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode h2(Map<String, Object> overrides) throws Exception {
-    return h2(Files.createTempDirectory("jtork-test-"), overrides);
+    Path dir = Files.createTempDirectory("jtork-test-");
+    return start(h2Settings(dir, overrides), null, dir);
   }
 
-  /** A node on H2 in {@code dir}, which it deletes when closed. */
-  static TestNode h2(Path dir, Map<String, Object> overrides) throws Exception {
+  /**
+   * A node on H2 in {@code dir}, which it leaves in place when closed, so that another node can
+   * open it again; the caller deletes it. {@link #dataDir()} is null.
+   */
+  static TestNode h2Keeping(Path dir, Map<String, Object> overrides) throws Exception {
+    return start(h2Settings(dir, overrides), null, null);
+  }
+
+  private static Map<String, Object> h2Settings(Path dir, Map<String, Object> overrides) {
     Map<String, Object> o = new HashMap<>(overrides);
     o.put("jtork.data-dir", dir.toString());
     o.put("jtork.datastore.type", "h2");
-    return start(o, null, dir);
+    return o;
   }
 
   static TestNode postgres(Map<String, Object> overrides) throws Exception {
