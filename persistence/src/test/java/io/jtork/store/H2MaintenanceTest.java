@@ -41,7 +41,7 @@ class H2MaintenanceTest {
       try (Statement st = c.createStatement()) {
         st.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(2000))");
       }
-      try (PreparedStatement ps = c.prepareStatement("MERGE INTO t KEY (id) VALUES (?, ?)")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
         for (int i = 0; i < 3000; i++) {
           ps.setInt(1, i);
           ps.setString(2, "value " + i + " ".repeat(1000));
@@ -52,7 +52,8 @@ class H2MaintenanceTest {
           }
         }
       }
-      try (Statement st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*), MAX(id), MIN(LENGTH(v)) FROM t")) {
+      try (Statement st = c.createStatement();
+          var rs = st.executeQuery("SELECT COUNT(*), MAX(id), MIN(LENGTH(v)) FROM t")) {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(3000);
         assertThat(rs.getInt(2)).isEqualTo(2999);
