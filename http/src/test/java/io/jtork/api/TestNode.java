@@ -205,10 +205,13 @@ public final class TestNode implements AutoCloseable {
         st.execute("DROP DATABASE IF EXISTS " + pgDatabase + " WITH (FORCE)");
       }
     }
-    if (dir != null) {
-      try (var s = Files.walk(dir)) {
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    if (dir != null) deleteTree(dir);
+  }
+
+  /** Deletes {@code dir} and everything under it. */
+  static void deleteTree(Path dir) throws java.io.IOException {
+    try (var s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

@@ -21,8 +21,8 @@ public final class Ids {
    * A new id for a job, a task, a log part, a scheduled job, a user or a role: a UUID of version 7
    * (RFC 9562), so an id drawn in a later millisecond sorts later. The database's indexes on these
    * ids (the journal's persistence ids, the read model's primary keys) then take each new id near
-   * their last one, instead of at a random place of the whole index: a commit rewrites a few recent index pages
-   * instead of one old page per new row, and writes about 30% fewer bytes to H2's file
+   * their last one, instead of at a random place of the whole index: a commit rewrites a few recent
+   * index pages instead of one old page per new row, and writes about 30% fewer bytes to H2's file
    * (docs/benchmarks.md). Its 74 random bits keep ids unguessable; the time it shows is the
    * object's creation, which the API shows anyway. Its first 12 characters are that time: take
    * {@link #newSuffix()} for a short unique part.
