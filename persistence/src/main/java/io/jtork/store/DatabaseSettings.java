@@ -31,10 +31,15 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
    *   <li>{@code WRITE_DELAY=0}: every commit reaches the file before it returns. H2's default
    *       writes commits up to half a second later, so a killed node lost events it had
    *       already acknowledged (found by the SIGKILL recovery test).</li>
-   *   <li>{@code RETENTION_TIME=0}: space of chunks no longer in use is reused at once, with
-   *       {@link H2Maintenance} compacting; otherwise the file grew by about 85 KB per job.
-   *       The retention window only guards against the OS losing unflushed buffers (power
-   *       loss), which H2 without fsync does not survive anyway: for that, use PostgreSQL.</li>
+   *   <li>{@code RETENTION_TIME=1000}: space of chunks no longer in use is reused a second after
+   *       they were written, with {@link H2Maintenance} compacting. Not 0: H2's engine keeps no old
+   *       versions ({@code versionsToKeep} 0), and with both at 0 other users of H2 2.4.240 found
+   *       files that no longer opened after a close, and none with a retention of 1 s or more
+   *       (nitrite-java pull request 1303). (H2 2.5.252 lost a job seen RUNNING before a kill -9
+   *       with 0, and once in 6 runs with 1 s: jtork stays on 2.4.240.) Not H2's 45 s, nor 5 s: a
+   *       node under load writes some 10 MB a second; 5 s of it doubled the file and took the
+   *       steady p99 past issue 23's 40 ms. 1 s costs about a tenth more file and 3 ms of p99
+   *       (docs/benchmarks.md, "kill -9 under load").</li>
    *   <li>{@code QUERY_CACHE_SIZE=64}: the journal, snapshot, projection and read-model
    *       statements together exceed H2's default cache of 8 parsed statements per session.</li>
    *   <li>{@code DB_CLOSE_ON_EXIT=FALSE}: the node closes the database after its actors stop.</li>
@@ -42,7 +47,7 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
    */
   public static String h2Url(Path dataDir) {
     return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("jtork")
-        + ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;RETENTION_TIME=0;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
+        + ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;RETENTION_TIME=1000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   public String migrationLocation() {
