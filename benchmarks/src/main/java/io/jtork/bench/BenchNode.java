@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A standalone node forked for a benchmark from jtork's jar, on a fresh data directory. */
+/** A standalone node forked for a benchmark from jtork's jar, on a data directory (and database) of its own. */
 final class BenchNode implements AutoCloseable {
   final Process process;
   final Path dataDir;
@@ -53,6 +53,17 @@ final class BenchNode implements AutoCloseable {
   /** As above, with these JVM options after {@code $JTORK_JAVA_OPTS} (a recording from the start, say). */
   static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir,
       Map<String, String> env, List<String> jvmOptions) throws Exception {
+    return fork(runtime, datastore, postgresUrl, dataDir, env, jvmOptions, null);
+  }
+
+  /**
+   * As above; on PostgreSQL on {@code database} if not null (a node killed before, to restart
+   * it on its data), else on a database of its own, created now. Either way the node returned
+   * owns the database: its {@link #close()} drops it. If the node does not start, a database
+   * created here is dropped and one passed in is kept.
+   */
+  static BenchNode fork(String runtime, String datastore, String postgresUrl, Path dataDir,
+      Map<String, String> env, List<String> jvmOptions, String database) throws Exception {
     int port = freePort();
     // JTORK_JAVA: the node's java, to compare runtimes (the harness's own by default).
     String javaBin = Optional.ofNullable(System.getenv("JTORK_JAVA")).filter(j -> !j.isBlank())
@@ -67,10 +78,13 @@ final class BenchNode implements AutoCloseable {
         "--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--runtime", runtime));
     String db = null;
     if (datastore.equals("postgres")) {
-      db = "jtork_bench_" + System.currentTimeMillis();
-      try (var c = DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
-          var st = c.createStatement()) {
-        st.execute("CREATE DATABASE " + db);
+      db = database;
+      if (db == null) {
+        db = "jtork_bench_" + System.currentTimeMillis();
+        try (var c = DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");
+            var st = c.createStatement()) {
+          st.execute("CREATE DATABASE " + db);
+        }
       }
       cmd.addAll(List.of("--datastore", "postgres"));
       cmd.add(1, "-Djtork.datastore.postgres.url=" + postgresUrl + db);
@@ -93,6 +107,8 @@ final class BenchNode implements AutoCloseable {
       Thread.sleep(250);
     }
     node.destroyForcibly();
+    node.waitFor();
+    if (db != null && database == null) dropDatabase(postgresUrl, db);
     throw new IllegalStateException("the node did not start; see " + dataDir.resolve("node.log"));
   }
 
@@ -133,11 +149,20 @@ final class BenchNode implements AutoCloseable {
     return out;
   }
 
+  /** SIGKILL ({@code kill -9}): the node gets no chance to flush or close anything. Its database stays. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();
     process.waitFor();
-    if (database == null) return;
+    if (database != null) dropDatabase(postgresUrl, database);
+  }
+
+  private static void dropDatabase(String postgresUrl, String database) {
     // FORCE ends the node's sessions: a query still running after the node stopped (once, an
     // eventsByTag query ran on for three minutes) must not take the next benchmark's CPU.
     try (var c = DriverManager.getConnection(postgresUrl + "postgres", "postgres", "");

@@ -22,4 +22,12 @@ final class DatastoreOptions {
   BenchNode fork(String runtime, Path dataDir, List<String> jvmOptions) throws Exception {
     return BenchNode.fork(runtime, datastore, postgresUrl, dataDir, Map.of(), jvmOptions);
   }
+
+  /**
+   * A node started again on {@code dataDir} and, on PostgreSQL, on the database of {@code killed}
+   * (a node killed before), which the new node then owns: its {@code close()} drops it.
+   */
+  BenchNode restart(String runtime, Path dataDir, BenchNode killed) throws Exception {
+    return BenchNode.fork(runtime, datastore, postgresUrl, dataDir, Map.of(), List.of(), killed.database);
+  }
 }
