@@ -64,7 +64,7 @@ public final class CrashLoopBenchmark implements Callable<Integer> {
   double maxSeconds;
 
   @Option(names = "--settle-seconds", defaultValue = "120",
-      description = "How long the last node has to finish every acknowledged job.")
+      description = "How long a restarted node has to finish every acknowledged job (the last one's, or each with --fresh).")
   int settleSeconds;
 
   @Option(names = "--quiet-ms", defaultValue = "-1",
