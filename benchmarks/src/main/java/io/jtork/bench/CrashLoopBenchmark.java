@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -96,20 +95,18 @@ public final class CrashLoopBenchmark implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "node on %s, %d cores; %d cycles of load then kill -9, %d clients%s%n",
         db.datastore, Runtime.getRuntime().availableProcessors(), cycles, concurrency,
         fresh ? "; each cycle a new node on new data" : "");
-    Path dir = Files.createTempDirectory("jtork-bench-");
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     Set<String> lost = new HashSet<>();
-    BenchNode node = db.fork("shell", dir, List.of());
+    BenchNode node = db.fork("shell", Files.createTempDirectory("jtork-bench-"), List.of());
     int exit = 0;
     try {
       for (int cycle = 1; cycle <= cycles; cycle++) {
         if (fresh && cycle > 1) {
           node.close();
           node = null;
-          dir = Files.createTempDirectory("jtork-bench-");
           acknowledged.clear();
           lost.clear();
-          node = db.fork("shell", dir, List.of());
+          node = db.fork("shell", Files.createTempDirectory("jtork-bench-"), List.of());
         }
         long runMillis = (long) (1000 * (minSeconds + random.nextDouble() * (maxSeconds - minSeconds)));
         long started = System.nanoTime();
@@ -121,14 +118,14 @@ public final class CrashLoopBenchmark implements Callable<Integer> {
           Thread.sleep(quietMillis);
         }
         if (!node.process.isAlive()) {
-          System.out.printf("cycle %d: the node died before it was killed; see %s%n", cycle, dir.resolve("node.log"));
+          System.out.printf("cycle %d: the node died before it was killed; see %s%n", cycle, node.dataDir.resolve("node.log"));
           return 1;
         }
         node.kill();
         double ranSeconds = (System.nanoTime() - started) / 1e9;
         load.join();
         long t0 = System.nanoTime();
-        node = db.restart("shell", dir, node);
+        node = db.restart("shell", node);
         double startSeconds = (System.nanoTime() - t0) / 1e9;
         int lostNow = 0;
         for (String id : acknowledged) {

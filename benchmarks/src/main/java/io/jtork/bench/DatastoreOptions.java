@@ -24,10 +24,10 @@ final class DatastoreOptions {
   }
 
   /**
-   * A node started again on {@code dataDir} and, on PostgreSQL, on the database of {@code killed}
-   * (a node killed before), which the new node then owns: its {@code close()} drops it.
+   * A node started again on the data of {@code killed} (a node killed before): its data directory
+   * and, on PostgreSQL, its database, which the new node then owns: its {@code close()} drops it.
    */
-  BenchNode restart(String runtime, Path dataDir, BenchNode killed) throws Exception {
-    return BenchNode.fork(runtime, datastore, postgresUrl, dataDir, Map.of(), List.of(), killed.database);
+  BenchNode restart(String runtime, BenchNode killed) throws Exception {
+    return BenchNode.fork(runtime, datastore, postgresUrl, killed.dataDir, Map.of(), List.of(), killed.database);
   }
 }
